@@ -1,0 +1,80 @@
+"""The declarative operation spec: one provider operation, described once.
+
+The MCP tool (schema, annotations, description), the HTTP request, the confirmation preview and
+the documentation table are all derived from an `Operation`; nothing about an operation is
+written a second time anywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel
+
+HttpMethod = Literal["GET", "POST", "PATCH", "PUT", "DELETE"]
+_PATH_FIELD = re.compile(r"\{(\w+)\}")
+
+
+class Effect(StrEnum):
+    """What an operation does to the provider's state; it drives annotations, guard and retries."""
+
+    READ = "read"
+    WRITE = "write"
+    DESTRUCTIVE = "destructive"
+
+
+class Returns(StrEnum):
+    """The shape of the provider's answer."""
+
+    ITEM = "item"  # one resource
+    LIST = "list"  # a page of resources
+    ITEMS = "items"  # a plain list of resources (no paging)
+    NOTHING = "nothing"  # 204
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One provider operation.
+
+    `params` is the tool's input model; fields named in `path` fill the URL, the rest go to the
+    query string (GET) or the JSON body (other methods) under their serialization alias.
+    `target` names the read operation whose result identifies what a write changes: the guard
+    fetches it for the preview and again right before executing.
+    """
+
+    provider: str
+    name: str
+    title: str
+    summary: str
+    method: HttpMethod
+    path: str
+    params: type[BaseModel]
+    result: type[BaseModel] | None
+    returns: Returns
+    effect: Effect
+    idempotent: bool
+    toolset: str
+    paginated: bool = False
+    target: str | None = None
+    body_in_delete: bool = False
+    path_fields: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        fields = tuple(_PATH_FIELD.findall(self.path))
+        missing = [f for f in fields if f not in self.params.model_fields]
+        if missing:
+            raise ValueError(f"{self.tool_name}: path fields {missing} are not in {self.params.__name__}")
+        if (self.result is None) != (self.returns is Returns.NOTHING):
+            raise ValueError(f"{self.tool_name}: result model and returns={self.returns} disagree")
+        object.__setattr__(self, "path_fields", fields)
+
+    @property
+    def tool_name(self) -> str:
+        return f"{self.provider}_{self.name}"
+
+    @property
+    def is_write(self) -> bool:
+        return self.effect is not Effect.READ
