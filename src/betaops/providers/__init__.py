@@ -1,0 +1,8 @@
+"""Every provider betaops knows, in the order they are listed."""
+
+from __future__ import annotations
+
+from betaops.core.provider import ProviderSpec
+from betaops.providers.betatesting.provider import BETATESTING
+
+PROVIDERS: dict[str, ProviderSpec] = {p.name: p for p in (BETATESTING,)}

@@ -1,0 +1,5 @@
+import sys
+
+from betaops.cli import main
+
+sys.exit(main())

@@ -1,0 +1,145 @@
+"""`betaops serve | tools | call`: start the server, list what it would expose, run one tool.
+
+`call` goes through the same MCP server in-process (an MCP client talks to it), so what a
+person or script sees is exactly what an assistant sees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from typing import Any
+
+import anyio
+from mcp import Client
+from mcp.types import ElicitRequestFormParams, ElicitResult
+
+from betaops import __version__
+from betaops.core.errors import ProviderError
+from betaops.server.app import ServerOptions, build_server
+from betaops.server.prompts import PromptFileError
+from betaops.server.runtime import ConfirmMode
+from betaops.settings import Settings
+
+
+def _add_server_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sandbox", action="store_true", help="use built-in simulators with realistic data")
+    parser.add_argument("--read-only", action="store_true", help="register no tool that can change anything")
+    parser.add_argument(
+        "--toolsets",
+        default=None,
+        help="comma-separated toolsets (e.g. betatesting.issues,betatesting.tests), a provider name, or 'all'",
+    )
+    parser.add_argument(
+        "--confirm",
+        choices=[m.value for m in ConfirmMode],
+        default=ConfirmMode.AUTO.value,
+        help="'auto' (default) asks before every write; 'never' is for unattended automation",
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="betaops", description=__doc__)
+    root.add_argument("--version", action="version", version=f"betaops {__version__}")
+    root.add_argument("-v", "--verbose", action="store_true", help="debug logging (to stderr)")
+    sub = root.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the MCP server on stdio")
+    _add_server_flags(serve)
+    tools = sub.add_parser("tools", help="list the tools this configuration exposes")
+    _add_server_flags(tools)
+    tools.add_argument("--json", action="store_true", help="print the full tool definitions as JSON")
+    call = sub.add_parser("call", help="run one tool: betaops call TOOL key=value ...")
+    _add_server_flags(call)
+    call.add_argument("--yes", action="store_true", help="approve the confirmation prompt of a write")
+    call.add_argument("tool")
+    call.add_argument("arguments", nargs="*", metavar="key=value", help="values are parsed as JSON when they can be")
+    return root
+
+
+def options(ns: argparse.Namespace) -> ServerOptions:
+    toolsets = tuple(t.strip() for t in ns.toolsets.split(",") if t.strip()) if ns.toolsets else None
+    return ServerOptions(
+        sandbox=ns.sandbox, read_only=ns.read_only, confirm=ConfirmMode(ns.confirm), toolsets=toolsets
+    )
+
+
+def parse_arguments(pairs: list[str]) -> dict[str, Any]:
+    arguments: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"betaops: expected key=value, got {pair!r}")
+        try:
+            arguments[key] = json.loads(raw)
+        except ValueError:
+            arguments[key] = raw
+    return arguments
+
+
+async def _tools(ns: argparse.Namespace) -> int:
+    server = build_server(Settings(), options(ns))
+    async with Client(server) as client:
+        listed = (await client.list_tools()).tools
+    if ns.json:
+        print(json.dumps([t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in listed], indent=2))
+        return 0
+    for tool in listed:
+        hints = tool.annotations
+        kind = "read " if hints and hints.read_only_hint else "DESTRUCTIVE" if hints and hints.destructive_hint else "write"
+        print(f"{tool.name:<45} {kind:<11} {tool.title or ''}")
+    print(f"{len(listed)} tools", file=sys.stderr)
+    return 0
+
+
+async def _call(ns: argparse.Namespace) -> int:
+    server = build_server(Settings(), options(ns))
+    arguments = parse_arguments(ns.arguments)
+
+    async def ask(_: Any, params: Any) -> ElicitResult:
+        if not isinstance(params, ElicitRequestFormParams):
+            return ElicitResult(action="decline")
+        print(params.message, file=sys.stderr)
+        if ns.yes:
+            return ElicitResult(action="accept", content={"approve": True})
+        answer = input("Proceed? [y/N] ").strip().lower()
+        if answer in ("y", "yes"):
+            return ElicitResult(action="accept", content={"approve": True})
+        return ElicitResult(action="decline")
+
+    interactive = ns.yes or sys.stdin.isatty()
+    async with Client(server, elicitation_callback=ask if interactive else None) as client:
+        result = await client.call_tool(ns.tool, arguments)
+    if result.structured_content is not None:
+        print(json.dumps(result.structured_content, indent=2, ensure_ascii=False))
+    else:
+        for block in result.content:
+            print(getattr(block, "text", block))
+    return 1 if result.is_error else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ns = parser().parse_args(argv)
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.DEBUG if ns.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx2", "httpcore", "mcp"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        if ns.command == "serve":
+            server = build_server(Settings(), options(ns))
+            server.run("stdio")
+            return 0
+        if ns.command == "tools":
+            return anyio.run(_tools, ns)
+        return anyio.run(_call, ns)
+    except (ProviderError, PromptFileError) as exc:
+        print(f"betaops: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

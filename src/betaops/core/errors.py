@@ -1,0 +1,58 @@
+"""One error type for every provider failure, carrying what the assistant should do next.
+
+    ProviderError            provider, operation, status, code, message, retry_after, hint
+    ├── ConfigError          credentials missing or malformed in settings (nothing was sent)
+    └── ConfirmationError    the guard refused (declined, expired, reused, changed target)
+
+Anything raised past these is a bug; the server maps it to a generic message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class ProviderError(Exception):
+    """A provider call that failed, as one actionable sentence for the assistant."""
+
+    provider: str
+    message: str
+    operation: str | None = None
+    status: int | None = None
+    code: str | None = None
+    retry_after: float | None = None
+    hint: str = ""
+    changed: bool | None = False  # False: nothing changed; None: unknown (response lost)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        head = f"{self.provider}"
+        if self.operation:
+            head += f" {self.operation}"
+        if self.status:
+            head += f" failed with HTTP {self.status}"
+            if self.code:
+                head += f" ({self.code})"
+        else:
+            head += " failed"
+        text = f"{head}: {self.message}"
+        if self.retry_after is not None:
+            text += f" Retry after {self.retry_after:g} s."
+        if self.hint:
+            text += f" {self.hint}"
+        if self.changed is False:
+            text += " Nothing was changed."
+        elif self.changed is None:
+            text += " The outcome is unknown: check the current state before trying again."
+        return text
+
+
+class ConfigError(ProviderError):
+    """Settings are missing or malformed; raised before any request is sent."""
+
+
+class ConfirmationError(ProviderError):
+    """The confirmation guard refused to execute a write."""

@@ -1,0 +1,287 @@
+"""The one HTTP engine every provider uses: build, pace, send, retry, map errors, page.
+
+A provider supplies a `ProviderConfig` (base URL, auth flow, pagination, error parsing, hints);
+the engine turns an `Operation` plus validated params into a request. Retries follow one rule:
+reads may be retried; a write is retried only when it carries an idempotency key the provider
+honours, because a blindly retried write can invite or email people twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import anyio
+import httpx2
+from pydantic import BaseModel
+
+from betaops.core.errors import ProviderError
+from betaops.core.operation import Operation, Returns
+from betaops.core.pagination import Page, PageNumberPagination
+from betaops.core.ratelimit import RateLimitStatus, SlidingWindowLimiter, parse_retry_after
+from betaops.core.sanitize import clean
+
+logger = logging.getLogger(__name__)
+
+_SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]{1,128}$")
+_NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
+
+
+def _default_error(response: httpx2.Response) -> tuple[str | None, str]:
+    try:
+        body = response.json()
+    except ValueError:
+        return None, response.reason_phrase or "no details given"
+    if isinstance(body, dict):
+        return (str(body["error"]) if "error" in body else None), str(body.get("message") or body)
+    return None, str(body)
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """Everything provider-specific the engine needs; no provider code lives in the engine."""
+
+    name: str
+    base_url: str
+    auth: httpx2.Auth
+    credential_hint: str
+    pagination: PageNumberPagination
+    unwrap: Callable[[Any], Any] = field(default=lambda body: body)
+    parse_error: Callable[[httpx2.Response], tuple[str | None, str]] = _default_error
+    idempotency_header: str | None = None
+    write_limit: int = 30
+    write_window_s: float = 60.0
+    timeout_s: float = 30.0
+    max_retries: int = 3
+    max_retry_wait_s: float = 10.0
+    backoff_base_s: float = 0.5
+    concurrency: int = 6
+
+
+@dataclass
+class Reply:
+    data: Any
+    page: Page | None = None
+    replayed: bool = False
+
+
+class ProviderClient:
+    """One pooled `httpx2.AsyncClient` per provider plus its pacing and retry policy."""
+
+    def __init__(
+        self,
+        config: ProviderConfig,
+        *,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    ) -> None:
+        self.config = config
+        self._clock = clock
+        self._sleep = sleep
+        self._http = httpx2.AsyncClient(
+            base_url=config.base_url.rstrip("/"),
+            auth=config.auth,
+            transport=transport,
+            timeout=config.timeout_s,
+            headers={"Accept": "application/json", "User-Agent": "betaops/0.1"},
+        )
+        self.writes = SlidingWindowLimiter(config.write_limit, config.write_window_s, clock=clock, sleep=sleep)
+        self.fetch_slots = anyio.CapacityLimiter(config.concurrency)
+        self.rate = RateLimitStatus()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # ------------------------------------------------------------------ building
+
+    def _path(self, op: Operation, params: BaseModel) -> str:
+        values: dict[str, str] = {}
+        for name in op.path_fields:
+            value = getattr(params, name)
+            text = str(value)
+            # Validated again here, whatever the model said: nothing unchecked reaches a URL.
+            if isinstance(value, bool) or not _SAFE_SEGMENT.match(text) or text in (".", ".."):
+                raise ProviderError(self.config.name, f"{name}={text!r} is not a valid id.", operation=op.tool_name)
+            values[name] = quote(text, safe="")
+        return op.path.format(**values)
+
+    def _payload(self, op: Operation, params: BaseModel) -> dict[str, Any]:
+        return params.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=set(op.path_fields))
+
+    @staticmethod
+    def _query(payload: dict[str, Any]) -> dict[str, str]:
+        query: dict[str, str] = {}
+        for key, value in payload.items():
+            if isinstance(value, list):
+                query[key] = ",".join(str(v) for v in value)
+            elif isinstance(value, bool):
+                query[key] = "true" if value else "false"
+            else:
+                query[key] = str(value)
+        return query
+
+    def build(
+        self, op: Operation, params: BaseModel, page_state: dict[str, Any] | None = None
+    ) -> httpx2.Request:
+        url = self._path(op, params)
+        payload = self._payload(op, params)
+        if op.method == "GET":
+            query = self._query(payload)
+            if page_state is not None:
+                query.update(self.config.pagination.query(page_state))
+            return self._http.build_request("GET", url, params=query)
+        if op.method == "DELETE" and not op.body_in_delete:
+            return self._http.build_request("DELETE", url)
+        return self._http.build_request(op.method, url, json=payload)
+
+    # ------------------------------------------------------------------ sending
+
+    async def call(
+        self,
+        op: Operation,
+        params: BaseModel,
+        *,
+        page_state: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Reply:
+        request = self.build(op, params, page_state)
+        if op.is_write and idempotency_key and self.config.idempotency_header:
+            request.headers[self.config.idempotency_header] = idempotency_key
+        keyed = op.is_write and idempotency_key is not None and self.config.idempotency_header is not None
+        retry_ok = not op.is_write or keyed
+        attempt = 0
+        while True:
+            attempt += 1
+            request.headers["X-Request-Attempt"] = str(attempt)
+            last = attempt > self.config.max_retries
+            if op.is_write:
+                await self.writes.acquire()
+            try:
+                response = await self._http.send(request)
+            except httpx2.TransportError as exc:
+                not_sent = isinstance(exc, _NOT_SENT)
+                if (retry_ok or not_sent) and not last:
+                    await self._backoff(attempt, None)
+                    continue
+                raise self._transport_error(op, exc, not_sent) from exc
+            self.rate.update(dict(response.headers), self._clock())
+            if response.status_code == 429 or response.status_code >= 500:
+                wait = parse_retry_after(response.headers.get("retry-after"))
+                too_long = wait is not None and wait > self.config.max_retry_wait_s
+                if retry_ok and not last and not too_long:
+                    await self._backoff(attempt, wait)
+                    continue
+            if response.status_code >= 400:
+                raise self._status_error(op, response)
+            return self._reply(op, response, page_state)
+
+    async def _backoff(self, attempt: int, retry_after: float | None) -> None:
+        if retry_after is not None:
+            delay = retry_after
+        else:
+            delay = self.config.backoff_base_s * 2 ** (attempt - 1)
+            delay = delay / 2 + random.uniform(0, delay / 2)  # jitter keeps parallel callers apart
+        await self._sleep(min(delay, self.config.max_retry_wait_s))
+
+    def _reply(self, op: Operation, response: httpx2.Response, page_state: dict[str, Any] | None) -> Reply:
+        replayed = response.headers.get("x-idempotency-replayed", "").lower() == "true"
+        if op.returns is Returns.NOTHING or response.status_code == 204:
+            return Reply(None, replayed=replayed)
+        try:
+            body = clean(response.json())
+            if op.paginated and page_state is not None:
+                page = self.config.pagination.parse(body, page_state)
+                return Reply(page.items, page=page, replayed=replayed)
+            return Reply(self.config.unwrap(body), replayed=replayed)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ProviderError(
+                self.config.name,
+                "the provider's answer could not be read (not the JSON we expected).",
+                operation=op.tool_name,
+                status=response.status_code,
+                hint="This may be a temporary fault; try again.",
+                changed=None if op.is_write else False,
+            ) from exc
+
+    def _transport_error(self, op: Operation, exc: httpx2.TransportError, not_sent: bool) -> ProviderError:
+        kind = "timed out" if isinstance(exc, httpx2.TimeoutException) else "lost its connection"
+        return ProviderError(
+            self.config.name,
+            f"the request {kind} ({type(exc).__name__}).",
+            operation=op.tool_name,
+            hint="Check the network or the provider's status, then try again.",
+            changed=False if (not_sent or not op.is_write) else None,
+        )
+
+    def _status_error(self, op: Operation, response: httpx2.Response) -> ProviderError:
+        status = response.status_code
+        code, message = self.config.parse_error(response)
+        retry_after = parse_retry_after(response.headers.get("retry-after")) if status == 429 else None
+        if status == 401:
+            hint = self.config.credential_hint
+        elif status == 403:
+            hint = (
+                "The credential lacks permission for this (a change needs write scope), "
+                "the IP is not allowed, or API access is not enabled for the account."
+            )
+        elif status == 404:
+            hint = "Check the ids: list the parent resource to find valid ones."
+        elif status in (400, 409, 422):
+            hint = "Fix the rejected argument and call again."
+        elif status == 429:
+            hint = "The provider's rate limit was reached; wait, then call again."
+        elif status >= 500:
+            hint = "The provider had an internal error; try again shortly."
+        else:
+            hint = ""
+        logger.info("%s %s -> HTTP %s", self.config.name, op.tool_name, status)
+        return ProviderError(
+            self.config.name,
+            message.rstrip(".") + ".",
+            operation=op.tool_name,
+            status=status,
+            code=code,
+            retry_after=retry_after,
+            hint=hint,
+            changed=None if (status >= 500 and op.is_write) else False,
+        )
+
+    # ------------------------------------------------------------------ paging
+
+    async def fetch_pages(
+        self,
+        op: Operation,
+        params: BaseModel,
+        first: Page,
+        max_items: int,
+        on_progress: Callable[[int, int | None], Awaitable[None]] | None = None,
+    ) -> list[dict[str, Any]]:
+        """After `first`, fetch the remaining pages concurrently (bounded) up to `max_items`."""
+        items = list(first.items)
+        states = self.config.pagination.remaining_states(first)
+        size = first.state["per_page"]
+        needed = max(0, -(-(max_items - len(items)) // size))
+        states = states[:needed]
+        results: dict[int, list[dict[str, Any]]] = {}
+        total = min(first.total or max_items, max_items)
+
+        async def one(index: int, state: dict[str, Any]) -> None:
+            async with self.fetch_slots:
+                reply = await self.call(op, params, page_state=state)
+            results[index] = list(reply.data)
+            if on_progress is not None:
+                await on_progress(min(len(items) + sum(len(r) for r in results.values()), total), total)
+
+        async with anyio.create_task_group() as group:
+            for index, state in enumerate(states):
+                group.start_soon(one, index, state)
+        for index in range(len(states)):
+            items.extend(results[index])
+        return items[:max_items]

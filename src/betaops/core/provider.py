@@ -1,0 +1,40 @@
+"""What a provider plugs into the server: its operations, toolsets, and how to reach it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import httpx2
+
+from betaops.core.http import ProviderConfig
+from betaops.core.operation import Operation
+
+if TYPE_CHECKING:
+    from betaops.settings import Settings
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """An embedded simulator: the config that points at it and the transport that reaches it."""
+
+    config: ProviderConfig
+    transport: httpx2.AsyncBaseTransport
+    state: object  # the simulator's state, for tests and the status resource
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    name: str
+    title: str
+    operations: tuple[Operation, ...]
+    toolsets: dict[str, str]
+    default_toolsets: tuple[str, ...]
+    configured: Callable[[Settings], bool]
+    live: Callable[[Settings], ProviderConfig]  # raises ConfigError naming what to set
+    sandbox: Callable[[Settings], Sandbox]
+    setup_hint: str  # what to set to use it live
+
+    def toolset_ids(self) -> list[str]:
+        return [f"{self.name}.{t}" for t in self.toolsets]

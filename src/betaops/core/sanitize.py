@@ -1,0 +1,32 @@
+"""Provider text is untrusted: strip characters that hide or reorder what a human reads.
+
+Tester-written text (issue bodies, names, messages) reaches the model as data. Zero-width,
+bidirectional-override and other invisible format characters can smuggle instructions past a
+human reviewer, so they are removed from every string before it leaves the client layer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+# C0/C1 controls except tab, newline and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    text = _CONTROL.sub("", text)
+    # Cf = format characters: zero-width spaces/joiners, bidi embeddings/overrides/isolates, BOM.
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def clean(value: Any) -> Any:
+    """Return `value` (parsed JSON) with every string cleaned."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(k) if isinstance(k, str) else k: clean(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,101 @@
+"""BetaTesting.com wired into the shared client layer: auth choice, envelope, errors, sandbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx2
+
+from betaops.core.auth import OAuth2ClientCredentials, StaticBearer
+from betaops.core.http import ProviderConfig
+from betaops.core.pagination import PageNumberPagination
+from betaops.core.provider import ProviderSpec, Sandbox
+from betaops.providers.betatesting.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
+from betaops.settings import Settings
+
+NAME = "betatesting"
+CREDENTIAL_HINT = (
+    "Check BETATESTING_API_KEY (a 'btst_' key from Company Settings > Integrations), or "
+    "BETATESTING_CLIENT_ID and BETATESTING_CLIENT_SECRET for OAuth2."
+)
+SANDBOX_BASE_URL = "http://betatesting.sandbox/api/external/v2"
+
+
+def _unwrap(body: Any) -> Any:
+    if isinstance(body, dict) and "data" in body:
+        return body["data"]
+    raise ValueError("expected a {'data': ...} envelope")
+
+
+def _parse_error(response: httpx2.Response) -> tuple[str | None, str]:
+    """`{"error": "Validation failed", "message": "The status field must be one of: ..."}`."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None, response.reason_phrase or f"HTTP {response.status_code}"
+    if isinstance(body, dict):
+        error, message = body.get("error"), body.get("message")
+        return (str(error) if error else None), str(message or error or response.reason_phrase)
+    return None, str(body)
+
+
+def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
+    bt = settings.betatesting
+    return ProviderConfig(
+        name=NAME,
+        base_url=base_url,
+        auth=auth,
+        credential_hint=CREDENTIAL_HINT,
+        pagination=PageNumberPagination(),
+        unwrap=_unwrap,
+        parse_error=_parse_error,
+        idempotency_header="Idempotency-Key",
+        write_limit=bt.write_limit_per_minute,
+        write_window_s=60.0,
+        timeout_s=settings.timeout_s,
+    )
+
+
+def live(settings: Settings) -> ProviderConfig:
+    bt = settings.betatesting
+    bt.check()
+    auth: httpx2.Auth
+    if bt.api_key is not None:
+        auth = StaticBearer(bt.api_key)
+    else:
+        assert bt.client_id is not None and bt.client_secret is not None
+        auth = OAuth2ClientCredentials(
+            provider=NAME,
+            token_url=bt.token_url or f"{bt.base_url.rstrip('/')}/oauth/token",
+            client_id=bt.client_id,
+            client_secret=bt.client_secret,
+            scope=bt.scope,
+        )
+    return _config(settings, bt.base_url, auth)
+
+
+def sandbox(settings: Settings) -> Sandbox:
+    # Imported here so a live server never loads the simulator.
+    from pydantic import SecretStr
+
+    from betaops.providers.betatesting.simulator.app import SANDBOX_API_KEY, create_app
+    from betaops.providers.betatesting.simulator.seed import build_state
+    from betaops.sim.transport import sim_transport
+
+    state = build_state()
+    app = create_app(state)
+    config = _config(settings, SANDBOX_BASE_URL, StaticBearer(SecretStr(SANDBOX_API_KEY)))
+    return Sandbox(config=config, transport=sim_transport(app), state=state)
+
+
+BETATESTING = ProviderSpec(
+    name=NAME,
+    title="BetaTesting.com",
+    operations=OPERATIONS,
+    toolsets=TOOLSETS,
+    default_toolsets=DEFAULT_TOOLSETS,
+    configured=lambda s: s.betatesting.configured,
+    live=live,
+    sandbox=sandbox,
+    setup_hint="set BETATESTING_API_KEY=btst_..., or BETATESTING_CLIENT_ID and BETATESTING_CLIENT_SECRET",
+)

@@ -1,0 +1,192 @@
+"""The confirmation guard every write passes, derived from the operation's effect.
+
+Three ways a write can run, decided here and nowhere else:
+1. The client can answer elicitation: the human sees a plain-language preview (built from a fresh
+   read of the target) and accepts, declines or cancels.
+2. It cannot: the call returns the preview and a confirm_token bound to tool, arguments and the
+   target's state; the same call with the token re-reads the target and runs only if unchanged.
+3. `--confirm never` (unattended automation): it runs at once.
+Every path that does not execute says that nothing was changed.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import uuid
+from typing import Any
+
+from mcp.server.mcpserver import Context, Elicit
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel, Field
+
+from betaops.core.errors import ProviderError
+from betaops.core.operation import Effect, Operation, Returns
+from betaops.server.results import WriteResult, WriteStatus
+from betaops.server.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+NOTHING_CHANGED = "Nothing was changed."
+
+
+class Approve(BaseModel):
+    """The one question a human answers before a write."""
+
+    approve: bool = Field(description="Apply this change?")
+
+
+class Skip:
+    """Resolver outcome when nobody is asked (token given, or no elicitation support)."""
+
+
+SKIP = Skip()
+
+
+def params_of(op: Operation, args: BaseModel) -> BaseModel:
+    """The operation's own params (the tool input minus control fields like confirm_token)."""
+    return op.params.model_validate(args.model_dump(include=set(op.params.model_fields)))
+
+
+def call_args(op: Operation, params: BaseModel) -> dict[str, Any]:
+    return params.model_dump(mode="json", exclude_none=True)
+
+
+def runtime_target_op(runtime: Runtime, op: Operation) -> Operation | None:
+    if op.target is None:
+        return None
+    conn = runtime.connections[op.provider]
+    return next(o for o in conn.spec.operations if o.name == op.target)
+
+
+async def read_target(runtime: Runtime, op: Operation, params: BaseModel) -> tuple[Operation | None, Any]:
+    """Fetch what `op` would change, so the preview names it and the token can bind to it."""
+    target_op = runtime_target_op(runtime, op)
+    if target_op is None:
+        return None, None
+    target_params = target_op.params.model_validate(params.model_dump(include=set(target_op.params.model_fields)))
+    try:
+        reply = await runtime.connection(op).client.call(target_op, target_params)
+    except ProviderError as exc:
+        exc.changed = False
+        raise
+    return target_op, reply.data
+
+
+def describe(op: Operation, params: BaseModel, target_op: Operation | None, target: Any) -> str:
+    """A plain-language summary of exactly what will change."""
+    label = ""
+    if target_op is not None and target_op.result is not None and isinstance(target, dict):
+        model = target_op.result.model_validate(target)
+        label_fn = getattr(model, "label", None)
+        label = label_fn() if callable(label_fn) else f"{target_op.result.__name__} of test #{target.get('test_id')}"
+    where = ", ".join(f"{f} {getattr(params, f)}" for f in op.path_fields)
+    head = f"{op.title}: {label}" if label else f"{op.title} ({where})" if where else op.title
+    if label and where and target_op is not None and set(op.path_fields) - set(target_op.path_fields):
+        head += f" ({where})"
+    changes = params.model_dump(mode="json", exclude_none=True, exclude=set(op.path_fields))
+    lines = [head + "."]
+    if changes:
+        shown = "; ".join(f"{k} = {_short(v)}" for k, v in changes.items())
+        lines.append(f"With: {shown}.")
+    if op.effect is Effect.DESTRUCTIVE:
+        lines.append("This cannot be undone.")
+    return "\n".join(lines)
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def make_resolver(runtime: Runtime, op: Operation, names: list[str]) -> Any:
+    """A per-tool resolver that asks the human when the client can answer, and skips otherwise."""
+
+    async def resolver(ctx: Context, **tool_args: Any) -> Elicit[Approve] | Skip:
+        if tool_args.get("confirm_token"):
+            return SKIP
+        caps = ctx.client_capabilities
+        if caps is None or caps.elicitation is None:
+            return SKIP
+        params = op.params.model_validate({k: v for k, v in tool_args.items() if k in op.params.model_fields})
+        try:
+            target_op, target = await read_target(runtime, op, params)
+        except ProviderError as exc:
+            raise ToolError(str(exc)) from exc
+        return Elicit(describe(op, params, target_op, target) + "\nApprove?", Approve)
+
+    parameters = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]
+    parameters += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY) for n in names]
+    resolver.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    resolver.__annotations__ = {"ctx": Context}
+    resolver.__qualname__ = resolver.__name__ = f"confirm_{op.tool_name}"
+    return resolver
+
+
+async def execute(runtime: Runtime, op: Operation, params: BaseModel, key: str) -> WriteResult:
+    conn = runtime.connection(op)
+    logger.info("executing %s", op.tool_name)
+    reply = await conn.client.call(op, params, idempotency_key=key)
+    result: Any = None
+    if op.result is not None and reply.data is not None:
+        if op.returns is Returns.ITEMS:
+            result = [op.result.model_validate(x).model_dump(mode="json") for x in reply.data]
+        else:
+            result = op.result.model_validate(reply.data).model_dump(mode="json")
+    message = f"Done: {op.title.lower()}."
+    if reply.replayed:
+        message += " The provider replayed an earlier identical request; it was not done twice."
+    return WriteResult(status=WriteStatus.EXECUTED, message=message, result=result, replayed=reply.replayed)
+
+
+async def run_write(runtime: Runtime, op: Operation, args: BaseModel, approval: Any) -> WriteResult:
+    """Route one write call through the guard. Raises ToolError with 'Nothing was changed' on refusals."""
+    params = params_of(op, args)
+    token = getattr(args, "confirm_token", None)
+    try:
+        if runtime.confirm == "never":
+            return await execute(runtime, op, params, f"betaops-{uuid.uuid4()}")
+        if token:
+            return await _with_token(runtime, op, params, token)
+        data = getattr(approval, "data", None)
+        if isinstance(data, Approve):
+            if not data.approve:
+                return _not_executed("The change was not approved.")
+            return await execute(runtime, op, params, f"betaops-{uuid.uuid4()}")
+        if isinstance(data, Skip):
+            return await _preview(runtime, op, params)
+        action = getattr(approval, "action", "cancel")
+        return _not_executed("The user declined." if action == "decline" else "The user cancelled.")
+    except ProviderError as exc:
+        raise ToolError(str(exc)) from exc
+
+
+def _not_executed(why: str) -> WriteResult:
+    return WriteResult(status=WriteStatus.NOT_EXECUTED, message=f"{why} {NOTHING_CHANGED}")
+
+
+async def _preview(runtime: Runtime, op: Operation, params: BaseModel) -> WriteResult:
+    target_op, target = await read_target(runtime, op, params)
+    token, expires = runtime.tokens.issue(op.tool_name, call_args(op, params), target)
+    return WriteResult(
+        status=WriteStatus.CONFIRMATION_REQUIRED,
+        message=(
+            "Confirmation required: show the preview to the user. If they approve, call this tool again "
+            f"with the same arguments plus confirm_token. {NOTHING_CHANGED}"
+        ),
+        preview=describe(op, params, target_op, target),
+        confirm_token=token,
+        expires_at=expires,
+    )
+
+
+async def _with_token(runtime: Runtime, op: Operation, params: BaseModel, token: str) -> WriteResult:
+    _, target = await read_target(runtime, op, params)
+    redeemed = runtime.tokens.redeem(op.provider, op.tool_name, token, call_args(op, params), target)
+    try:
+        result = await execute(runtime, op, params, redeemed.idempotency_key)
+    except ProviderError as exc:
+        runtime.tokens.settle(redeemed, outcome_known=exc.changed is not None)
+        raise
+    runtime.tokens.settle(redeemed, outcome_known=True)
+    return result

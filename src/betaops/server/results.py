@@ -1,0 +1,112 @@
+"""Tool result shapes, derived from an operation's resource model.
+
+Lists return trimmed items (the resource's summary fields unless more are asked for) plus an
+opaque cursor; writes return one envelope whether they executed, need confirmation, or did not run.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from betaops.core.operation import Operation, Returns
+
+TEXT_LIMIT = 400  # characters of a free-text field shown in a list item
+
+
+class WriteStatus(StrEnum):
+    EXECUTED = "executed"
+    CONFIRMATION_REQUIRED = "confirmation_required"
+    NOT_EXECUTED = "not_executed"
+
+
+class ListResult(BaseModel):
+    """A page of items; `next_cursor` fetches the next page with the same arguments."""
+
+    items: list[Any] = Field(description="Items (summary fields unless `fields` asked for more)")
+    count: int = Field(description="Items in this result")
+    total: int | None = Field(None, description="Items matching at the provider")
+    next_cursor: str | None = Field(None, description="Pass as `cursor` to get the next page; null at the end")
+    truncated: bool = Field(False, description="True when long text was shortened or max_items cut the list")
+    note: str | None = Field(None, description="Why the result is incomplete, when it is")
+
+
+class ItemsResult(BaseModel):
+    items: list[Any]
+    count: int
+
+
+class WriteResult(BaseModel):
+    """Outcome of a write tool. Nothing changed unless status is `executed`."""
+
+    status: WriteStatus = Field(description="executed, confirmation_required or not_executed")
+    message: str = Field(description="What happened, in plain words")
+    preview: str | None = Field(None, description="Exactly what the call will change")
+    confirm_token: str | None = Field(
+        None, description="Repeat the same call with this token to execute (valid 10 minutes, once)"
+    )
+    expires_at: float | None = Field(None, description="Token expiry, Unix seconds")
+    replayed: bool = Field(False, description="True when the provider replayed an earlier identical request")
+    result: Any = Field(None, description="The provider's answer when executed")
+
+
+def _optional(model: type[BaseModel], suffix: str) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        name: (info.annotation | None, Field(None, description=info.description))
+        for name, info in model.model_fields.items()
+    }
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        f"{model.__name__}{suffix}", __config__=ConfigDict(extra="allow"), **fields
+    )
+
+
+@cache
+def output_model(op: Operation) -> type[BaseModel]:
+    """The tool's output model, so the published outputSchema says what comes back."""
+    name = "".join(part.title() for part in op.name.split("_"))
+    result = op.result
+    if op.is_write:
+        payload: Any
+        if result is None:
+            payload = Literal[None]
+        elif op.returns is Returns.ITEMS:
+            payload = list[result] | None  # type: ignore[valid-type]
+        else:
+            payload = result | None
+        return create_model(  # type: ignore[call-overload, no-any-return]
+            f"{name}Result",
+            __base__=WriteResult,
+            result=(payload, Field(None, description="The provider's answer when executed")),
+        )
+    assert result is not None
+    if op.returns is Returns.LIST:
+        item = _optional(result, "Summary")
+        return create_model(  # type: ignore[call-overload, no-any-return]
+            f"{name}Result", __base__=ListResult, items=(list[item], Field(description=ListResult.model_fields["items"].description))  # type: ignore[valid-type]
+        )
+    if op.returns is Returns.ITEMS:
+        return create_model(  # type: ignore[call-overload, no-any-return]
+            f"{name}Result", __base__=ItemsResult, items=(list[result], ...)  # type: ignore[valid-type]
+        )
+    return result
+
+
+def trim(item: dict[str, Any], summary: tuple[str, ...], fields: list[str] | None) -> tuple[dict[str, Any], bool]:
+    """Keep the summary fields plus those asked for; shorten long text. Returns (item, shortened)."""
+    if fields and "all" in fields:
+        keep = None
+    else:
+        keep = set(summary or item) | set(fields or ())
+    out: dict[str, Any] = {}
+    shortened = False
+    for key, value in item.items():
+        if keep is not None and key not in keep:
+            continue
+        if isinstance(value, str) and len(value) > TEXT_LIMIT:
+            value = value[: TEXT_LIMIT - 1] + "…"
+            shortened = True
+        out[key] = value
+    return out, shortened

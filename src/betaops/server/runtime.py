@@ -1,0 +1,105 @@
+"""What the tools share for the life of the process: provider clients, tokens, start-up choices."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import httpx2
+
+from betaops.core.confirm import ConfirmationTokens
+from betaops.core.errors import ConfigError
+from betaops.core.http import ProviderClient, ProviderConfig
+from betaops.core.operation import Operation
+from betaops.core.provider import ProviderSpec
+from betaops.providers import PROVIDERS
+from betaops.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class ConfirmMode(StrEnum):
+    AUTO = "auto"  # ask by elicitation, else preview + token
+    NEVER = "never"  # unattended automation: execute writes without asking
+
+
+@dataclass
+class Connection:
+    """One provider as this process reaches it."""
+
+    spec: ProviderSpec
+    config: ProviderConfig
+    sandbox: bool
+    transport: httpx2.AsyncBaseTransport | None = None
+    sim_state: object | None = None
+    _client: ProviderClient | None = None
+
+    @property
+    def client(self) -> ProviderClient:
+        if self._client is None:
+            self._client = ProviderClient(self.config, transport=self.transport)
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()
+
+
+@dataclass
+class Runtime:
+    connections: dict[str, Connection]
+    tokens: ConfirmationTokens
+    confirm: ConfirmMode = ConfirmMode.AUTO
+    read_only: bool = False
+    toolsets: tuple[str, ...] = ()
+    _users: int = field(default=0)
+
+    def connection(self, op: Operation) -> Connection:
+        return self.connections[op.provider]
+
+    async def enter(self) -> None:
+        self._users += 1
+
+    async def leave(self) -> None:
+        self._users -= 1
+        if self._users <= 0:
+            for connection in self.connections.values():
+                await connection.aclose()
+
+    @property
+    def mode(self) -> str:
+        kinds = {c.sandbox for c in self.connections.values()}
+        return "sandbox" if kinds == {True} else "live" if kinds == {False} else "mixed"
+
+
+def connect(settings: Settings, *, sandbox: bool, providers: list[str] | None = None) -> dict[str, Connection]:
+    """Reach every configured provider (or every provider's simulator in the sandbox).
+
+    Raises ConfigError when nothing is configured, naming what to set.
+    """
+    connections: dict[str, Connection] = {}
+    for name, spec in PROVIDERS.items():
+        if providers is not None and name not in providers:
+            continue
+        if sandbox:
+            box = spec.sandbox(settings)
+            connections[name] = Connection(spec, box.config, True, box.transport, box.state)
+        elif spec.configured(settings):
+            connections[name] = Connection(spec, spec.live(settings), False)
+    if not connections:
+        wanted = "; or ".join(f"{s.title}: {s.setup_hint}" for s in PROVIDERS.values())
+        raise ConfigError(
+            "betaops",
+            "no provider is configured.",
+            hint=f"To use a real account, {wanted}. To try betaops on simulated data, run `betaops serve --sandbox`.",
+        )
+    return connections
+
+
+def signing_secret(settings: Settings) -> bytes:
+    if settings.confirm_secret is not None:
+        return settings.confirm_secret.get_secret_value().encode()
+    return secrets.token_bytes(32)
