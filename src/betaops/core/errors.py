@@ -53,6 +53,9 @@ class ProviderError(Exception):
 class ConfigError(ProviderError):
     """Settings are missing or malformed; raised before any request is sent."""
 
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.message} {self.hint}".strip()
+
 
 class ConfirmationError(ProviderError):
     """The confirmation guard refused to execute a write."""

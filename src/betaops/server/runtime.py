@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import anyio
 import httpx2
 
 from betaops.core.confirm import ConfirmationTokens
@@ -34,12 +37,14 @@ class Connection:
     sandbox: bool
     transport: httpx2.AsyncBaseTransport | None = None
     sim_state: object | None = None
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = anyio.sleep
     _client: ProviderClient | None = None
 
     @property
     def client(self) -> ProviderClient:
         if self._client is None:
-            self._client = ProviderClient(self.config, transport=self.transport)
+            self._client = ProviderClient(self.config, transport=self.transport, clock=self.clock, sleep=self.sleep)
         return self._client
 
     async def aclose(self) -> None:

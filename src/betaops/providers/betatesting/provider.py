@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
+from pydantic import SecretStr
 
 from betaops.core.auth import OAuth2ClientCredentials, StaticBearer
 from betaops.core.http import ProviderConfig
@@ -12,6 +13,10 @@ from betaops.core.pagination import PageNumberPagination
 from betaops.core.provider import ProviderSpec, Sandbox
 from betaops.providers.betatesting.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
 from betaops.settings import Settings
+
+if TYPE_CHECKING:
+    from betaops.providers.betatesting.simulator.config import SimConfig
+    from betaops.providers.betatesting.simulator.state import BetaTestingState
 
 NAME = "betatesting"
 CREDENTIAL_HINT = (
@@ -74,17 +79,24 @@ def live(settings: Settings) -> ProviderConfig:
     return _config(settings, bt.base_url, auth)
 
 
-def sandbox(settings: Settings) -> Sandbox:
+def sandbox(
+    settings: Settings,
+    *,
+    state: BetaTestingState | None = None,
+    sim_config: SimConfig | None = None,
+    auth: httpx2.Auth | None = None,
+) -> Sandbox:
+    """The simulator as a provider; tests pass their own state, faults, clock or credentials."""
     # Imported here so a live server never loads the simulator.
-    from pydantic import SecretStr
-
-    from betaops.providers.betatesting.simulator.app import SANDBOX_API_KEY, create_app
+    from betaops.providers.betatesting.simulator.app import create_app
+    from betaops.providers.betatesting.simulator.config import SANDBOX_API_KEY
     from betaops.providers.betatesting.simulator.seed import build_state
     from betaops.sim.transport import sim_transport
 
-    state = build_state()
-    app = create_app(state)
-    config = _config(settings, SANDBOX_BASE_URL, StaticBearer(SecretStr(SANDBOX_API_KEY)))
+    state = state if state is not None else build_state()
+    app = create_app(state, sim_config)
+    auth = auth or StaticBearer(SecretStr(SANDBOX_API_KEY))
+    config = _config(settings, SANDBOX_BASE_URL, auth)
     return Sandbox(config=config, transport=sim_transport(app), state=state)
 
 
