@@ -1,0 +1,118 @@
+"""The public tool surface: names, annotations that tell the truth, strict schemas, and a snapshot."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from mcp.types import Tool
+
+from betaops.core.operation import Effect
+from betaops.providers.betatesting.operations import OPERATIONS
+from betaops.server.runtime import ConfirmMode
+from tests.support import Sandbox, make_sandbox
+
+pytestmark = pytest.mark.anyio
+SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
+EFFECT = {op.tool_name: op.effect for op in OPERATIONS}
+
+
+async def listed(box: Sandbox, mode: str = "auto") -> dict[str, Tool]:
+    async with box.client(mode) as client:
+        return {t.name: t for t in (await client.list_tools()).tools}
+
+
+async def test_every_operation_is_a_tool_with_truthful_annotations(box: Sandbox, mode: str) -> None:
+    tools = await listed(box, mode)
+    assert set(tools) == set(EFFECT)
+    assert len(tools) == 43
+    for name, tool in tools.items():
+        hints = tool.annotations
+        assert hints is not None
+        explicit = hints.model_dump(exclude_unset=True)
+        for hint in ("read_only_hint", "destructive_hint", "idempotent_hint", "open_world_hint"):
+            assert hint in explicit, f"{name} leaves {hint} to the client's default"
+        assert hints.read_only_hint is (EFFECT[name] is Effect.READ), name
+        assert hints.destructive_hint is (EFFECT[name] is Effect.DESTRUCTIVE), name
+        assert hints.open_world_hint is True
+        assert tool.title and tool.description and len(tool.description) < 500
+
+
+async def test_deletes_are_destructive_and_reads_are_idempotent(box: Sandbox) -> None:
+    tools = await listed(box)
+    destructive = {n for n, t in tools.items() if t.annotations and t.annotations.destructive_hint}
+    assert destructive == {
+        "betatesting_delete_issue",
+        "betatesting_remove_tester",
+        "betatesting_delete_activity",
+        "betatesting_delete_activity_item",
+    }
+    assert tools["betatesting_list_issues"].annotations.idempotent_hint is True  # type: ignore[union-attr]
+    assert tools["betatesting_send_message_to_testers"].annotations.idempotent_hint is False  # type: ignore[union-attr]
+
+
+async def test_schemas_are_strict_described_and_flat(box: Sandbox) -> None:
+    for name, tool in (await listed(box)).items():
+        schema = tool.input_schema
+        assert re.fullmatch(r"betatesting_[a-z0-9_]+", name)
+        assert schema["type"] == "object" and schema.get("additionalProperties") is False, name
+        assert not {"anyOf", "oneOf", "allOf"} & set(schema), name
+        for prop, spec in schema.get("properties", {}).items():
+            assert spec.get("description"), f"{name}.{prop} has no description"
+        assert tool.output_schema is not None, name
+        if EFFECT[name] is not Effect.READ:
+            assert "confirm_token" in schema["properties"], name
+            assert "approval" not in schema["properties"], name
+
+
+async def test_id_and_enum_inputs_are_typed(box: Sandbox) -> None:
+    tools = await listed(box)
+    props = tools["betatesting_update_issue"].input_schema["properties"]
+    assert props["issue_id"]["minimum"] == 1 and props["issue_id"]["type"] == "integer"
+    defs = tools["betatesting_update_issue"].input_schema["$defs"]
+    assert defs["IssuePriority"]["enum"] == ["critical", "high", "medium", "low", "trivial"]
+    bulk = tools["betatesting_create_community_testers"].input_schema
+    assert bulk["$defs"]["NewCommunityTester"]["properties"]["email"]["format"] == "email"
+
+
+async def test_read_only_mode_registers_no_write_tool(mode: str) -> None:
+    box = make_sandbox(read_only=True)
+    tools = await listed(box, mode)
+    assert tools and all(t.annotations and t.annotations.read_only_hint for t in tools.values())
+    async with box.client(mode) as client:
+        result = await client.call_tool("betatesting_delete_issue", {"test_id": 1, "issue_id": 1})
+    assert result.is_error
+    assert box.writes == 0
+
+
+async def test_default_toolsets_serve_triage_and_tester_management() -> None:
+    tools = await listed(make_sandbox(toolsets=None))
+    assert "betatesting_list_issues" in tools and "betatesting_accept_testers" in tools
+    assert "betatesting_list_shipments" not in tools
+    only = await listed(make_sandbox(toolsets=("betatesting.issues",)))
+    assert set(only) == {n for n in EFFECT if "issue" in n}
+
+
+async def test_confirm_never_drops_the_token_argument() -> None:
+    tools = await listed(make_sandbox(confirm=ConfirmMode.NEVER))
+    assert "confirm_token" not in tools["betatesting_update_issue"].input_schema["properties"]
+
+
+async def test_tool_schemas_match_the_committed_snapshots(box: Sandbox) -> None:
+    """A change to the public surface must show up as a reviewed diff in __toolsnaps__/."""
+    tools = await listed(box)
+    update = os.environ.get("UPDATE_SNAPSHOTS") == "1"
+    SNAPSHOTS.mkdir(exist_ok=True)
+    for name, tool in sorted(tools.items()):
+        snap = SNAPSHOTS / f"{name}.json"
+        current = json.dumps(tool.model_dump(mode="json", by_alias=True, exclude_none=True), indent=2, sort_keys=True)
+        if update:
+            snap.write_text(current + "\n")
+            continue
+        assert snap.exists(), f"no snapshot for {name}: run UPDATE_SNAPSHOTS=1 pytest"
+        assert snap.read_text() == current + "\n", f"{name} changed: review, then UPDATE_SNAPSHOTS=1 pytest"
+    stale = {p.stem for p in SNAPSHOTS.glob("*.json")} - set(tools)
+    assert not stale, f"snapshots for tools that no longer exist: {sorted(stale)}"

@@ -1,0 +1,91 @@
+"""Test support: a betaops server wired to a fresh BetaTesting simulator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import httpx2
+from mcp import Client
+from mcp.server import MCPServer
+from mcp.types import CallToolResult, ElicitRequestFormParams, ElicitResult
+
+from betaops.core.confirm import ConfirmationTokens
+from betaops.providers.betatesting.provider import BETATESTING, sandbox
+from betaops.providers.betatesting.simulator.config import SimConfig
+from betaops.providers.betatesting.simulator.seed import build_state
+from betaops.providers.betatesting.simulator.state import BetaTestingState
+from betaops.server.app import ServerOptions, build_server, select_toolsets
+from betaops.server.runtime import ConfirmMode, Connection, Runtime
+from betaops.settings import Settings
+from betaops.sim.clock import FakeClock
+
+
+@dataclass
+class Sandbox:
+    """A server over one simulator, with handles on everything a test wants to look at."""
+
+    server: MCPServer
+    runtime: Runtime
+    state: BetaTestingState
+    sleeps: list[float] = field(default_factory=list)
+    token_clock: FakeClock = field(default_factory=lambda: FakeClock(1_800_000_000.0))
+
+    def client(self, mode: str = "auto", answer: str | None = None, approve: bool = True) -> Client:
+        """An MCP client; `answer` (accept/decline/cancel) makes it support elicitation."""
+        self.asked: list[str] = []
+
+        async def elicit(_: Any, params: Any) -> ElicitResult:
+            assert isinstance(params, ElicitRequestFormParams)
+            self.asked.append(params.message)
+            content = {"approve": approve} if answer == "accept" else None
+            return ElicitResult(action=answer, content=content)  # type: ignore[arg-type]
+
+        return Client(self.server, mode=mode, elicitation_callback=elicit if answer else None)
+
+    @property
+    def writes(self) -> int:
+        return len(self.state.write_log)
+
+
+def make_sandbox(
+    *,
+    sim_config: SimConfig | None = None,
+    auth: httpx2.Auth | None = None,
+    confirm: ConfirmMode = ConfirmMode.AUTO,
+    read_only: bool = False,
+    toolsets: tuple[str, ...] | None = ("all",),
+    settings: Settings | None = None,
+    max_retries: int | None = None,
+) -> Sandbox:
+    settings = settings or Settings(_env_file=None)  # type: ignore[call-arg]
+    state = build_state()
+    box = sandbox(settings, state=state, sim_config=sim_config, auth=auth)
+    token_clock = FakeClock(1_800_000_000.0)
+    sleeps: list[float] = []
+    sim_clock = sim_config.clock if sim_config is not None else None
+
+    async def fake_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if isinstance(sim_clock, FakeClock):
+            sim_clock.advance(seconds)
+
+    config = box.config if max_retries is None else replace(box.config, max_retries=max_retries)
+    conn = Connection(BETATESTING, config, True, box.transport, state, sleep=fake_sleep)
+    if isinstance(sim_clock, FakeClock):
+        conn.clock = sim_clock
+    connections = {"betatesting": conn}
+    runtime = Runtime(
+        connections=connections,
+        tokens=ConfirmationTokens(b"test-secret-0123456789abcdef", clock=token_clock),
+        confirm=confirm,
+        read_only=read_only,
+        toolsets=select_toolsets(connections, toolsets),
+    )
+    server = build_server(settings, ServerOptions(), runtime)
+    return Sandbox(server, runtime, state, sleeps, token_clock)
+
+
+def text(result: CallToolResult) -> str:
+    return "\n".join(getattr(block, "text", "") for block in result.content)

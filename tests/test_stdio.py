@@ -1,0 +1,38 @@
+"""`betaops serve --sandbox` as a real subprocess over stdio, in both protocol eras."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+from mcp import Client, StdioServerParameters
+
+pytestmark = pytest.mark.anyio
+
+
+def server_params(*flags: str) -> StdioServerParameters:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BETATESTING_", "BETAOPS_"))}
+    return StdioServerParameters(command=sys.executable, args=["-m", "betaops", "serve", *flags], env=env)
+
+
+async def test_sandbox_server_answers_over_stdio(mode: str) -> None:
+    async with Client(server_params("--sandbox"), mode=mode) as client:
+        tools = {t.name for t in (await client.list_tools()).tools}
+        assert {"betatesting_list_tests", "betatesting_update_issue"} <= tools
+        result = await client.call_tool("betatesting_list_tests", {"status": "in_progress"})
+        assert not result.is_error
+        assert result.structured_content is not None
+        assert all(t["status"] == "in_progress" for t in result.structured_content["items"])
+        preview = await client.call_tool("betatesting_change_test_stage", {"test_id": 4101, "stage": "close"})
+        assert preview.structured_content is not None
+        assert preview.structured_content["status"] == "confirmation_required"
+        prompts = {p.name for p in (await client.list_prompts()).prompts}
+        assert "triage-new-issues" in prompts
+
+
+async def test_read_only_server_over_stdio_lists_no_writes() -> None:
+    async with Client(server_params("--sandbox", "--read-only", "--toolsets", "all")) as client:
+        tools = (await client.list_tools()).tools
+    assert len(tools) == 16
+    assert all(t.annotations and t.annotations.read_only_hint for t in tools)
