@@ -14,7 +14,11 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     base = {k: v for k, v in os.environ.items() if not k.startswith(("BETATESTING_", "BETAOPS_"))}
     return subprocess.run(
         [sys.executable, "-m", "betaops", *args],
-        capture_output=True, text=True, timeout=120, env={**base, **(env or {})}, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**base, **(env or {})},
+        stdin=subprocess.DEVNULL,
         cwd="/",
     )
 

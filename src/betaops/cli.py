@@ -14,7 +14,8 @@ from typing import Any
 
 import anyio
 from mcp import Client
-from mcp.types import ElicitRequestFormParams, ElicitResult
+from mcp.client.session import ClientRequestContext, ElicitationFnT
+from mcp.types import ElicitRequestFormParams, ElicitRequestParams, ElicitResult, ErrorData
 
 from betaops import __version__
 from betaops.core.errors import ProviderError
@@ -60,9 +61,7 @@ def parser() -> argparse.ArgumentParser:
 
 def options(ns: argparse.Namespace) -> ServerOptions:
     toolsets = tuple(t.strip() for t in ns.toolsets.split(",") if t.strip()) if ns.toolsets else None
-    return ServerOptions(
-        sandbox=ns.sandbox, read_only=ns.read_only, confirm=ConfirmMode(ns.confirm), toolsets=toolsets
-    )
+    return ServerOptions(sandbox=ns.sandbox, read_only=ns.read_only, confirm=ConfirmMode(ns.confirm), toolsets=toolsets)
 
 
 def parse_arguments(pairs: list[str]) -> dict[str, Any]:
@@ -87,7 +86,13 @@ async def _tools(ns: argparse.Namespace) -> int:
         return 0
     for tool in listed:
         hints = tool.annotations
-        kind = "read " if hints and hints.read_only_hint else "DESTRUCTIVE" if hints and hints.destructive_hint else "write"
+        kind = (
+            "read "
+            if hints and hints.read_only_hint
+            else "DESTRUCTIVE"
+            if hints and hints.destructive_hint
+            else "write"
+        )
         print(f"{tool.name:<45} {kind:<11} {tool.title or ''}")
     print(f"{len(listed)} tools", file=sys.stderr)
     return 0
@@ -97,19 +102,19 @@ async def _call(ns: argparse.Namespace) -> int:
     server = build_server(Settings(), options(ns))
     arguments = parse_arguments(ns.arguments)
 
-    async def ask(_: Any, params: Any) -> ElicitResult:
+    async def ask(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult | ErrorData:
         if not isinstance(params, ElicitRequestFormParams):
             return ElicitResult(action="decline")
         print(params.message, file=sys.stderr)
         if ns.yes:
             return ElicitResult(action="accept", content={"approve": True})
-        answer = input("Proceed? [y/N] ").strip().lower()
+        answer = (await anyio.to_thread.run_sync(input, "Proceed? [y/N] ")).strip().lower()
         if answer in ("y", "yes"):
             return ElicitResult(action="accept", content={"approve": True})
         return ElicitResult(action="decline")
 
-    interactive = ns.yes or sys.stdin.isatty()
-    async with Client(server, elicitation_callback=ask if interactive else None) as client:
+    callback: ElicitationFnT | None = ask if ns.yes or sys.stdin.isatty() else None
+    async with Client(server, elicitation_callback=callback) as client:
         result = await client.call_tool(ns.tool, arguments)
     if result.structured_content is not None:
         print(json.dumps(result.structured_content, indent=2, ensure_ascii=False))

@@ -37,8 +37,7 @@ class BetaTestingSettings(BaseSettings):
                 raise ConfigError(
                     "betatesting",
                     "BETATESTING_API_KEY does not look like a BetaTesting key.",
-                    hint="Keys start with 'btst_' followed by 64 letters and digits "
-                    "(Company Settings > Integrations).",
+                    hint="Keys start with 'btst_' followed by 64 letters and digits (Company Settings > Integrations).",
                 )
             return
         if self.client_id is not None and self.client_secret is None:

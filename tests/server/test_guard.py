@@ -16,8 +16,7 @@ pytestmark = pytest.mark.anyio
 def an_issue(box: Sandbox, **where: str) -> Any:
     tests = {t.id for t in box.state.tests.values() if t.company_id == COMPANY_ID}
     return next(
-        i for i in box.state.issues.values()
-        if i.test_id in tests and all(getattr(i, k) == v for k, v in where.items())
+        i for i in box.state.issues.values() if i.test_id in tests and all(getattr(i, k) == v for k, v in where.items())
     )
 
 
@@ -94,9 +93,13 @@ async def test_token_for_other_arguments_executes_nothing(box: Sandbox, mode: st
     issue = an_issue(box, priority="low")
     token = await preview(box, mode, update_args(issue, "high"))
     async with box.client(mode) as client:
-        swapped = await client.call_tool("betatesting_update_issue", {**update_args(issue, "trivial"), "confirm_token": token})
+        swapped = await client.call_tool(
+            "betatesting_update_issue", {**update_args(issue, "trivial"), "confirm_token": token}
+        )
         other_issue = an_issue(box, priority="medium")
-        moved = await client.call_tool("betatesting_update_issue", {**update_args(other_issue, "high"), "confirm_token": token})
+        moved = await client.call_tool(
+            "betatesting_update_issue", {**update_args(other_issue, "high"), "confirm_token": token}
+        )
         other_tool = await client.call_tool(
             "betatesting_delete_issue", {"test_id": issue.test_id, "issue_id": issue.id, "confirm_token": token}
         )
@@ -158,5 +161,5 @@ async def test_every_write_sends_an_idempotency_key(box: Sandbox) -> None:
     issue = an_issue(box, priority="low")
     async with box.client(answer="accept") as client:
         await client.call_tool("betatesting_update_issue", update_args(issue))
-    assert [w.idempotency_key for w in box.state.write_log][0]
+    assert next(w.idempotency_key for w in box.state.write_log)
     assert box.state.write_log[0].idempotency_key.startswith("betaops-")  # type: ignore[union-attr]

@@ -74,7 +74,9 @@ async def test_max_items_caps_all_pages_and_leaves_a_cursor(box: Sandbox) -> Non
 async def test_cursor_from_other_filters_is_refused(box: Sandbox) -> None:
     test = busiest_test(box)
     async with box.client() as client:
-        page = await client.call_tool("betatesting_list_issues", {"test_id": test.id, "statuses": ["to_do"], "page_size": 5})
+        page = await client.call_tool(
+            "betatesting_list_issues", {"test_id": test.id, "statuses": ["to_do"], "page_size": 5}
+        )
         assert page.structured_content is not None
         cursor = page.structured_content["next_cursor"]
         wrong = await client.call_tool(

@@ -33,9 +33,7 @@ class StaticBearer(AsyncOnlyAuth):
     def __init__(self, token: SecretStr) -> None:
         self._token = token
 
-    async def async_auth_flow(
-        self, request: httpx2.Request
-    ) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
+    async def async_auth_flow(self, request: httpx2.Request) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
         request.headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
         yield request
 
@@ -102,9 +100,7 @@ class OAuth2ClientCredentials(AsyncOnlyAuth):
     def _valid(self) -> bool:
         return self._token is not None and self._clock() < self._expires_at - self._margin
 
-    async def async_auth_flow(
-        self, request: httpx2.Request
-    ) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
+    async def async_auth_flow(self, request: httpx2.Request) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
         async with self._lock:
             if not self._valid():
                 response = yield self._token_request()

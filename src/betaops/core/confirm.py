@@ -48,9 +48,7 @@ class Redeemed:
 
 
 class ConfirmationTokens:
-    def __init__(
-        self, secret: bytes, *, ttl_s: float = TOKEN_TTL_S, clock: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, secret: bytes, *, ttl_s: float = TOKEN_TTL_S, clock: Callable[[], float] = time.time) -> None:
         if len(secret) < 16:
             raise ValueError("the confirmation secret must be at least 16 bytes")
         self._secret = secret

@@ -127,9 +127,7 @@ class ProviderClient:
                 query[key] = str(value)
         return query
 
-    def build(
-        self, op: Operation, params: BaseModel, page_state: dict[str, Any] | None = None
-    ) -> httpx2.Request:
+    def build(self, op: Operation, params: BaseModel, page_state: dict[str, Any] | None = None) -> httpx2.Request:
         url = self._path(op, params)
         payload = self._payload(op, params)
         if op.method == "GET":

@@ -47,9 +47,7 @@ def select_toolsets(connections: dict[str, Connection], wanted: tuple[str, ...] 
         elif item in known:
             chosen.append(item)
         else:
-            raise ConfigError(
-                "betaops", f"unknown toolset {item!r}.", hint=f"Choose from: all, {', '.join(known)}."
-            )
+            raise ConfigError("betaops", f"unknown toolset {item!r}.", hint=f"Choose from: all, {', '.join(known)}.")
     return tuple(dict.fromkeys(chosen))
 
 

@@ -72,7 +72,7 @@ def parse(path: Path) -> PromptFile:
     used = {f for _, f, _, _ in string.Formatter().parse(body) if f}
     if used - declared:
         raise PromptFileError(f"{path}: body uses undeclared arguments {sorted(used - declared)}")
-    title = meta.get("title") if isinstance(meta.get("title"), str) else meta["name"]
+    title = str(meta.get("title") or meta["name"])
     return PromptFile(meta["name"], title, meta["description"], arguments, body)
 
 
@@ -97,8 +97,9 @@ def load_prompts(server: MCPServer, directory: Path | None = None) -> list[Promp
                 name=prompt.name,
                 title=prompt.title,
                 description=prompt.description,
-                arguments=[PromptArgument(name=a.name, description=a.description, required=False)
-                           for a in prompt.arguments],
+                arguments=[
+                    PromptArgument(name=a.name, description=a.description, required=False) for a in prompt.arguments
+                ],
                 fn=fn,
             )
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -55,12 +55,10 @@ class WriteResult(BaseModel):
 
 def _optional(model: type[BaseModel], suffix: str) -> type[BaseModel]:
     fields: dict[str, Any] = {
-        name: (info.annotation | None, Field(None, description=info.description))
+        name: (Optional[info.annotation], Field(None, description=info.description))  # noqa: UP045
         for name, info in model.model_fields.items()
     }
-    return create_model(  # type: ignore[call-overload, no-any-return]
-        f"{model.__name__}{suffix}", __config__=ConfigDict(extra="allow"), **fields
-    )
+    return create_model(f"{model.__name__}{suffix}", __config__=ConfigDict(extra="allow"), **fields)
 
 
 @cache
@@ -76,7 +74,7 @@ def output_model(op: Operation) -> type[BaseModel]:
             payload = list[result] | None  # type: ignore[valid-type]
         else:
             payload = result | None
-        return create_model(  # type: ignore[call-overload, no-any-return]
+        return create_model(
             f"{name}Result",
             __base__=WriteResult,
             result=(payload, Field(None, description="The provider's answer when executed")),
@@ -84,22 +82,23 @@ def output_model(op: Operation) -> type[BaseModel]:
     assert result is not None
     if op.returns is Returns.LIST:
         item = _optional(result, "Summary")
-        return create_model(  # type: ignore[call-overload, no-any-return]
-            f"{name}Result", __base__=ListResult, items=(list[item], Field(description=ListResult.model_fields["items"].description))  # type: ignore[valid-type]
+        return create_model(
+            f"{name}Result",
+            __base__=ListResult,
+            items=(list[item], Field(description=ListResult.model_fields["items"].description)),  # type: ignore[valid-type]
         )
     if op.returns is Returns.ITEMS:
-        return create_model(  # type: ignore[call-overload, no-any-return]
-            f"{name}Result", __base__=ItemsResult, items=(list[result], ...)  # type: ignore[valid-type]
+        return create_model(
+            f"{name}Result",
+            __base__=ItemsResult,
+            items=(list[result], ...),  # type: ignore[valid-type]
         )
     return result
 
 
 def trim(item: dict[str, Any], summary: tuple[str, ...], fields: list[str] | None) -> tuple[dict[str, Any], bool]:
     """Keep the summary fields plus those asked for; shorten long text. Returns (item, shortened)."""
-    if fields and "all" in fields:
-        keep = None
-    else:
-        keep = set(summary or item) | set(fields or ())
+    keep = None if fields and "all" in fields else set(summary or item) | set(fields or ())
     out: dict[str, Any] = {}
     shortened = False
     for key, value in item.items():
