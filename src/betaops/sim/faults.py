@@ -74,9 +74,7 @@ class _Queued:
     path: str | None
 
     def matches(self, method: str, path: str) -> bool:
-        return (self.method is None or self.method == method.upper()) and (
-            self.path is None or self.path in path
-        )
+        return (self.method is None or self.method == method.upper()) and (self.path is None or self.path in path)
 
 
 @dataclass(frozen=True)
