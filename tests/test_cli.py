@@ -55,11 +55,16 @@ def test_call_runs_a_read_tool() -> None:
 
 
 def test_call_write_with_yes_executes_and_without_shows_a_preview() -> None:
-    preview = run("call", "--sandbox", "betatesting_change_test_stage", "test_id=4101", "stage=close")
+    listed = run("call", "--sandbox", "betatesting_list_tests", "status=in_progress", "page_size=1")
+    test_id = json.loads(listed.stdout)["items"][0]["id"]
+    args = ("betatesting_change_test_stage", f"test_id={test_id}", "stage=pause")
+    preview = run("call", "--sandbox", *args)
     assert json.loads(preview.stdout)["status"] == "confirmation_required"
-    done = run("call", "--sandbox", "--yes", "betatesting_change_test_stage", "test_id=4101", "stage=close")
+    assert "(status in_progress)" in json.loads(preview.stdout)["preview"]
+    done = run("call", "--sandbox", "--yes", *args)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert json.loads(done.stdout)["status"] in ("executed",)
+    body = json.loads(done.stdout)
+    assert body["status"] == "executed" and body["result"]["status"] == "paused"
 
 
 @pytest.mark.parametrize("bad", ["test_id", "=3"])

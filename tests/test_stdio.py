@@ -24,7 +24,8 @@ async def test_sandbox_server_answers_over_stdio(mode: str) -> None:
         assert not result.is_error
         assert result.structured_content is not None
         assert all(t["status"] == "in_progress" for t in result.structured_content["items"])
-        preview = await client.call_tool("betatesting_change_test_stage", {"test_id": 4101, "stage": "close"})
+        test_id = result.structured_content["items"][0]["id"]
+        preview = await client.call_tool("betatesting_change_test_stage", {"test_id": test_id, "stage": "pause"})
         assert preview.structured_content is not None
         assert preview.structured_content["status"] == "confirmation_required"
         prompts = {p.name for p in (await client.list_prompts()).prompts}

@@ -129,7 +129,8 @@ async def test_token_refused_when_target_changed_since_preview(box: Sandbox, mod
     issue = an_issue(box, priority="low")
     args = update_args(issue)
     token = await preview(box, mode, args)
-    box.state.issues[issue.id].status = "complete"  # someone else triaged it meanwhile
+    record = box.state.issues[issue.id]
+    record.status = "retest" if record.status != "retest" else "to_do"  # someone else triaged it meanwhile
     async with box.client(mode) as client:
         result = await client.call_tool("betatesting_update_issue", {**args, "confirm_token": token})
     assert result.is_error and "target changed" in text(result)

@@ -7,6 +7,7 @@ confirm_token for guarded writes), strict so that a misspelt argument fails loud
 from __future__ import annotations
 
 import inspect
+import json
 from typing import Annotated, Any
 
 from mcp.server.elicitation import ElicitationResult
@@ -14,7 +15,7 @@ from mcp.server.mcpserver import Context, Resolve
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
-from mcp.types import ToolAnnotations
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, create_model
 
 from betaops.core.errors import ProviderError
@@ -164,17 +165,25 @@ def build_tool(runtime: Runtime, op: Operation) -> Tool:
     guarded = op.is_write and runtime.confirm is ConfirmMode.AUTO
     names = list(inp.model_fields)
 
-    async def handler(ctx: Context, approval: Any = None, **kwargs: Any) -> Any:
+    async def handler(ctx: Context, approval: Any = None, **kwargs: Any) -> CallToolResult:
         args = inp.model_validate(kwargs)
         try:
             if op.is_write:
-                return out.model_validate(await run_write(runtime, op, args, approval), from_attributes=True)
-            return await run_read(runtime, op, args, ctx)
+                result = out.model_validate(await run_write(runtime, op, args, approval), from_attributes=True)
+            else:
+                result = await run_read(runtime, op, args, ctx)
         except ProviderError as exc:
             raise ToolError(str(exc)) from exc
+        data = result.model_dump(mode="json")
+        if isinstance(data.get("items"), list):
+            # Trimmed list items keep only their fields (the SDK's dump would spell every other one as null).
+            data["items"] = [{k: v for k, v in i.items() if v is not None} for i in data["items"]]
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return CallToolResult(content=[TextContent(type="text", text=body)], structured_content=data)
 
     params = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]
-    hints: dict[str, Any] = {"ctx": Context, "return": out}
+    returns = Annotated[CallToolResult, out]
+    hints: dict[str, Any] = {"ctx": Context, "return": returns}
     if guarded:
         approval_type = Annotated[ElicitationResult[Approve], Resolve(make_resolver(runtime, op, names))]
         params.append(inspect.Parameter("approval", inspect.Parameter.KEYWORD_ONLY, annotation=approval_type))
@@ -183,7 +192,7 @@ def build_tool(runtime: Runtime, op: Operation) -> Tool:
         inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[f.annotation, f])
         for n, f in inp.model_fields.items()
     ]
-    handler.__signature__ = inspect.Signature(params, return_annotation=out)  # type: ignore[attr-defined]
+    handler.__signature__ = inspect.Signature(params, return_annotation=returns)  # type: ignore[attr-defined]
     handler.__annotations__ = hints
     handler.__name__ = op.tool_name
     tool = Tool.from_function(

@@ -144,6 +144,9 @@ class Test(Resource):
     created_at: str | None = None
     updated_at: str | None = None
 
+    def label(self) -> str:
+        return f'test #{self.id} "{self.name}" (status {self.status})'
+
 
 class Tester(Resource):
     SUMMARY = ("id", "first_name", "last_name", "email", "status")
