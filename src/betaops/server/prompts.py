@@ -76,10 +76,20 @@ def parse(path: Path) -> PromptFile:
     return PromptFile(meta["name"], title, meta["description"], arguments, body)
 
 
+class FilePrompt(Prompt):
+    """A prompt whose missing arguments reach the client as a clear invalid-params error.
+
+    The SDK's own check raises a ValueError that clients only see as an opaque internal error.
+    """
+
+    async def render(self, arguments: dict[str, Any] | None, context: Any) -> Any:
+        missing = [a.name for a in self.arguments or [] if a.required and not (arguments or {}).get(a.name)]
+        if missing:
+            raise MCPError(code=INVALID_PARAMS, message=f"prompt {self.name!r} needs argument(s): {', '.join(missing)}")
+        return await super().render(arguments, context)
+
+
 def render(prompt: PromptFile, given: dict[str, Any]) -> list[UserMessage]:
-    missing = [a.name for a in prompt.arguments if a.required and not given.get(a.name)]
-    if missing:
-        raise MCPError(code=INVALID_PARAMS, message=f"prompt {prompt.name!r} needs argument(s): {', '.join(missing)}")
     values = {a.name: given.get(a.name) or "(not given)" for a in prompt.arguments}
     return [UserMessage(prompt.body.format(**values))]
 
@@ -93,13 +103,11 @@ def load_prompts(server: MCPServer, directory: Path | None = None) -> list[Promp
             return render(_prompt, kwargs)
 
         server.add_prompt(
-            Prompt(
+            FilePrompt(
                 name=prompt.name,
                 title=prompt.title,
                 description=prompt.description,
-                arguments=[
-                    PromptArgument(name=a.name, description=a.description, required=False) for a in prompt.arguments
-                ],
+                arguments=prompt.arguments,
                 fn=fn,
             )
         )
