@@ -8,7 +8,8 @@ from typing import Any
 import httpx2
 from mcp import Client
 from mcp.server import MCPServer
-from mcp.types import CallToolResult, ElicitRequestFormParams, ElicitResult
+from mcp.client.session import ClientRequestContext, ElicitationFnT
+from mcp.types import CallToolResult, ElicitRequestFormParams, ElicitRequestParams, ElicitResult, ErrorData
 
 from betaops.core.confirm import ConfirmationTokens
 from betaops.providers.betatesting.provider import BETATESTING, sandbox
@@ -35,13 +36,14 @@ class Sandbox:
         """An MCP client; `answer` (accept/decline/cancel) makes it support elicitation."""
         self.asked: list[str] = []
 
-        async def elicit(_: Any, params: Any) -> ElicitResult:
+        async def elicit(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult | ErrorData:
             assert isinstance(params, ElicitRequestFormParams)
             self.asked.append(params.message)
             content = {"approve": approve} if answer == "accept" else None
-            return ElicitResult(action=answer, content=content)  # type: ignore[arg-type]
+            return ElicitResult(action=answer, content=content)
 
-        return Client(self.server, mode=mode, elicitation_callback=elicit if answer else None)
+        callback: ElicitationFnT | None = elicit if answer else None
+        return Client(self.server, mode=mode, elicitation_callback=callback)
 
     @property
     def writes(self) -> int:
@@ -58,7 +60,7 @@ def make_sandbox(
     settings: Settings | None = None,
     max_retries: int | None = None,
 ) -> Sandbox:
-    settings = settings or Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = settings or Settings(_env_file=None)
     state = build_state()
     box = sandbox(settings, state=state, sim_config=sim_config, auth=auth)
     token_clock = FakeClock(1_800_000_000.0)

@@ -24,10 +24,10 @@ async def test_cursor_walk_and_all_pages_return_the_same_issues(box: Sandbox, mo
     expected = {i.id for i in box.state.issues.values() if i.test_id == test.id}
     assert len(expected) > 100
     seen: list[int] = []
-    progress: list[tuple[float, float | None]] = []
+    seen_progress: list[tuple[float, float | None]] = []
 
-    async def on_progress(done: float, total: float | None, message: str | None) -> None:
-        progress.append((done, total))
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen_progress.append((progress, total))
 
     async with box.client(mode) as client:
         cursor = None
@@ -51,7 +51,7 @@ async def test_cursor_walk_and_all_pages_return_the_same_issues(box: Sandbox, mo
     assert body is not None
     assert sorted(i["id"] for i in body["items"]) == sorted(expected)
     assert body["total"] == len(expected) and body["next_cursor"] is None
-    assert progress and progress[-1][0] == len(expected)
+    assert seen_progress and seen_progress[-1][0] == len(expected)
 
 
 async def test_max_items_caps_all_pages_and_leaves_a_cursor(box: Sandbox) -> None:
