@@ -56,6 +56,7 @@ def parser() -> argparse.ArgumentParser:
     call.add_argument("--yes", action="store_true", help="approve the confirmation prompt of a write")
     call.add_argument("tool")
     call.add_argument("arguments", nargs="*", metavar="key=value", help="values are parsed as JSON when they can be")
+    sub.add_parser("docs", help="print the operation table the README embeds")
     return root
 
 
@@ -137,6 +138,11 @@ def main(argv: list[str] | None = None) -> int:
         if ns.command == "serve":
             server = build_server(Settings(), options(ns))
             server.run("stdio")
+            return 0
+        if ns.command == "docs":
+            from betaops.server.docs import operations_table
+
+            print(operations_table())
             return 0
         if ns.command == "tools":
             return anyio.run(_tools, ns)
