@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import httpx2
 from mcp import Client
-from mcp.server import MCPServer
 from mcp.client.session import ClientRequestContext, ElicitationFnT
+from mcp.server import MCPServer
 from mcp.types import CallToolResult, ElicitRequestFormParams, ElicitRequestParams, ElicitResult, ErrorData
 
 from betaops.core.confirm import ConfirmationTokens
