@@ -84,8 +84,12 @@ def input_model(op: Operation, confirm: ConfirmMode) -> type[BaseModel]:
             str | None,
             Field(None, max_length=2000, description="Token from this tool's preview, to execute it"),
         )
-    name = "".join(p.title() for p in op.tool_name.split("_"))
-    return create_model(f"{name}Input", __base__=(op.params, ArgModelBase), **extra)
+    model = create_model(f"{op.tool_name}_input", __base__=(op.params, ArgModelBase), **extra)
+    # The SDK reports bad arguments as "N validation errors for <title>": make that title say it all.
+    outcome = "; nothing was changed" if op.is_write else ""
+    model.model_config["title"] = f"the arguments of {op.tool_name}{outcome}"
+    model.model_rebuild(force=True)
+    return model
 
 
 async def run_read(runtime: Runtime, op: Operation, args: BaseModel, ctx: Context) -> Any:
