@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
-from typing import NoReturn
+from typing import Any, NoReturn
+from urllib.parse import urlencode
 
 import anyio
 import httpx2
@@ -38,11 +39,12 @@ class StaticBearer(AsyncOnlyAuth):
         yield request
 
 
-class OAuth2ClientCredentials(AsyncOnlyAuth):
-    """RFC 6749 client credentials: fetch a token, reuse it until shortly before expiry.
+class TokenEndpointAuth(AsyncOnlyAuth):
+    """A bearer token fetched from an OAuth2 token endpoint, reused until shortly before expiry.
 
     The token request is yielded inside the flow, so it goes through the same client (and, in the
     sandbox, the same simulator). A 401 on the real request refreshes once and retries it once.
+    Subclasses say which grant to ask for.
     """
 
     requires_response_body = True
@@ -54,7 +56,7 @@ class OAuth2ClientCredentials(AsyncOnlyAuth):
         token_url: str,
         client_id: str,
         client_secret: SecretStr,
-        scope: str | None = None,
+        credential_hint: str,
         refresh_margin_s: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -62,7 +64,7 @@ class OAuth2ClientCredentials(AsyncOnlyAuth):
         self._token_url = token_url
         self._client_id = client_id
         self._client_secret = client_secret
-        self._scope = scope
+        self._hint = credential_hint
         self._margin = refresh_margin_s
         self._clock = clock
         self._token: SecretStr | None = None
@@ -70,23 +72,24 @@ class OAuth2ClientCredentials(AsyncOnlyAuth):
         self._lock = anyio.Lock()
         self.fetch_count = 0
 
+    def grant(self) -> dict[str, str]:
+        raise NotImplementedError
+
     def _token_request(self) -> httpx2.Request:
         form = {
-            "grant_type": "client_credentials",
+            **self.grant(),
             "client_id": self._client_id,
             "client_secret": self._client_secret.get_secret_value(),
         }
-        if self._scope:
-            form["scope"] = self._scope
         return httpx2.Request("POST", self._token_url, data=form, headers={"Accept": "application/json"})
 
     def _store(self, response: httpx2.Response) -> None:
         if response.status_code != 200:
             raise ConfigError(
                 self._provider,
-                f"the token endpoint refused the client credentials (HTTP {response.status_code}).",
+                f"the token endpoint refused our credentials (HTTP {response.status_code}).",
                 status=response.status_code,
-                hint="Check the OAuth2 client id and secret in your settings.",
+                hint=self._hint,
             )
         try:
             body = response.json()
@@ -119,3 +122,48 @@ class OAuth2ClientCredentials(AsyncOnlyAuth):
                 self._store(token_response)
         request.headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
         yield request
+
+
+class OAuth2ClientCredentials(TokenEndpointAuth):
+    """RFC 6749 client credentials grant, optionally narrowed to a scope."""
+
+    def __init__(self, *, scope: str | None = None, credential_hint: str = "", **kwargs: Any) -> None:
+        hint = credential_hint or "Check the OAuth2 client id and secret in your settings."
+        super().__init__(credential_hint=hint, **kwargs)
+        self._scope = scope
+
+    def grant(self) -> dict[str, str]:
+        return {"grant_type": "client_credentials", **({"scope": self._scope} if self._scope else {})}
+
+
+class OAuth2RefreshToken(TokenEndpointAuth):
+    """RFC 6749 refresh-token grant (e.g. Login with Amazon): a long-lived refresh token buys access tokens."""
+
+    def __init__(self, *, refresh_token: SecretStr, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._refresh_token = refresh_token
+
+    def grant(self) -> dict[str, str]:
+        return {"grant_type": "refresh_token", "refresh_token": self._refresh_token.get_secret_value()}
+
+
+class FormCredentials(AsyncOnlyAuth):
+    """Credentials sent as form fields of every (form-encoded) request, e.g. Betasend's `api` and `hash`.
+
+    They are added here, at the last moment, so they never appear in tool schemas, previews or logs.
+    """
+
+    requires_request_body = True
+
+    def __init__(self, fields: dict[str, SecretStr]) -> None:
+        self._fields = fields
+
+    async def async_auth_flow(self, request: httpx2.Request) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
+        extra = urlencode({k: v.get_secret_value() for k, v in self._fields.items()}).encode()
+        body = request.content
+        content = body + b"&" + extra if body else extra
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("content-length", "content-type")}
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        yield httpx2.Request(
+            request.method, request.url, headers=headers, content=content, extensions=request.extensions
+        )

@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import anyio
@@ -23,8 +23,8 @@ from pydantic import BaseModel
 
 from betaops.core.errors import ProviderError
 from betaops.core.operation import Operation, Returns
-from betaops.core.pagination import Page, PageNumberPagination
-from betaops.core.ratelimit import RateLimitStatus, SlidingWindowLimiter, parse_retry_after
+from betaops.core.pagination import Page, Pagination
+from betaops.core.ratelimit import RateLimitStatus, SlidingWindowLimiter, parse_retry_after, ratelimit_headers
 from betaops.core.sanitize import clean
 
 logger = logging.getLogger(__name__)
@@ -51,9 +51,13 @@ class ProviderConfig:
     base_url: str
     auth: httpx2.Auth
     credential_hint: str
-    pagination: PageNumberPagination
+    pagination: Pagination
     unwrap: Callable[[Any], Any] = field(default=lambda body: body)
     parse_error: Callable[[httpx2.Response], tuple[str | None, str]] = _default_error
+    # Providers that report failure inside a 2xx body (e.g. Betasend): (code, message) or None.
+    body_error: Callable[[Any], tuple[str | None, str] | None] | None = None
+    rate_limit: Callable[[httpx2.Headers], tuple[int | None, int | None]] = ratelimit_headers
+    body_format: Literal["json", "form"] = "json"
     idempotency_header: str | None = None
     write_limit: int = 30
     write_window_s: float = 60.0
@@ -116,28 +120,43 @@ class ProviderClient:
         return params.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=set(op.path_fields))
 
     @staticmethod
-    def _query(payload: dict[str, Any]) -> dict[str, str]:
-        query: dict[str, str] = {}
+    def _flat(payload: dict[str, Any]) -> dict[str, str]:
+        """Query-string (or form) values: lists comma-joined, booleans as true/false."""
+        flat: dict[str, str] = {}
         for key, value in payload.items():
             if isinstance(value, list):
-                query[key] = ",".join(str(v) for v in value)
+                flat[key] = ",".join(str(v) for v in value)
             elif isinstance(value, bool):
-                query[key] = "true" if value else "false"
+                flat[key] = "true" if value else "false"
             else:
-                query[key] = str(value)
-        return query
+                flat[key] = str(value)
+        return flat
+
+    def _follow(self, op: Operation, url: str) -> str:
+        base = str(self._http.base_url).rstrip("/") + "/"
+        if not url.startswith(base):
+            raise ProviderError(
+                self.config.name,
+                "the next-page link points outside the provider's API; it was not followed.",
+                operation=op.tool_name,
+            )
+        return url
 
     def build(self, op: Operation, params: BaseModel, page_state: dict[str, Any] | None = None) -> httpx2.Request:
+        pagination = self.config.pagination
+        if page_state is not None and (next_url := pagination.url(page_state)):
+            return self._http.build_request("GET", self._follow(op, next_url))
         url = self._path(op, params)
         payload = self._payload(op, params)
+        paging = pagination.params(page_state) if page_state is not None else {}
         if op.method == "GET":
-            query = self._query(payload)
-            if page_state is not None:
-                query.update(self.config.pagination.query(page_state))
-            return self._http.build_request("GET", url, params=query)
+            return self._http.build_request("GET", url, params={**self._flat(payload), **paging})
         if op.method == "DELETE" and not op.body_in_delete:
             return self._http.build_request("DELETE", url)
-        return self._http.build_request(op.method, url, json=payload)
+        body = op.encode(params, payload) if op.encode is not None else {**payload, **paging}
+        if self.config.body_format == "form":
+            return self._http.build_request(op.method, url, data=self._flat(body))
+        return self._http.build_request(op.method, url, json=body)
 
     # ------------------------------------------------------------------ sending
 
@@ -169,7 +188,7 @@ class ProviderClient:
                     await self._backoff(attempt, None)
                     continue
                 raise self._transport_error(op, exc, not_sent) from exc
-            self.rate.update(dict(response.headers), self._clock())
+            self.rate.update(*self.config.rate_limit(response.headers), now=self._clock())
             if response.status_code == 429 or response.status_code >= 500:
                 wait = parse_retry_after(response.headers.get("retry-after"))
                 too_long = wait is not None and wait > self.config.max_retry_wait_s
@@ -194,19 +213,35 @@ class ProviderClient:
             return Reply(None, replayed=replayed)
         try:
             body = clean(response.json())
+        except ValueError as exc:
+            raise self._unreadable(op, response) from exc
+        if self.config.body_error is not None and (failure := self.config.body_error(body)) is not None:
+            code, message = failure
+            raise ProviderError(
+                self.config.name,
+                message.rstrip(".") + ".",
+                operation=op.tool_name,
+                status=response.status_code,
+                code=code,
+                hint="The provider refused the request; fix what it names and call again.",
+            )
+        try:
             if op.paginated and page_state is not None:
                 page = self.config.pagination.parse(body, page_state)
                 return Reply(page.items, page=page, replayed=replayed)
             return Reply(self.config.unwrap(body), replayed=replayed)
         except (ValueError, KeyError, TypeError) as exc:
-            raise ProviderError(
-                self.config.name,
-                "the provider's answer could not be read (not the JSON we expected).",
-                operation=op.tool_name,
-                status=response.status_code,
-                hint="This may be a temporary fault; try again.",
-                changed=None if op.is_write else False,
-            ) from exc
+            raise self._unreadable(op, response) from exc
+
+    def _unreadable(self, op: Operation, response: httpx2.Response) -> ProviderError:
+        return ProviderError(
+            self.config.name,
+            "the provider's answer could not be read (not the JSON we expected).",
+            operation=op.tool_name,
+            status=response.status_code,
+            hint="This may be a temporary fault; try again.",
+            changed=None if op.is_write else False,
+        )
 
     def _transport_error(self, op: Operation, exc: httpx2.TransportError, not_sent: bool) -> ProviderError:
         kind = "timed out" if isinstance(exc, httpx2.TimeoutException) else "lost its connection"
@@ -260,26 +295,41 @@ class ProviderClient:
         first: Page,
         max_items: int,
         on_progress: Callable[[int, int | None], Awaitable[None]] | None = None,
-    ) -> list[dict[str, Any]]:
-        """After `first`, fetch the remaining pages concurrently (bounded) up to `max_items`."""
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """Fetch whole pages after `first` while they fit in `max_items`.
+
+        Pages are fetched concurrently (bounded) when the first page reveals them all, else in
+        order. Returns the items and the state of the first page not read (None at the end), so a
+        cursor can continue exactly where this stopped.
+        """
         items = list(first.items)
+        size = max(len(first.items), 1)
+        total = min(first.total, max_items) if first.total is not None else None
         states = self.config.pagination.remaining_states(first)
-        size = first.state["per_page"]
-        needed = max(0, -(-(max_items - len(items)) // size))
-        states = states[:needed]
+        if not states:
+            state = first.next_state
+            while state is not None and len(items) + size <= max_items:
+                reply = await self.call(op, params, page_state=state)
+                assert reply.page is not None
+                items.extend(reply.page.items)
+                state = reply.page.next_state
+                if on_progress is not None:
+                    await on_progress(len(items), total)
+            return items, state
+        fits = max(0, (max_items - len(items)) // size)
+        wanted, rest = states[:fits], states[fits:]
         results: dict[int, list[dict[str, Any]]] = {}
-        total = min(first.total or max_items, max_items)
 
         async def one(index: int, state: dict[str, Any]) -> None:
             async with self.fetch_slots:
                 reply = await self.call(op, params, page_state=state)
             results[index] = list(reply.data)
             if on_progress is not None:
-                await on_progress(min(len(items) + sum(len(r) for r in results.values()), total), total)
+                await on_progress(len(items) + sum(len(r) for r in results.values()), total)
 
         async with anyio.create_task_group() as group:
-            for index, state in enumerate(states):
+            for index, state in enumerate(wanted):
                 group.start_soon(one, index, state)
-        for index in range(len(states)):
+        for index in range(len(wanted)):
             items.extend(results[index])
-        return items[:max_items]
+        return items, rest[0] if rest else None

@@ -8,9 +8,10 @@ written a second time anywhere else.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -60,6 +61,10 @@ class Operation:
     paginated: bool = False
     target: str | None = None
     body_in_delete: bool = False
+    # Builds the wire body from the params and their default payload (aliased, no path fields),
+    # for providers whose bodies are envelopes (e.g. JSON:API's {"data": {"type", "attributes"}}).
+    encode: Callable[[BaseModel, dict[str, Any]], Any] | None = None
+    docs_url: str | None = None
     path_fields: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:

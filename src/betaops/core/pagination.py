@@ -11,7 +11,7 @@ import binascii
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from betaops.core.errors import ProviderError
 
@@ -25,6 +25,38 @@ class Page:
     last_page: int | None = None
 
 
+class Pagination(Protocol):
+    """How one provider pages: what to send for a page, and what the answer says about the next."""
+
+    max_size: int
+
+    def first(self, page_size: int) -> dict[str, Any]:
+        """The state of the first page for this page size (clamped to the provider's maximum)."""
+        ...
+
+    def params(self, state: dict[str, Any]) -> dict[str, str]:
+        """Parameters that ask for the page `state` describes (query string, or body for POST APIs)."""
+        ...
+
+    def url(self, state: dict[str, Any]) -> str | None:
+        """A URL the provider handed back to follow verbatim (e.g. `links.next`), if any."""
+        ...
+
+    def parse(self, body: Any, state: dict[str, Any]) -> Page: ...
+
+    def remaining_states(self, first: Page) -> list[dict[str, Any]]:
+        """Every later page's state when the first page reveals them all (then they are fetched
+        concurrently); empty when each page only names the next (then they are walked in order)."""
+        ...
+
+
+def _items(body: Any, key: str) -> list[dict[str, Any]]:
+    items = body.get(key) if isinstance(body, dict) else None
+    if not isinstance(items, list):
+        raise ValueError(f"a page needs a {key!r} list")
+    return items
+
+
 class PageNumberPagination:
     """`page` (1-based) and `per_page` query parameters; `meta.current_page/last_page/total` back."""
 
@@ -36,14 +68,17 @@ class PageNumberPagination:
     def first(self, page_size: int) -> dict[str, Any]:
         return {"page": 1, "per_page": min(page_size, self.max_size)}
 
-    def query(self, state: dict[str, Any]) -> dict[str, str]:
+    def params(self, state: dict[str, Any]) -> dict[str, str]:
         return {self.page_param: str(state["page"]), self.size_param: str(state["per_page"])}
 
+    def url(self, state: dict[str, Any]) -> str | None:
+        return None
+
     def parse(self, body: Any, state: dict[str, Any]) -> Page:
-        items = body.get("data") if isinstance(body, dict) else None
-        meta = body.get("meta") if isinstance(body, dict) else None
-        if not isinstance(items, list) or not isinstance(meta, dict):
-            raise ValueError("a page needs a 'data' list and a 'meta' object")
+        items = _items(body, "data")
+        meta = body.get("meta")
+        if not isinstance(meta, dict):
+            raise ValueError("a page needs a 'meta' object")
         current = int(meta.get("current_page", state["page"]))
         last = int(meta.get("last_page", current))
         nxt = {"page": current + 1, "per_page": state["per_page"]} if current < last else None
@@ -51,11 +86,112 @@ class PageNumberPagination:
         return Page(items, state, nxt, int(total) if total is not None else None, last)
 
     def remaining_states(self, first: Page) -> list[dict[str, Any]]:
-        """Every later page's state, known once the first page reveals `last_page`."""
         if first.last_page is None or first.next_state is None:
             return []
         size = first.state["per_page"]
         return [{"page": n, "per_page": size} for n in range(first.state["page"] + 1, first.last_page + 1)]
+
+
+class NextLinkPagination:
+    """JSON:API style: `limit` on the first request, then follow `links.next` exactly as given.
+
+    The next link is only followed when it points under the provider's base URL (checked by the
+    client), so a forged cursor cannot send our credentials elsewhere.
+    """
+
+    def __init__(self, size_param: str = "limit", max_size: int = 200, items_key: str = "data") -> None:
+        self.size_param = size_param
+        self.max_size = max_size
+        self.items_key = items_key
+
+    def first(self, page_size: int) -> dict[str, Any]:
+        return {"limit": min(page_size, self.max_size)}
+
+    def params(self, state: dict[str, Any]) -> dict[str, str]:
+        return {} if state.get("url") else {self.size_param: str(state["limit"])}
+
+    def url(self, state: dict[str, Any]) -> str | None:
+        url = state.get("url")
+        return str(url) if url else None
+
+    def parse(self, body: Any, state: dict[str, Any]) -> Page:
+        items = _items(body, self.items_key)
+        links = body.get("links") if isinstance(body.get("links"), dict) else {}
+        paging = (body.get("meta") or {}).get("paging") or {} if isinstance(body.get("meta"), dict) else {}
+        nxt = links.get("next")
+        total = paging.get("total") if isinstance(paging, dict) else None
+        next_state = {"limit": state["limit"], "url": nxt} if isinstance(nxt, str) and nxt else None
+        return Page(items, state, next_state, int(total) if isinstance(total, int) else None)
+
+    def remaining_states(self, first: Page) -> list[dict[str, Any]]:
+        return []
+
+
+class NextTokenPagination:
+    """`maxResults` plus an opaque `nextToken` from the previous answer (Amazon style)."""
+
+    def __init__(
+        self,
+        items_key: str,
+        token_param: str = "nextToken",
+        size_param: str = "maxResults",
+        max_size: int = 500,
+        token_key: str = "nextToken",
+    ) -> None:
+        self.items_key = items_key
+        self.token_param = token_param
+        self.size_param = size_param
+        self.max_size = max_size
+        self.token_key = token_key
+
+    def first(self, page_size: int) -> dict[str, Any]:
+        return {"size": min(page_size, self.max_size)}
+
+    def params(self, state: dict[str, Any]) -> dict[str, str]:
+        out = {self.size_param: str(state["size"])}
+        if state.get("token"):
+            out[self.token_param] = str(state["token"])
+        return out
+
+    def url(self, state: dict[str, Any]) -> str | None:
+        return None
+
+    def parse(self, body: Any, state: dict[str, Any]) -> Page:
+        items = _items(body, self.items_key)
+        token = body.get(self.token_key)
+        next_state = {"size": state["size"], "token": token} if isinstance(token, str) and token else None
+        return Page(items, state, next_state)
+
+    def remaining_states(self, first: Page) -> list[dict[str, Any]]:
+        return []
+
+
+class OffsetPagination:
+    """`start` / `limit` offsets; a short page means the end (no total is given)."""
+
+    def __init__(self, items_key: str, start_param: str = "start", size_param: str = "limit", max_size: int = 100):
+        self.items_key = items_key
+        self.start_param = start_param
+        self.size_param = size_param
+        self.max_size = max_size
+
+    def first(self, page_size: int) -> dict[str, Any]:
+        return {"start": 0, "limit": min(page_size, self.max_size)}
+
+    def params(self, state: dict[str, Any]) -> dict[str, str]:
+        return {self.start_param: str(state["start"]), self.size_param: str(state["limit"])}
+
+    def url(self, state: dict[str, Any]) -> str | None:
+        return None
+
+    def parse(self, body: Any, state: dict[str, Any]) -> Page:
+        items = _items(body, self.items_key)
+        full = len(items) >= state["limit"]
+        next_state = {"start": state["start"] + len(items), "limit": state["limit"]} if full else None
+        return Page(items, state, next_state)
+
+    def remaining_states(self, first: Page) -> list[dict[str, Any]]:
+        return []
 
 
 def _digest(tool: str, args: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ import httpx2
 
 from betaops.core.http import ProviderConfig
 from betaops.core.operation import Operation
+from betaops.core.task import Task
 
 if TYPE_CHECKING:
     from betaops.settings import Settings
@@ -35,6 +36,7 @@ class ProviderSpec:
     live: Callable[[Settings], ProviderConfig]  # raises ConfigError naming what to set
     sandbox: Callable[[Settings], Sandbox]
     setup_hint: str  # what to set to use it live
+    tasks: tuple[Task, ...] = ()  # task-level tools composed of operations
 
     def toolset_ids(self) -> list[str]:
         return [f"{self.name}.{t}" for t in self.toolsets]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 import anyio
@@ -61,15 +61,19 @@ class RateLimitStatus:
     remaining: int | None = None
     observed_at: float | None = None
 
-    def update(self, headers: dict[str, str] | None, now: float) -> None:
-        if not headers:
+    def update(self, limit: int | None, remaining: int | None, *, now: float) -> None:
+        if limit is None and remaining is None:
             return
-        limit, remaining = headers.get("x-ratelimit-limit"), headers.get("x-ratelimit-remaining")
-        if limit is not None and limit.isdigit():
-            self.limit = int(limit)
-        if remaining is not None and remaining.lstrip("-").isdigit():
-            self.remaining = int(remaining)
-        self.observed_at = now
+        self.limit, self.remaining, self.observed_at = limit, remaining, now
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.strip().lstrip("-").isdigit() else None
+
+
+def ratelimit_headers(headers: Mapping[str, str]) -> tuple[int | None, int | None]:
+    """`X-RateLimit-Limit` / `X-RateLimit-Remaining` (the common convention)."""
+    return _int(headers.get("x-ratelimit-limit")), _int(headers.get("x-ratelimit-remaining"))
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -17,6 +17,7 @@ from betaops import __version__
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.errors import ConfigError
 from betaops.core.operation import Operation
+from betaops.core.task import Task
 from betaops.server.prompts import load_prompts
 from betaops.server.runtime import ConfirmMode, Connection, Runtime, connect, signing_secret
 from betaops.server.tools import build_tool
@@ -51,10 +52,11 @@ def select_toolsets(connections: dict[str, Connection], wanted: tuple[str, ...] 
     return tuple(dict.fromkeys(chosen))
 
 
-def selected_operations(runtime: Runtime) -> list[Operation]:
-    ops: list[Operation] = []
+def selected_actions(runtime: Runtime) -> list[Operation | Task]:
+    ops: list[Operation | Task] = []
     for conn in runtime.connections.values():
-        for op in conn.spec.operations:
+        actions: list[Operation | Task] = [*conn.spec.tasks, *conn.spec.operations]
+        for op in actions:
             if f"{op.provider}.{op.toolset}" not in runtime.toolsets:
                 continue
             if runtime.read_only and op.is_write:
@@ -110,7 +112,7 @@ def build_server(settings: Settings, options: ServerOptions, runtime: Runtime | 
         "betaops",
         version=__version__,
         instructions=instructions(runtime),
-        tools=[build_tool(runtime, op) for op in selected_operations(runtime)],
+        tools=[build_tool(runtime, op) for op in selected_actions(runtime)],
         lifespan=lifespan,
     )
     load_prompts(server)

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from betaops.core.errors import ProviderError
 from betaops.core.operation import Effect, Operation, Returns
+from betaops.core.task import Plan, Progress, Task, TaskContext
 from betaops.server.results import WriteResult, WriteStatus
 from betaops.server.runtime import Runtime
 
@@ -43,13 +44,21 @@ class Skip:
 SKIP = Skip()
 
 
-def params_of(op: Operation, args: BaseModel) -> BaseModel:
-    """The operation's own params (the tool input minus control fields like confirm_token)."""
-    return op.params.model_validate(args.model_dump(include=set(op.params.model_fields)))
+Action = Operation | Task
 
 
-def call_args(op: Operation, params: BaseModel) -> dict[str, Any]:
+def params_of(action: Action, args: BaseModel) -> BaseModel:
+    """The action's own params (the tool input minus control fields like confirm_token)."""
+    return action.params.model_validate(args.model_dump(include=set(action.params.model_fields)))
+
+
+def call_args(params: BaseModel) -> dict[str, Any]:
     return params.model_dump(mode="json", exclude_none=True)
+
+
+def task_context(runtime: Runtime, action: Action, progress: Progress | None = None) -> TaskContext:
+    conn = runtime.connections[action.provider]
+    return TaskContext(conn.client, {o.name: o for o in conn.spec.operations}, progress)
 
 
 def runtime_target_op(runtime: Runtime, op: Operation) -> Operation | None:
@@ -71,6 +80,15 @@ async def read_target(runtime: Runtime, op: Operation, params: BaseModel) -> tup
         exc.changed = False
         raise
     return target_op, reply.data
+
+
+async def plan(runtime: Runtime, action: Action, params: BaseModel) -> Plan:
+    """The preview of a write and the state it was made from (re-checked before executing)."""
+    if isinstance(action, Task):
+        assert action.plan is not None
+        return await action.plan(task_context(runtime, action), params)
+    target_op, target = await read_target(runtime, action, params)
+    return Plan(describe(action, params, target_op, target), target)
 
 
 def describe(op: Operation, params: BaseModel, target_op: Operation | None, target: Any) -> str:
@@ -99,7 +117,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 300 else text[:299] + "…"
 
 
-def make_resolver(runtime: Runtime, op: Operation, names: list[str]) -> Any:
+def make_resolver(runtime: Runtime, action: Action, names: list[str]) -> Any:
     """A per-tool resolver that asks the human when the client can answer, and skips otherwise."""
 
     async def resolver(ctx: Context, **tool_args: Any) -> Elicit[Approve] | Skip:
@@ -108,55 +126,58 @@ def make_resolver(runtime: Runtime, op: Operation, names: list[str]) -> Any:
         caps = ctx.client_capabilities
         if caps is None or caps.elicitation is None:
             return SKIP
-        params = op.params.model_validate({k: v for k, v in tool_args.items() if k in op.params.model_fields})
+        fields = action.params.model_fields
+        params = action.params.model_validate({k: v for k, v in tool_args.items() if k in fields})
         try:
-            target_op, target = await read_target(runtime, op, params)
+            preview = await plan(runtime, action, params)
         except ProviderError as exc:
             raise ToolError(str(exc)) from exc
-        return Elicit(describe(op, params, target_op, target) + "\nApprove?", Approve)
+        return Elicit(preview.preview + "\nApprove?", Approve)
 
     parameters = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]
     parameters += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY) for n in names]
     resolver.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     resolver.__annotations__ = {"ctx": Context}
-    resolver.__qualname__ = resolver.__name__ = f"confirm_{op.tool_name}"
+    resolver.__qualname__ = resolver.__name__ = f"confirm_{action.tool_name}"
     return resolver
 
 
-async def execute(runtime: Runtime, op: Operation, params: BaseModel, key: str) -> WriteResult:
-    conn = runtime.connection(op)
-    logger.info("executing %s", op.tool_name)
-    reply = await conn.client.call(op, params, idempotency_key=key)
+async def execute(runtime: Runtime, action: Action, params: BaseModel, key: str) -> WriteResult:
+    logger.info("executing %s", action.tool_name)
+    if isinstance(action, Task):
+        outcome = await action.run(task_context(runtime, action), params, key)
+        return WriteResult(status=WriteStatus.EXECUTED, message=f"Done: {action.title.lower()}.", result=outcome)
+    reply = await runtime.connection(action).client.call(action, params, idempotency_key=key)
     result: Any = None
-    if op.result is not None and reply.data is not None:
-        if op.returns is Returns.ITEMS:
-            result = [op.result.model_validate(x).model_dump(mode="json") for x in reply.data]
+    if action.result is not None and reply.data is not None:
+        if action.returns is Returns.ITEMS:
+            result = [action.result.model_validate(x).model_dump(mode="json") for x in reply.data]
         else:
-            result = op.result.model_validate(reply.data).model_dump(mode="json")
-    message = f"Done: {op.title.lower()}."
+            result = action.result.model_validate(reply.data).model_dump(mode="json")
+    message = f"Done: {action.title.lower()}."
     if reply.replayed:
         message += " The provider replayed an earlier identical request; it was not done twice."
     return WriteResult(status=WriteStatus.EXECUTED, message=message, result=result, replayed=reply.replayed)
 
 
-async def run_write(runtime: Runtime, op: Operation, args: BaseModel, approval: Any) -> WriteResult:
+async def run_write(runtime: Runtime, action: Action, args: BaseModel, approval: Any) -> WriteResult:
     """Route one write call through the guard. Raises ToolError with 'Nothing was changed' on refusals."""
-    params = params_of(op, args)
+    params = params_of(action, args)
     token = getattr(args, "confirm_token", None)
     try:
         if runtime.confirm == "never":
-            return await execute(runtime, op, params, f"betaops-{uuid.uuid4()}")
+            return await execute(runtime, action, params, f"betaops-{uuid.uuid4()}")
         if token:
-            return await _with_token(runtime, op, params, token)
+            return await _with_token(runtime, action, params, token)
         data = getattr(approval, "data", None)
         if isinstance(data, Approve):
             if not data.approve:
                 return _not_executed("The change was not approved.")
-            return await execute(runtime, op, params, f"betaops-{uuid.uuid4()}")
+            return await execute(runtime, action, params, f"betaops-{uuid.uuid4()}")
         if isinstance(data, Skip):
-            return await _preview(runtime, op, params)
-        action = getattr(approval, "action", "cancel")
-        return _not_executed("The user declined." if action == "decline" else "The user cancelled.")
+            return await _preview(runtime, action, params)
+        action_taken = getattr(approval, "action", "cancel")
+        return _not_executed("The user declined." if action_taken == "decline" else "The user cancelled.")
     except ProviderError as exc:
         raise ToolError(str(exc)) from exc
 
@@ -165,26 +186,26 @@ def _not_executed(why: str) -> WriteResult:
     return WriteResult(status=WriteStatus.NOT_EXECUTED, message=f"{why} {NOTHING_CHANGED}")
 
 
-async def _preview(runtime: Runtime, op: Operation, params: BaseModel) -> WriteResult:
-    target_op, target = await read_target(runtime, op, params)
-    token, expires = runtime.tokens.issue(op.tool_name, call_args(op, params), target)
+async def _preview(runtime: Runtime, action: Action, params: BaseModel) -> WriteResult:
+    preview = await plan(runtime, action, params)
+    token, expires = runtime.tokens.issue(action.tool_name, call_args(params), preview.fingerprint)
     return WriteResult(
         status=WriteStatus.CONFIRMATION_REQUIRED,
         message=(
             "Confirmation required: show the preview to the user. If they approve, call this tool again "
             f"with the same arguments plus confirm_token. {NOTHING_CHANGED}"
         ),
-        preview=describe(op, params, target_op, target),
+        preview=preview.preview,
         confirm_token=token,
         expires_at=expires,
     )
 
 
-async def _with_token(runtime: Runtime, op: Operation, params: BaseModel, token: str) -> WriteResult:
-    _, target = await read_target(runtime, op, params)
-    redeemed = runtime.tokens.redeem(op.provider, op.tool_name, token, call_args(op, params), target)
+async def _with_token(runtime: Runtime, action: Action, params: BaseModel, token: str) -> WriteResult:
+    current = await plan(runtime, action, params)
+    redeemed = runtime.tokens.redeem(action.provider, action.tool_name, token, call_args(params), current.fingerprint)
     try:
-        result = await execute(runtime, op, params, redeemed.idempotency_key)
+        result = await execute(runtime, action, params, redeemed.idempotency_key)
     except ProviderError as exc:
         runtime.tokens.settle(redeemed, outcome_known=exc.changed is not None)
         raise

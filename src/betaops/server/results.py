@@ -13,6 +13,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from betaops.core.operation import Operation, Returns
+from betaops.core.task import Task
 
 TEXT_LIMIT = 400  # characters of a free-text field shown in a list item
 
@@ -62,10 +63,19 @@ def _optional(model: type[BaseModel], suffix: str) -> type[BaseModel]:
 
 
 @cache
-def output_model(op: Operation) -> type[BaseModel]:
+def output_model(op: Operation | Task) -> type[BaseModel]:
     """The tool's output model, so the published outputSchema says what comes back."""
     name = "".join(part.title() for part in op.name.split("_"))
     result = op.result
+    if isinstance(op, Task):
+        if not op.is_write:
+            return op.result
+        done: Any = Optional[op.result]  # noqa: UP045
+        return create_model(
+            f"{name}Result",
+            __base__=WriteResult,
+            result=(done, Field(None, description="What was done, when executed")),
+        )
     if op.is_write:
         payload: Any
         if result is None:

@@ -12,6 +12,7 @@ from betaops.core.http import ProviderConfig
 from betaops.core.pagination import PageNumberPagination
 from betaops.core.provider import ProviderSpec, Sandbox
 from betaops.providers.betatesting.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
+from betaops.providers.betatesting.settings import BetaTestingSettings
 from betaops.settings import Settings
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def _parse_error(response: httpx2.Response) -> tuple[str | None, str]:
 
 
 def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
-    bt = settings.betatesting
+    bt = BetaTestingSettings()
     return ProviderConfig(
         name=NAME,
         base_url=base_url,
@@ -62,7 +63,7 @@ def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderCon
 
 
 def live(settings: Settings) -> ProviderConfig:
-    bt = settings.betatesting
+    bt = BetaTestingSettings()
     bt.check()
     auth: httpx2.Auth
     if bt.api_key is not None:
@@ -106,7 +107,7 @@ BETATESTING = ProviderSpec(
     operations=OPERATIONS,
     toolsets=TOOLSETS,
     default_toolsets=DEFAULT_TOOLSETS,
-    configured=lambda s: s.betatesting.configured,
+    configured=lambda _: BetaTestingSettings().configured,
     live=live,
     sandbox=sandbox,
     setup_hint="set BETATESTING_API_KEY=btst_..., or BETATESTING_CLIENT_ID and BETATESTING_CLIENT_SECRET",
