@@ -50,10 +50,11 @@ class Pagination(Protocol):
         ...
 
 
-def _items(body: Any, key: str) -> list[dict[str, Any]]:
-    items = body.get(key) if isinstance(body, dict) else None
+def _items(body: Any, key: str | None) -> list[dict[str, Any]]:
+    """The page's items: `body[key]`, or the body itself when the provider answers with a bare list."""
+    items = body if key is None else body.get(key) if isinstance(body, dict) else None
     if not isinstance(items, list):
-        raise ValueError(f"a page needs a {key!r} list")
+        raise ValueError(f"a page needs a {key or 'top-level'!r} list")
     return items
 
 
@@ -167,16 +168,27 @@ class NextTokenPagination:
 
 
 class OffsetPagination:
-    """`start` / `limit` offsets; a short page means the end (no total is given)."""
+    """`start` / `limit` offsets; a short page means the end (no total is given).
 
-    def __init__(self, items_key: str, start_param: str = "start", size_param: str = "limit", max_size: int = 100):
+    `origin` is the offset of the first item (0, or 1 for providers that count from one).
+    """
+
+    def __init__(
+        self,
+        items_key: str | None,
+        start_param: str = "start",
+        size_param: str = "limit",
+        max_size: int = 100,
+        origin: int = 0,
+    ) -> None:
         self.items_key = items_key
         self.start_param = start_param
         self.size_param = size_param
         self.max_size = max_size
+        self.origin = origin
 
     def first(self, page_size: int) -> dict[str, Any]:
-        return {"start": 0, "limit": min(page_size, self.max_size)}
+        return {"start": self.origin, "limit": min(page_size, self.max_size)}
 
     def params(self, state: dict[str, Any]) -> dict[str, str]:
         return {self.start_param: str(state["start"]), self.size_param: str(state["limit"])}
