@@ -27,12 +27,12 @@ class WriteStatus(StrEnum):
 class ListResult(BaseModel):
     """A page of items; `next_cursor` fetches the next page with the same arguments."""
 
-    items: list[Any] = Field(description="Items (summary fields unless `fields` asked for more)")
-    count: int = Field(description="Items in this result")
-    total: int | None = Field(None, description="Items matching at the provider")
-    next_cursor: str | None = Field(None, description="Pass as `cursor` to get the next page; null at the end")
-    truncated: bool = Field(False, description="True when long text was shortened or max_items cut the list")
-    note: str | None = Field(None, description="Why the result is incomplete, when it is")
+    items: list[Any]
+    count: int
+    total: int | None = None
+    next_cursor: str | None = Field(None, description="Pass as cursor for the next page; null at the end")
+    truncated: bool = False
+    note: str | None = None
 
 
 class ItemsResult(BaseModel):
@@ -43,20 +43,18 @@ class ItemsResult(BaseModel):
 class WriteResult(BaseModel):
     """Outcome of a write tool. Nothing changed unless status is `executed`."""
 
-    status: WriteStatus = Field(description="executed, confirmation_required or not_executed")
-    message: str = Field(description="What happened, in plain words")
-    preview: str | None = Field(None, description="Exactly what the call will change")
-    confirm_token: str | None = Field(
-        None, description="Repeat the same call with this token to execute (valid 10 minutes, once)"
-    )
-    expires_at: float | None = Field(None, description="Token expiry, Unix seconds")
-    replayed: bool = Field(False, description="True when the provider replayed an earlier identical request")
-    result: Any = Field(None, description="The provider's answer when executed")
+    status: WriteStatus
+    message: str
+    preview: str | None = None
+    confirm_token: str | None = Field(None, description="Repeat the same call with it to execute (10 min, once)")
+    expires_at: float | None = None
+    replayed: bool = False
+    result: Any = None
 
 
 def _optional(model: type[BaseModel], suffix: str) -> type[BaseModel]:
     fields: dict[str, Any] = {
-        name: (Optional[info.annotation], Field(None, description=info.description))  # noqa: UP045
+        name: (Optional[info.annotation], None)  # noqa: UP045
         for name, info in model.model_fields.items()
     }
     return create_model(f"{model.__name__}{suffix}", __config__=ConfigDict(extra="allow"), **fields)
@@ -74,7 +72,7 @@ def output_model(op: Operation | Task) -> type[BaseModel]:
         return create_model(
             f"{name}Result",
             __base__=WriteResult,
-            result=(done, Field(None, description="What was done, when executed")),
+            result=(done, None),
         )
     if op.is_write:
         payload: Any
@@ -87,7 +85,7 @@ def output_model(op: Operation | Task) -> type[BaseModel]:
         return create_model(
             f"{name}Result",
             __base__=WriteResult,
-            result=(payload, Field(None, description="The provider's answer when executed")),
+            result=(payload, None),
         )
     assert result is not None
     if op.returns is Returns.LIST:
@@ -95,7 +93,7 @@ def output_model(op: Operation | Task) -> type[BaseModel]:
         return create_model(
             f"{name}Result",
             __base__=ListResult,
-            items=(list[item], Field(description=ListResult.model_fields["items"].description)),  # type: ignore[valid-type]
+            items=(list[item], ...),  # type: ignore[valid-type]
         )
     if op.returns is Returns.ITEMS:
         return create_model(

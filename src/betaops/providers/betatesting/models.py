@@ -103,7 +103,7 @@ class Platform(StrEnum):
 
 # ---------------------------------------------------------------------------- shared types
 
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Id = Annotated[int, Field(ge=1)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=5000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 Tag = Annotated[str, StringConstraints(pattern=r"^[\w .:-]{1,50}$")]
