@@ -12,12 +12,13 @@ from mcp.types import Tool
 
 from betaops.core.operation import Effect
 from betaops.providers.betatesting.operations import OPERATIONS
+from betaops.providers.betatesting.tasks import TASKS
 from betaops.server.runtime import ConfirmMode
 from tests.support import Sandbox, make_sandbox
 
 pytestmark = pytest.mark.anyio
 SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
-EFFECT = {op.tool_name: op.effect for op in OPERATIONS}
+EFFECT = {op.tool_name: op.effect for op in (*OPERATIONS, *TASKS)}
 
 
 async def listed(box: Sandbox, mode: str = "auto") -> dict[str, Tool]:
@@ -28,7 +29,7 @@ async def listed(box: Sandbox, mode: str = "auto") -> dict[str, Tool]:
 async def test_every_operation_is_a_tool_with_truthful_annotations(box: Sandbox, mode: str) -> None:
     tools = await listed(box, mode)
     assert set(tools) == set(EFFECT)
-    assert len(tools) == 43
+    assert len(tools) == 43 + 2
     for name, tool in tools.items():
         hints = tool.annotations
         assert hints is not None

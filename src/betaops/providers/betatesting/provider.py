@@ -13,6 +13,7 @@ from betaops.core.pagination import PageNumberPagination
 from betaops.core.provider import ProviderSpec, Sandbox
 from betaops.providers.betatesting.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
 from betaops.providers.betatesting.settings import BetaTestingSettings
+from betaops.providers.betatesting.tasks import TASKS
 from betaops.settings import Settings
 
 if TYPE_CHECKING:
@@ -111,4 +112,5 @@ BETATESTING = ProviderSpec(
     live=live,
     sandbox=sandbox,
     setup_hint="set BETATESTING_API_KEY=btst_..., or BETATESTING_CLIENT_ID and BETATESTING_CLIENT_SECRET",
+    tasks=TASKS,
 )

@@ -1,0 +1,104 @@
+"""Triage tools: a compact summary of a test's issues, and a bulk update confirmed as one action."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from betaops.providers.betatesting.simulator.config import COMPANY_ID, SimConfig
+from betaops.sim.faults import Faults
+from tests.support import Sandbox, make_sandbox, text
+
+pytestmark = pytest.mark.anyio
+OPEN = {"draft", "to_do", "in_progress", "needs_more_info", "retest"}
+
+
+def busiest(box: Sandbox) -> Any:
+    return max(
+        (t for t in box.state.tests.values() if t.company_id == COMPANY_ID),
+        key=lambda t: sum(1 for i in box.state.issues.values() if i.test_id == t.id),
+    )
+
+
+async def test_summary_counts_and_lists_what_needs_attention(box: Sandbox, mode: str) -> None:
+    test = busiest(box)
+    issues = [i for i in box.state.issues.values() if i.test_id == test.id]
+    async with box.client(mode) as client:
+        result = await client.call_tool("betatesting_summarize_issues", {"test_id": test.id, "stale_days": 30})
+    body = result.structured_content
+    assert body is not None, text(result)
+    assert body["total"] == len(issues)
+    assert body["by_priority"]["critical"] == sum(i.priority == "critical" for i in issues)
+    assert sum(body["by_status"].values()) == len(issues)
+    severe = body["open_critical_high"]
+    assert severe and all(i["priority"] in ("critical", "high") and i["status"] in OPEN for i in severe)
+    assert [i["submitted_at"] for i in severe] == sorted((i["submitted_at"] for i in severe), reverse=True)
+    cutoff = (datetime.now(UTC) - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expected_stale = [i for i in issues if i.status in OPEN and i.updated_at < cutoff]
+    assert body["stale_count"] == len(expected_stale)
+    assert len(result.content[0].text) < 6000  # type: ignore[union-attr]  # compact, whatever the test's size
+
+
+async def test_bulk_update_is_one_approval_with_a_result_per_issue(box: Sandbox, mode: str) -> None:
+    test = busiest(box)
+    chosen = [i for i in box.state.issues.values() if i.test_id == test.id][:3]
+    changes = [{"issue_id": i.id, "priority": "critical", "status": "in_progress"} for i in chosen]
+    async with box.client(mode, answer="accept") as client:
+        result = await client.call_tool("betatesting_update_issues", {"test_id": test.id, "changes": changes})
+    body = result.structured_content
+    assert body is not None and body["status"] == "executed", text(result)
+    assert body["result"]["updated"] == 3 and body["result"]["failed"] == 0
+    assert len(box.asked) == 1 and all(f"#{i.id}" in box.asked[0] for i in chosen)
+    assert all(box.state.issues[i.id].priority == "critical" for i in chosen)
+    assert box.writes == 3
+
+
+async def test_bulk_update_token_path_and_refusal_when_an_issue_changed(box: Sandbox, mode: str) -> None:
+    test = busiest(box)
+    chosen = [i for i in box.state.issues.values() if i.test_id == test.id][:2]
+    args = {"test_id": test.id, "changes": [{"issue_id": i.id, "notes": "Seen in 3.0.2"} for i in chosen]}
+    async with box.client(mode) as client:
+        preview = await client.call_tool("betatesting_update_issues", args)
+        assert preview.structured_content is not None
+        token = preview.structured_content["confirm_token"]
+        assert chosen[0].title in preview.structured_content["preview"]
+        box.state.issues[chosen[1].id].priority = "trivial" if chosen[1].priority != "trivial" else "low"
+        refused = await client.call_tool("betatesting_update_issues", {**args, "confirm_token": token})
+    assert refused.is_error and "target changed" in text(refused)
+    assert box.writes == 0
+
+
+async def test_bulk_update_partial_failure_reports_each_issue_and_rerun_is_safe(mode: str) -> None:
+    faults = Faults()
+    box = make_sandbox(sim_config=SimConfig(faults=faults), max_retries=0)
+    test = busiest(box)
+    chosen = [i for i in box.state.issues.values() if i.test_id == test.id][:3]
+    args = {"test_id": test.id, "changes": [{"issue_id": i.id, "priority": "high"} for i in chosen]}
+    faults.queue("500", method="PATCH", path=f"/issues/{chosen[1].id}")
+    async with box.client(mode, answer="accept") as client:
+        first = await client.call_tool("betatesting_update_issues", args)
+        body = first.structured_content
+        assert body is not None
+        outcomes = {o["issue_id"]: o["outcome"] for o in body["result"]["outcomes"]}
+        assert outcomes == {chosen[0].id: "updated", chosen[1].id: "failed", chosen[2].id: "updated"}
+        again = await client.call_tool("betatesting_update_issues", args)
+    assert again.structured_content is not None and again.structured_content["result"]["failed"] == 0
+    assert all(box.state.issues[i.id].priority == "high" for i in chosen)
+
+
+async def test_bulk_update_rejects_duplicates_and_empty_changes(box: Sandbox) -> None:
+    test = busiest(box)
+    issue = next(i for i in box.state.issues.values() if i.test_id == test.id)
+    async with box.client() as client:
+        dup = await client.call_tool(
+            "betatesting_update_issues",
+            {"test_id": test.id, "changes": [{"issue_id": issue.id, "priority": "low"}] * 2},
+        )
+        empty = await client.call_tool(
+            "betatesting_update_issues", {"test_id": test.id, "changes": [{"issue_id": issue.id}]}
+        )
+    assert dup.is_error and "appears twice" in text(dup) and "Nothing was changed" in text(dup)
+    assert empty.is_error and "sets nothing" in text(empty)
+    assert box.writes == 0
