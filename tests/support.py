@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import httpx2
 from mcp import Client
@@ -10,6 +11,7 @@ from mcp.client.session import ClientRequestContext, ElicitationFnT
 from mcp.server import MCPServer
 from mcp.types import CallToolResult, ElicitRequestFormParams, ElicitRequestParams, ElicitResult, ErrorData
 
+from betaops.core.audit import AuditLog
 from betaops.core.confirm import ConfirmationTokens
 from betaops.providers.betatesting.provider import BETATESTING, sandbox
 from betaops.providers.betatesting.simulator.config import SimConfig
@@ -58,6 +60,7 @@ def make_sandbox(
     toolsets: tuple[str, ...] | None = ("all",),
     settings: Settings | None = None,
     max_retries: int | None = None,
+    audit: Path | None = None,
 ) -> Sandbox:
     settings = settings or Settings(_env_file=None)
     state = build_state()
@@ -82,6 +85,7 @@ def make_sandbox(
         confirm=confirm,
         read_only=read_only,
         toolsets=select_toolsets(connections, toolsets),
+        audit=AuditLog(audit) if audit is not None else None,
     )
     server = build_server(settings, ServerOptions(), runtime)
     return Sandbox(server, runtime, state, sleeps, token_clock)

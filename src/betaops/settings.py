@@ -5,6 +5,8 @@ Secrets are `SecretStr`: they print as `**********` and never reach logs or tool
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -16,3 +18,4 @@ class Settings(BaseSettings):
         None, description="Signs confirmation tokens; set it to keep tokens valid across restarts or replicas"
     )
     timeout_s: float = Field(30.0, gt=0)
+    audit_log: Path | None = Field(None, description="JSON-lines audit of every write; default in the state dir")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from mcp.server import MCPServer
 
 from betaops import __version__
+from betaops.core.audit import AuditLog, default_path
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.errors import ConfigError
 from betaops.core.operation import Operation
@@ -92,6 +93,7 @@ def build_runtime(settings: Settings, options: ServerOptions) -> Runtime:
         confirm=options.confirm,
         read_only=options.read_only,
         toolsets=select_toolsets(connections, options.toolsets),
+        audit=AuditLog(settings.audit_log or default_path()),
     )
 
 

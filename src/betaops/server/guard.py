@@ -16,6 +16,7 @@ import logging
 import uuid
 from typing import Any
 
+import anyio
 from mcp.server.mcpserver import Context, Elicit
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
@@ -143,7 +144,28 @@ def make_resolver(runtime: Runtime, action: Action, names: list[str]) -> Any:
 
 
 async def execute(runtime: Runtime, action: Action, params: BaseModel, key: str) -> WriteResult:
+    """Run a confirmed write, with an audit record written before anything is sent."""
     logger.info("executing %s", action.tool_name)
+    audit = runtime.audit
+    if audit is None:
+        return await _execute(runtime, action, params, key)
+    record = await audit.attempt(
+        tool=action.tool_name, provider=action.provider, arguments=call_args(params), mode=runtime.mode, key=key
+    )
+    try:
+        result = await _execute(runtime, action, params, key)
+    except ProviderError as exc:
+        await audit.outcome(record, "failed" if exc.changed is False else "unknown", str(exc))
+        raise
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await audit.outcome(record, "unknown", "interrupted before the provider answered")
+        raise
+    await audit.outcome(record, "executed", result.message)
+    return result
+
+
+async def _execute(runtime: Runtime, action: Action, params: BaseModel, key: str) -> WriteResult:
     if isinstance(action, Task):
         outcome = await action.run(task_context(runtime, action), params, key)
         return WriteResult(status=WriteStatus.EXECUTED, message=f"Done: {action.title.lower()}.", result=outcome)

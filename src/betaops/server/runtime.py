@@ -12,6 +12,7 @@ from enum import StrEnum
 import anyio
 import httpx2
 
+from betaops.core.audit import AuditLog
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.errors import ConfigError
 from betaops.core.http import ProviderClient, ProviderConfig
@@ -60,6 +61,7 @@ class Runtime:
     confirm: ConfirmMode = ConfirmMode.AUTO
     read_only: bool = False
     toolsets: tuple[str, ...] = ()
+    audit: AuditLog | None = None
     _users: int = field(default=0)
 
     def connection(self, op: Operation) -> Connection:
