@@ -9,14 +9,13 @@ import pytest
 from betaops.core.audit import AuditLog, redact
 from betaops.providers.betatesting.simulator.config import COMPANY_ID, SANDBOX_API_KEY, SimConfig
 from betaops.sim.faults import Faults
-from tests.support import make_sandbox
+from tests.support import Sandbox, make_sandbox
 
 pytestmark = pytest.mark.anyio
 
 
-def own_test_id(box: object) -> int:
-    state = box.state  # type: ignore[attr-defined]
-    return next(t.id for t in state.tests.values() if t.company_id == COMPANY_ID and t.status == "in_progress")
+def own_test_id(box: Sandbox) -> int:
+    return next(t.id for t in box.state.tests.values() if t.company_id == COMPANY_ID and t.status == "in_progress")
 
 
 async def test_executed_write_has_an_attempt_and_an_outcome(tmp_path: Path, mode: str) -> None:

@@ -18,7 +18,7 @@ from tests.support import Sandbox, make_sandbox
 
 pytestmark = pytest.mark.anyio
 SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
-EFFECT = {op.tool_name: op.effect for op in (*OPERATIONS, *TASKS)}
+EFFECT = {op.tool_name: op.effect for op in OPERATIONS} | {task.tool_name: task.effect for task in TASKS}
 
 
 async def listed(box: Sandbox, mode: str = "auto") -> dict[str, Tool]:
