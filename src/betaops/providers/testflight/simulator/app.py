@@ -1,0 +1,175 @@
+"""The App Store Connect (TestFlight subset) simulator as a Starlette app: all 142 operations.
+
+Every request passes one pipeline, in the order a gateway applies it: log, latency, fault (before),
+JWT auth, rate limit (rolling hour per key, optional minute window), path and method resolution
+(404 `PATH_ERROR`, 405 `METHOD_NOT_ALLOWED`), query parameters, body schema, the handler, fault
+(after). Every response carries `X-Rate-Limit`. Writes that executed go to `state.write_log`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from betaops.providers.testflight.simulator import routes as _routes  # noqa: F401  (registers handlers)
+from betaops.providers.testflight.simulator import spec
+from betaops.providers.testflight.simulator.auth import authenticate
+from betaops.providers.testflight.simulator.bodies import parse_body
+from betaops.providers.testflight.simulator.config import SimConfig
+from betaops.providers.testflight.simulator.context import HANDLERS, Ctx, Reply
+from betaops.providers.testflight.simulator.errors import ApiError, rate_limited
+from betaops.providers.testflight.simulator.jsonapi import parse_query
+from betaops.providers.testflight.simulator.routes.reads import generic_read
+from betaops.providers.testflight.simulator.seed import build_state
+from betaops.providers.testflight.simulator.state import TestFlightState
+from betaops.sim.faults import Fault, FaultKind, render
+from betaops.sim.limiter import LimitDecision, SlidingWindowLimiter
+from betaops.sim.request_log import WriteRecord, record_request
+
+RATE_HEADER = "X-Rate-Limit"
+ANONYMOUS = "-"
+
+
+@dataclass
+class SimRuntime:
+    """One running simulator: its data, its knobs, and the gateway's own memory."""
+
+    state: TestFlightState
+    config: SimConfig
+    hour: SlidingWindowLimiter
+    minute: SlidingWindowLimiter | None
+
+    def rate_header(self, key: str, hour: LimitDecision | None = None, minute: LimitDecision | None = None) -> str:
+        hour = hour or self.hour.peek(key)
+        text = f"user-hour-lim:{hour.limit};user-hour-rem:{hour.remaining};"
+        if self.minute is not None:
+            minute = minute or self.minute.peek(key)
+            text += f"user-minute-lim:{minute.limit};user-minute-rem:{minute.remaining};"
+        return text
+
+
+def handler_for(op: spec.Op) -> Any:
+    handler = HANDLERS.get(op.operation_id)
+    if handler is None and op.method == "GET":
+        handler = generic_read(op.path)
+    if handler is None:
+        raise LookupError(f"no handler for {op.operation_id}")
+    return handler
+
+
+def _json(reply: Reply, rate: str) -> Response:
+    headers = {**reply.headers, RATE_HEADER: rate}
+    if reply.body is None:
+        return Response(status_code=reply.status, headers=headers)
+    return JSONResponse(reply.body, reply.status, headers=headers)
+
+
+def _resolve(method: str, path: str) -> tuple[spec.Op, dict[str, str]]:
+    found = spec.find_operation(method, path)
+    if found is not None:
+        return found
+    allowed = sorted(op.method for op in spec.operations() if op.regex.match(path))
+    if allowed:
+        raise ApiError(
+            405,
+            "METHOD_NOT_ALLOWED",
+            f"The request method {method} is not valid for the resource path {path}; allowed: {', '.join(allowed)}.",
+        )
+    raise ApiError(404, "PATH_ERROR", f"The URL path '{path}' is not a valid App Store Connect API resource path.")
+
+
+async def _execute(rt: SimRuntime, request: Request) -> Response:
+    config, state = rt.config, rt.state
+    now = config.clock()
+    path = request.url.path
+    base = f"{request.url.scheme}://{request.url.netloc}"
+    try:
+        who = authenticate(request.headers.get("authorization"), config, now, request.method, str(request.url))
+    except ApiError as exc:
+        return exc.response({RATE_HEADER: rt.rate_header(ANONYMOUS)})
+    hour = rt.hour.acquire(who.key_id)
+    minute = None
+    if hour.allowed and rt.minute is not None:
+        minute = rt.minute.acquire(who.key_id)
+    if not hour.allowed or (minute is not None and not minute.allowed):
+        return rate_limited().response({RATE_HEADER: rt.rate_header(who.key_id, hour, minute)})
+    rate = rt.rate_header(who.key_id, hour, minute)
+    try:
+        op, params = _resolve(request.method, path)
+        query = parse_query(op, list(request.query_params.multi_items()))
+        raw = await request.body()
+        body: dict[str, Any] = parse_body(raw, op.request_schema) if op.request_schema else {}
+        ctx = Ctx(state, config, op, path, params, query, body, base, now)
+        reply = handler_for(op)(ctx)
+    except ApiError as exc:
+        return exc.response({RATE_HEADER: rate})
+    if request.method != "GET":
+        state.write_log.append(WriteRecord(request.method, path, None, who.key_id, reply.status, now))
+    return _json(reply, rate)
+
+
+def _fault_response(fault: Fault, executed: Response | None, rt: SimRuntime) -> Response:
+    """Faults in Apple's shapes where Apple would answer JSON; network-level ones as the toolkit renders them."""
+    kind = fault.kind
+    if kind is FaultKind.RATE_LIMITED:
+        return rate_limited().response({RATE_HEADER: "user-hour-lim:3600;user-hour-rem:0;"})
+    if kind in (FaultKind.SERVER_ERROR, FaultKind.BAD_GATEWAY, FaultKind.UNAVAILABLE):
+        status = int(kind.value)
+        code = "UNEXPECTED_ERROR" if status == 500 else "SERVICE_UNAVAILABLE"
+        err = ApiError(
+            status,
+            code,
+            f"Simulated {status} from App Store Connect; try again later.",
+            title="An unexpected error occurred.",
+        )
+        return err.response()
+    return render(fault, executed)
+
+
+def _gateway(rt: SimRuntime) -> Any:
+    async def endpoint(request: Request) -> Response:
+        rt.state.requests.append(record_request(request, rt.config.clock()))
+        if rt.config.latency_s > 0:
+            await anyio.sleep(rt.config.latency_s)
+        faults = rt.config.faults
+        fault = faults.draw(request.method, request.url.path)
+        if fault is not None and not fault.after_execute:
+            if fault.kind is FaultKind.SLOW:
+                await anyio.sleep(faults.slow_s)
+            else:
+                return _fault_response(fault, None, rt)
+        response = await _execute(rt, request)
+        if fault is not None and fault.after_execute:
+            return _fault_response(fault, response, rt)
+        return response
+
+    return endpoint
+
+
+def create_app(state: TestFlightState | None = None, config: SimConfig | None = None) -> Starlette:
+    """A simulator over `state` (default: `build_state()`); the runtime is at `app.state.sim`."""
+    state = state if state is not None else build_state()
+    config = config if config is not None else SimConfig()
+    rt = SimRuntime(
+        state=state,
+        config=config,
+        hour=SlidingWindowLimiter(config.hour_limit, 3600.0, config.clock),
+        minute=SlidingWindowLimiter(config.minute_limit, 60.0, config.clock) if config.minute_limit else None,
+    )
+    for op in spec.operations():
+        handler_for(op)  # fail at start-up, not at request time, if an operation has no handler
+    methods = ["GET", "POST", "PATCH", "DELETE", "PUT", "HEAD", "OPTIONS"]
+    app = Starlette(routes=[Route("/{path:path}", _gateway(rt), methods=methods)])
+    app.state.sim = rt
+    return app
+
+
+def dumps(doc: Any) -> str:
+    return json.dumps(doc, indent=2)

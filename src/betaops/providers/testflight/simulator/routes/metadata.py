@@ -1,0 +1,228 @@
+"""Localizations, license agreements, App Clip invocations and feedback: the writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from betaops.providers.testflight.simulator.context import Ctx, Reply, handles
+from betaops.providers.testflight.simulator.errors import conflict, unprocessable
+from betaops.providers.testflight.simulator.rules import WHATS_NEW_MAX, check_email, check_locale
+from betaops.providers.testflight.simulator.state import Resource
+
+URL_FIELDS = ("marketingUrl", "privacyPolicyUrl")
+
+
+def _duplicate_locale(
+    ctx: Ctx, rtype: str, owner_rel: str, owner_id: str, locale: str, exclude: str | None = None
+) -> None:
+    for res in ctx.state.all(rtype):
+        if res.id != exclude and res.rels.get(owner_rel) == owner_id and res.attributes.get("locale") == locale:
+            raise conflict(
+                "ENTITY_ERROR.ATTRIBUTE.INVALID",
+                f"A {rtype} resource for locale '{locale}' already exists for this {owner_rel}.",
+                "/data/attributes/locale",
+            )
+
+
+def _check_app_loc_attrs(attrs: dict[str, Any]) -> None:
+    if attrs.get("feedbackEmail") is not None:
+        check_email(attrs["feedbackEmail"], "/data/attributes/feedbackEmail")
+    for key in URL_FIELDS:
+        value = attrs.get(key)
+        if value is not None and not str(value).startswith(("https://", "http://")):
+            raise conflict(
+                "ENTITY_ERROR.ATTRIBUTE.INVALID", f"'{value}' is not a valid URL.", f"/data/attributes/{key}"
+            )
+    if len(str(attrs.get("description") or "")) > 4000:
+        raise conflict(
+            "ENTITY_ERROR.ATTRIBUTE.INVALID",
+            "The description is longer than 4000 characters.",
+            "/data/attributes/description",
+        )
+
+
+def _update(res: Resource, attrs: dict[str, Any]) -> None:
+    res.attributes.update({k: v for k, v in attrs.items() if v is not None})
+
+
+@handles("betaAppLocalizations_createInstance")
+def create_app_localization(ctx: Ctx) -> Reply:
+    app = ctx.related_in_body("app", "apps", "/data/relationships/app/data/id")
+    attrs = ctx.attributes
+    locale = check_locale(attrs.get("locale"))
+    _duplicate_locale(ctx, "betaAppLocalizations", "app", app.id, locale)
+    _check_app_loc_attrs(attrs)
+    loc = ctx.state.add("betaAppLocalizations", {k: v for k, v in attrs.items() if v is not None}, {"app": app.id})
+    return ctx.created(loc)
+
+
+@handles("betaAppLocalizations_updateInstance")
+def update_app_localization(ctx: Ctx) -> Reply:
+    loc = ctx.load("betaAppLocalizations")
+    ctx.check_update_id()
+    _check_app_loc_attrs(ctx.attributes)
+    _update(loc, ctx.attributes)
+    return ctx.ok(loc)
+
+
+@handles("betaAppLocalizations_deleteInstance")
+def delete_app_localization(ctx: Ctx) -> Reply:
+    loc = ctx.load("betaAppLocalizations")
+    ctx.state.remove("betaAppLocalizations", loc.id)
+    return Reply(204)
+
+
+def _check_whats_new(attrs: dict[str, Any]) -> None:
+    text = attrs.get("whatsNew")
+    if text is not None and len(str(text).encode()) > WHATS_NEW_MAX:
+        raise conflict(
+            "ENTITY_ERROR.ATTRIBUTE.INVALID",
+            f"What to Test (whatsNew) is longer than {WHATS_NEW_MAX} bytes.",
+            "/data/attributes/whatsNew",
+        )
+
+
+@handles("betaBuildLocalizations_createInstance")
+def create_build_localization(ctx: Ctx) -> Reply:
+    build = ctx.related_in_body("build", "builds", "/data/relationships/build/data/id")
+    attrs = ctx.attributes
+    locale = check_locale(attrs.get("locale"))
+    _duplicate_locale(ctx, "betaBuildLocalizations", "build", build.id, locale)
+    _check_whats_new(attrs)
+    loc = ctx.state.add(
+        "betaBuildLocalizations", {k: v for k, v in attrs.items() if v is not None}, {"build": build.id}
+    )
+    return ctx.created(loc)
+
+
+@handles("betaBuildLocalizations_updateInstance")
+def update_build_localization(ctx: Ctx) -> Reply:
+    loc = ctx.load("betaBuildLocalizations")
+    ctx.check_update_id()
+    _check_whats_new(ctx.attributes)
+    _update(loc, ctx.attributes)
+    return ctx.ok(loc)
+
+
+@handles("betaBuildLocalizations_deleteInstance")
+def delete_build_localization(ctx: Ctx) -> Reply:
+    loc = ctx.load("betaBuildLocalizations")
+    ctx.state.remove("betaBuildLocalizations", loc.id)
+    return Reply(204)
+
+
+@handles("betaLicenseAgreements_updateInstance")
+def update_license(ctx: Ctx) -> Reply:
+    agreement = ctx.load("betaLicenseAgreements")
+    ctx.check_update_id()
+    _update(agreement, ctx.attributes)
+    return ctx.ok(agreement)
+
+
+# ------------------------------------------------------------------------------ app clips
+
+
+@handles("betaAppClipInvocations_createInstance")
+def create_invocation(ctx: Ctx) -> Reply:
+    bundle = ctx.related_in_body("buildBundle", "buildBundles", "/data/relationships/buildBundle/data/id")
+    if bundle.attributes.get("bundleType") != "APP_CLIP":
+        raise conflict(
+            "ENTITY_ERROR.RELATIONSHIP.INVALID",
+            f"The build bundle '{bundle.id}' is not an App Clip bundle.",
+            "/data/relationships/buildBundle/data/id",
+        )
+    inline = {item.get("id"): item for item in ctx.body.get("included") or []}
+    locs: list[dict[str, Any]] = []
+    seen_locales: set[str] = set()
+    for i, ref in enumerate(ctx.rel_ids("betaAppClipInvocationLocalizations")):
+        item = inline.get(ref)
+        if item is None:
+            raise unprocessable(
+                f"The localization '{ref}' must be given inline in 'included'.",
+                f"/data/relationships/betaAppClipInvocationLocalizations/data/{i}/id",
+            )
+        attrs = item["attributes"]
+        locale = check_locale(attrs.get("locale"), f"/included/{i}/attributes/locale")
+        if locale in seen_locales:
+            raise conflict(
+                "ENTITY_ERROR.ATTRIBUTE.INVALID",
+                f"Locale '{locale}' is given twice.",
+                f"/included/{i}/attributes/locale",
+            )
+        seen_locales.add(locale)
+        locs.append(attrs)
+    invocation = ctx.state.add("betaAppClipInvocations", {"url": ctx.attributes["url"]}, {"buildBundle": bundle.id})
+    for attrs in locs:
+        ctx.state.add(
+            "betaAppClipInvocationLocalizations",
+            {"title": attrs["title"], "locale": attrs["locale"]},
+            {"betaAppClipInvocation": invocation.id},
+        )
+    return ctx.created(invocation)
+
+
+@handles("betaAppClipInvocations_updateInstance")
+def update_invocation(ctx: Ctx) -> Reply:
+    invocation = ctx.load("betaAppClipInvocations")
+    ctx.check_update_id()
+    _update(invocation, ctx.attributes)
+    return ctx.ok(invocation)
+
+
+@handles("betaAppClipInvocations_deleteInstance")
+def delete_invocation(ctx: Ctx) -> Reply:
+    invocation = ctx.load("betaAppClipInvocations")
+    for loc in ctx.state.related(invocation, "betaAppClipInvocationLocalizations"):
+        ctx.state.remove(loc.type, loc.id)
+    ctx.state.remove("betaAppClipInvocations", invocation.id)
+    return Reply(204)
+
+
+@handles("betaAppClipInvocationLocalizations_createInstance")
+def create_invocation_localization(ctx: Ctx) -> Reply:
+    invocation = ctx.related_in_body(
+        "betaAppClipInvocation", "betaAppClipInvocations", "/data/relationships/betaAppClipInvocation/data/id"
+    )
+    attrs = ctx.attributes
+    locale = check_locale(attrs.get("locale"))
+    _duplicate_locale(ctx, "betaAppClipInvocationLocalizations", "betaAppClipInvocation", invocation.id, locale)
+    loc = ctx.state.add(
+        "betaAppClipInvocationLocalizations",
+        {"title": attrs["title"], "locale": locale},
+        {"betaAppClipInvocation": invocation.id},
+    )
+    return ctx.created(loc)
+
+
+@handles("betaAppClipInvocationLocalizations_updateInstance")
+def update_invocation_localization(ctx: Ctx) -> Reply:
+    loc = ctx.load("betaAppClipInvocationLocalizations")
+    ctx.check_update_id()
+    _update(loc, ctx.attributes)
+    return ctx.ok(loc)
+
+
+@handles("betaAppClipInvocationLocalizations_deleteInstance")
+def delete_invocation_localization(ctx: Ctx) -> Reply:
+    loc = ctx.load("betaAppClipInvocationLocalizations")
+    ctx.state.remove(loc.type, loc.id)
+    return Reply(204)
+
+
+# ------------------------------------------------------------------------------ feedback
+
+
+@handles("betaFeedbackCrashSubmissions_deleteInstance")
+def delete_crash(ctx: Ctx) -> Reply:
+    sub = ctx.load("betaFeedbackCrashSubmissions")
+    if sub.rels.get("crashLog"):
+        ctx.state.remove("betaCrashLogs", sub.rels["crashLog"])
+    ctx.state.remove(sub.type, sub.id)
+    return Reply(204)
+
+
+@handles("betaFeedbackScreenshotSubmissions_deleteInstance")
+def delete_screenshot(ctx: Ctx) -> Reply:
+    sub = ctx.load("betaFeedbackScreenshotSubmissions")
+    ctx.state.remove(sub.type, sub.id)
+    return Reply(204)
