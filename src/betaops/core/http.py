@@ -57,6 +57,8 @@ class ProviderConfig:
     # Providers that report failure inside a 2xx body (e.g. Betasend): (code, message) or None.
     body_error: Callable[[Any], tuple[str | None, str] | None] | None = None
     rate_limit: Callable[[httpx2.Headers], tuple[int | None, int | None]] = ratelimit_headers
+    # A provider's own advice for a failure it recognises (e.g. a precondition), else None.
+    error_hint: Callable[[httpx2.Response, str | None], str | None] | None = None
     body_format: Literal["json", "form"] = "json"
     idempotency_header: str | None = None
     write_limit: int = 30
@@ -274,6 +276,8 @@ class ProviderClient:
             hint = "The provider had an internal error; try again shortly."
         else:
             hint = ""
+        if self.config.error_hint is not None and (advice := self.config.error_hint(response, code)):
+            hint = advice
         logger.info("%s %s -> HTTP %s", self.config.name, op.tool_name, status)
         return ProviderError(
             self.config.name,

@@ -1,0 +1,94 @@
+"""The vocabulary of `operations_generated.py`: one small declarative record per operation.
+
+The generator writes these records from Apple's OpenAPI subset; `operations.py` turns them into
+`Operation` specs with pydantic params models. Keeping the records plain data makes the generated
+file short enough to review line by line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+QueryKind = Literal["list", "str", "int", "bool", "enum", "enums"]
+AttrKind = Literal["str", "email", "uri", "int", "bool", "objects"]
+
+
+@dataclass(frozen=True)
+class Q:
+    """A query parameter: Python-safe `field`, Apple's `wire` name (e.g. `filter[app]`)."""
+
+    field: str
+    wire: str
+    kind: QueryKind
+    description: str
+    values: tuple[str, ...] = ()
+    maximum: int | None = None
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Attr:
+    """A body attribute; `objects` is a list of small objects whose keys are in `values`."""
+
+    field: str
+    wire: str
+    kind: AttrKind
+    required: bool = False
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rel:
+    """A body relationship given as id(s); `inline` ones are created in the same request."""
+
+    field: str
+    wire: str
+    type: str
+    many: bool
+    required: bool = False
+    inline: tuple[str, ...] = ()  # attribute names of an inline-created resource
+
+
+@dataclass(frozen=True)
+class Body:
+    """How the flat tool input becomes a JSON:API document.
+
+    `resource`: `{"data": {"type", ["id"], "attributes", "relationships"}}`;
+    `linkages`: `{"data": [{"type", "id"}, ...]}`; `linkage`: `{"data": {"type", "id"}}`.
+    """
+
+    shape: Literal["resource", "linkages", "linkage"]
+    type: str
+    with_id: bool = False
+    attrs: tuple[Attr, ...] = ()
+    rels: tuple[Rel, ...] = ()
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One of Apple's operations, with the readable tool name it is served under."""
+
+    operation_id: str
+    name: str
+    method: Literal["GET", "POST", "PATCH", "DELETE"]
+    path: str
+    title: str
+    summary: str
+    toolset: str
+    returns: Literal["item", "list", "nothing"]
+    result: str | None  # a resource type, "linkage" or "metrics"
+    paginated: bool = False
+    path_field: str | None = None
+    query: tuple[Q, ...] = ()
+    body: Body | None = None
+    status: int = 200
+    doc_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ResourceField:
+    """One flattened field of a resource: an attribute (wire name kept) or a relationship id."""
+
+    name: str
+    kind: Literal["str", "int", "float", "bool", "list", "object", "id", "ids"]

@@ -1,0 +1,92 @@
+"""App Store Connect failures as one clear sentence, with advice for the ones people actually hit.
+
+Apple answers `{"errors": [{status, code, title, detail?, source: {pointer | parameter}}]}`;
+`detail` is optional in practice (live 409s omit it), and `code` is hierarchical
+(`ENTITY_ERROR.ATTRIBUTE.INVALID`), so advice matches by prefix and by the request's path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx2
+
+MAX_ERRORS_SHOWN = 5
+
+BUILD_NOT_READY = (
+    "The build cannot go to that group yet: it may still be processing, be missing export compliance "
+    "(answer it with testflight_update_build uses_non_exempt_encryption=false, or attach an encryption "
+    "declaration), have expired, be internal-only, or (external groups) need Beta App Review first. "
+    "Check it with testflight_get_build_beta_status, fix what it shows, then try again."
+)
+REVIEW_NOT_READY = (
+    "The build is not ready for Beta App Review: it must be processed, have export compliance answered "
+    "and not be submitted already; the app needs beta review details and a beta app description "
+    "(testflight_update_beta_app_review_detail, testflight_update_beta_app_localization). "
+    "Check the build with testflight_get_build_beta_status."
+)
+CONFLICT = (
+    "It conflicts with what is there now (e.g. a duplicate): read the current state, then change only what differs."
+)
+TESTER_EXISTS = (
+    "A tester with this email may already exist: find them with testflight_list_beta_testers filter_email, "
+    "then add them with testflight_add_testers_to_beta_group (testflight_invite_testers does both)."
+)
+AGREEMENT = "The Account Holder must accept the latest agreement in App Store Connect (Business) before this works."
+
+
+def _one(error: dict[str, Any]) -> str:
+    title = str(error.get("title") or "").strip().rstrip(".")
+    detail = str(error.get("detail") or "").strip().rstrip(".")
+    if title and detail and title.lower() not in detail.lower():
+        text = f"{title}: {detail}"
+    else:
+        text = detail or title or str(error.get("code") or "unknown error")
+    source = error.get("source")
+    if isinstance(source, dict):
+        if source.get("pointer"):
+            text += f" (at {source['pointer']})"
+        elif source.get("parameter"):
+            text += f" (parameter {source['parameter']})"
+    return text
+
+
+def parse_error(response: httpx2.Response) -> tuple[str | None, str]:
+    """(code of the first error, every error's title/detail/source in one sentence)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None, response.reason_phrase or f"HTTP {response.status_code}"
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(errors, list) or not errors:
+        return None, str(body)[:300] or (response.reason_phrase or f"HTTP {response.status_code}")
+    shown = [_one(e) for e in errors[:MAX_ERRORS_SHOWN] if isinstance(e, dict)]
+    message = "; ".join(shown)
+    if len(errors) > MAX_ERRORS_SHOWN:
+        message += f" (and {len(errors) - MAX_ERRORS_SHOWN} more)"
+    first = errors[0] if isinstance(errors[0], dict) else {}
+    code = first.get("code")
+    return (str(code) if code else None), message
+
+
+def error_hint(response: httpx2.Response, code: str | None) -> str | None:
+    """Advice for the preconditions and conflicts App Store Connect users hit most."""
+    status = response.status_code
+    request = response.request
+    path = request.url.path if request is not None else ""
+    method = request.method if request is not None else ""
+    code = code or ""
+    if status == 422 and (
+        (path.startswith("/v1/builds/") and path.endswith("/relationships/betaGroups"))
+        or (path.startswith("/v1/betaGroups/") and path.endswith("/relationships/builds"))
+    ):
+        return BUILD_NOT_READY
+    if status == 422 and method == "POST" and path == "/v1/betaAppReviewSubmissions":
+        return REVIEW_NOT_READY
+    if status == 409 and method == "POST" and path == "/v1/betaTesters":
+        return TESTER_EXISTS
+    if status == 409:
+        return CONFLICT
+    if status == 403 and code.startswith("FORBIDDEN.REQUIRED_AGREEMENTS"):
+        return AGREEMENT
+    return None

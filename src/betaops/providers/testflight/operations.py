@@ -1,0 +1,242 @@
+"""The 142 TestFlight operations as `Operation` specs, built from the generated declarative table.
+
+`operations_generated.py` says what Apple publishes; this module decides, in one place each, how
+that becomes a tool: the pydantic types of inputs (ids constrained, enums as enums, `limit[...]`
+bounded by the spec's maximum), effects and idempotency from the HTTP method, the read that
+previews a write, and the result models lists trim to their summary fields.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any, ClassVar, Literal, cast
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, create_model
+
+from betaops.core.operation import Effect, Operation, Returns
+from betaops.providers.testflight.declare import Attr, Q, Rel, Spec
+from betaops.providers.testflight.jsonapi import encoder
+from betaops.providers.testflight.names import DEFAULT_TOOLSETS, SUMMARY, TOOLSETS, singular, snake
+from betaops.providers.testflight.operations_generated import RESOURCES, SPECS
+
+PROVIDER = "testflight"
+ID_PATTERN = r"^[A-Za-z0-9-]{1,64}$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(max_length=4000)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S{1,2000}$")]
+
+_STRICT = ConfigDict(extra="forbid")
+
+
+def _literal(values: tuple[str, ...]) -> Any:
+    return cast(Any, Literal)[values]
+
+
+def _camel(snake_name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in snake_name.split("_"))
+
+
+# ---------------------------------------------------------------------------- inputs
+
+
+def _query_field(q: Q) -> tuple[Any, Any]:
+    desc = q.description[:1].upper() + q.description[1:]
+    kind: Any
+    extra: dict[str, Any] = {}
+    if q.kind == "int":
+        kind, extra = int, {"ge": 1, "le": q.maximum}
+        desc += f" (1-{q.maximum})" if q.maximum else ""
+    elif q.kind == "bool":
+        kind = bool
+    elif q.kind == "enum":
+        kind = _literal(q.values)
+    elif q.kind == "enums":
+        kind, extra = list[_literal(q.values)], {"min_length": 1}  # type: ignore[misc]
+        desc += "; any of these (sent comma-joined)"
+    elif q.kind == "list":
+        kind, extra = list[FilterValue], {"min_length": 1, "max_length": 100}
+        desc += "; one or more values, any of which matches"
+    else:
+        kind, extra = FilterValue, {}
+    if q.required:
+        return kind, Field(..., description=desc, serialization_alias=q.wire, **extra)
+    return kind | None, Field(None, description=desc, serialization_alias=q.wire, **extra)
+
+
+def _object_model(attr: Attr) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        key: (FilterValue | None, Field(None, description=key, serialization_alias=key)) for key in attr.values
+    }
+    return create_model(_camel(attr.field).rstrip("s"), __config__=_STRICT, **{snake(k): v for k, v in fields.items()})
+
+
+def _attr_field(attr: Attr) -> tuple[Any, Any]:
+    desc = f"Attribute '{attr.wire}'"
+    kind: Any = {"str": Text, "email": EmailStr, "uri": Url, "int": int, "bool": bool}.get(attr.kind)
+    extra: dict[str, Any] = {}
+    if attr.kind == "objects":
+        kind, extra = list[_object_model(attr)], {"min_length": 1, "max_length": 50}  # type: ignore[misc]
+        desc += f": objects with {', '.join(attr.values)}"
+    if attr.required:
+        return kind, Field(..., description=desc, **extra)
+    return kind | None, Field(None, description=desc, **extra)
+
+
+def _inline_model(rel: Rel) -> type[BaseModel]:
+    fields: dict[str, Any] = {name: (Text, Field(..., description=name)) for name in rel.inline}
+    return create_model(_camel(singular(rel.type)), __config__=_STRICT, **fields)
+
+
+def _rel_field(rel: Rel) -> tuple[Any, Any]:
+    noun = singular(rel.type).replace("_", " ")
+    extra: dict[str, Any]
+    if rel.inline:
+        kind: Any = list[_inline_model(rel)]  # type: ignore[misc]
+        desc, extra = f"New {noun}s created with it ({', '.join(rel.inline)})", {"min_length": 1, "max_length": 50}
+    elif rel.many:
+        kind, desc, extra = list[Id], f"Ids of {noun}s to link ('{rel.wire}')", {"min_length": 1, "max_length": 1000}
+    else:
+        kind, desc, extra = Id, f"Id of the {noun} ('{rel.wire}')", {}
+    if rel.required:
+        return kind, Field(..., description=desc, **extra)
+    return kind | None, Field(None, description=desc, **extra)
+
+
+def params_model(spec: Spec) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    if spec.path_field:
+        noun = spec.path_field.removesuffix("_id").replace("_", " ")
+        fields[spec.path_field] = (Id, Field(..., description=f"The {noun}'s id"))
+    for q in spec.query:
+        fields[q.field] = _query_field(q)
+    body = spec.body
+    if body is not None and body.shape == "linkages":
+        noun = singular(body.type).replace("_", " ")
+        fields[f"{singular(body.type)}_ids"] = (
+            list[Id],
+            Field(..., min_length=1, max_length=1000, description=f"Ids of the {noun}s"),
+        )
+    elif body is not None and body.shape == "linkage":
+        noun = singular(body.type).replace("_", " ")
+        fields[f"{singular(body.type)}_id"] = (Id, Field(..., description=f"Id of the {noun}"))
+    elif body is not None:
+        for attr in body.attrs:
+            fields[attr.field] = _attr_field(attr)
+        for rel in body.rels:
+            fields[rel.field] = _rel_field(rel)
+    return create_model(f"{_camel(spec.name)}Params", __config__=_STRICT, **fields)
+
+
+# ---------------------------------------------------------------------------- results
+
+
+class Resource(BaseModel):
+    """A flattened App Store Connect resource; fields Apple adds later still come through."""
+
+    model_config = ConfigDict(extra="allow")
+    SUMMARY: ClassVar[tuple[str, ...]] = ()  # per resource type: the fields a list shows by default
+
+    id: str | None = Field(None, description="Apple's id")
+    type: str | None = Field(None, description="Resource type")
+
+    def label(self) -> str:
+        data = self.model_dump()
+        name = next((str(data[k]) for k in ("name", "email", "version", "locale", "title") if data.get(k)), None)
+        noun = singular(self.type or "resource").replace("_", " ")
+        return f"{noun} {name!r} (id {self.id})" if name else f"{noun} {self.id}"
+
+
+_KIND: dict[str, Any] = {
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "list": list[Any],
+    "object": dict[str, Any],
+    "id": str,
+    "ids": list[str],
+}
+
+
+@cache
+def resource_model(kind: str) -> type[BaseModel]:
+    if kind == "linkage":
+        linkage = create_model("Linkage", __base__=Resource)
+        linkage.SUMMARY = ("id", "type")
+        return linkage
+    if kind == "metrics":
+        metrics: type[BaseModel] = create_model(
+            "MetricSeries",
+            __config__=ConfigDict(extra="allow"),
+            dataPoints=(list[Any] | None, Field(None, description="start, end and values per period")),
+            dimensions=(dict[str, Any] | None, Field(None, description="What the series is grouped by")),
+        )
+        metrics.SUMMARY = ("dataPoints", "dimensions")  # type: ignore[attr-defined]
+        return metrics
+    fields = RESOURCES[kind]
+    definitions: dict[str, Any] = {f.name: (_KIND[f.kind] | None, None) for f in fields}
+    model = create_model(_camel(singular(kind)), __base__=Resource, **definitions)
+    attrs = [f.name for f in fields if f.kind not in ("id", "ids")]
+    links = [f.name for f in fields if f.kind in ("id", "ids")]
+    embedded = [f"{n.removesuffix('_ids')}s" if n.endswith("_ids") else n.removesuffix("_id") for n in links]
+    model.SUMMARY = ("id", "type", *SUMMARY.get(kind, tuple(attrs[:6])), *links, *embedded)
+    return model
+
+
+# ---------------------------------------------------------------------------- operations
+
+
+def effect_of(spec: Spec) -> tuple[Effect, bool]:
+    """(effect, idempotent): reads free; deletes (records or memberships) destructive; creates not idempotent."""
+    if spec.method == "GET":
+        return Effect.READ, True
+    if spec.method == "DELETE":
+        return Effect.DESTRUCTIVE, True
+    if spec.method == "PATCH" or spec.operation_id.endswith("_createToManyRelationship"):
+        return Effect.WRITE, True
+    return Effect.WRITE, False
+
+
+def _target(spec: Spec, getters: dict[str, str]) -> str | None:
+    """The read that shows what a write changes: `GET /v1/<type>/{id}` of the resource in its path."""
+    if spec.method == "GET" or spec.path_field is None:
+        return None
+    head = "/".join(spec.path.split("/")[:4])
+    return getters.get(head)
+
+
+def build(spec: Spec, getters: dict[str, str]) -> Operation:
+    effect, idempotent = effect_of(spec)
+    returns = {"item": Returns.ITEM, "list": Returns.LIST, "nothing": Returns.NOTHING}[spec.returns]
+    return Operation(
+        PROVIDER,
+        spec.name,
+        spec.title,
+        spec.summary,
+        spec.method,
+        spec.path,
+        params_model(spec),
+        resource_model(spec.result) if spec.result else None,
+        returns,
+        effect,
+        idempotent,
+        spec.toolset,
+        paginated=spec.paginated,
+        target=_target(spec, getters),
+        body_in_delete=spec.method == "DELETE" and spec.body is not None,
+        encode=encoder(spec.body, spec.path_field) if spec.body is not None else None,
+        docs_url=spec.doc_url,
+    )
+
+
+def _build_all() -> tuple[Operation, ...]:
+    getters = {s.path: s.name for s in SPECS if s.operation_id.endswith("_getInstance")}
+    return tuple(build(s, getters) for s in SPECS)
+
+
+OPERATIONS: tuple[Operation, ...] = _build_all()
+OPERATION_IDS: dict[str, str] = {s.operation_id: s.name for s in SPECS}
+
+__all__ = ["DEFAULT_TOOLSETS", "OPERATIONS", "OPERATION_IDS", "TOOLSETS", "Resource", "resource_model"]
