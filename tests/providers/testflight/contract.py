@@ -191,6 +191,8 @@ def _check_param(param: dict[str, Any], value: str) -> list[str]:
             return [f"{name}={value!r} is not an integer"]
         if "maximum" in schema and int(value) > schema["maximum"]:
             return [f"{name}={value} is above the maximum {schema['maximum']}"]
+        if name.startswith("limit") and int(value) < 1:
+            return [f"{name}={value}: page sizes start at 1"]
         if "minimum" in schema and int(value) < schema["minimum"]:
             return [f"{name}={value} is below the minimum {schema['minimum']}"]
         return []
