@@ -370,7 +370,7 @@ async def test_ready_builds_join_groups_in_both_orders() -> None:
 async def test_rejected_review_and_missing_beta_information() -> None:
     h = harness()
     async with h.client as client:
-        body = {
+        body: dict[str, Any] = {
             "data": {
                 "type": "betaAppReviewSubmissions",
                 "relationships": {"build": {"data": {"type": "builds", "id": h.ids["harbor.5"]}}},

@@ -73,9 +73,8 @@ def _pointer(err: ValidationError) -> str:
 def _as_api_error(err: ValidationError) -> ApiError:
     pointer = _pointer(err)
     if err.validator == "additionalProperties":
-        extra = (
-            sorted(set(err.instance) - set(err.schema.get("properties", {}))) if isinstance(err.instance, dict) else []
-        )
+        declared = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
+        extra = sorted(set(err.instance) - set(declared)) if isinstance(err.instance, dict) else []
         name = extra[0] if extra else "?"
         where = pointer.rstrip("/")
         return unprocessable(f"The entity has an unexpected member '{name}' at '{where or '/'}'.", f"{where}/{name}")
