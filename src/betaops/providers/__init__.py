@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from betaops.core.provider import ProviderSpec
+from betaops.providers.alexa.provider import ALEXA
 from betaops.providers.betatesting.provider import BETATESTING
 
-PROVIDERS: dict[str, ProviderSpec] = {p.name: p for p in (BETATESTING,)}
+PROVIDERS: dict[str, ProviderSpec] = {p.name: p for p in (BETATESTING, ALEXA)}

@@ -1,0 +1,1 @@
+"""Alexa skill beta tests through the Skill Management API (SMAPI), with Login with Amazon auth."""

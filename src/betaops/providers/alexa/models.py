@@ -1,0 +1,135 @@
+"""SMAPI beta test wire shapes and strict tool inputs.
+
+Resources keep the provider's documented field names (`emailId`, `invitationStatus`,
+`isReminderAllowed`, `associationDate`, `feedbackEmail`, `expiryDate`, `invitationUrl`, ...) and
+`extra="allow"`, so a field Amazon adds still reaches the user. Body fields of tool inputs use the
+same names; only the path parameter is ours (`skill_id`), like every other provider's ids.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+
+from betaops.providers.alexa.settings import AlexaSettings
+
+MAX_TESTERS_PER_CALL = 500
+MAX_INVITE_EMAILS = 10_000
+
+# Documented: 1-255 characters. Real ids are `amzn1.ask.skill.<uuid>` (52 characters) or, for
+# skills from 2015-16, `amzn1.echo-sdk-ams.app.<uuid>`: both fit this charset and the client's
+# 128-character path-segment check.
+SKILL_ID_PATTERN = r"^amzn1\.[A-Za-z0-9._-]{1,122}$"
+SkillId = Annotated[str, StringConstraints(pattern=SKILL_ID_PATTERN)]
+
+
+class BetaTestStatus(StrEnum):
+    IN_DRAFT = "IN_DRAFT"
+    STARTING = "STARTING"
+    RUNNING = "RUNNING"
+    STOPPING = "STOPPING"
+    ENDED = "ENDED"
+
+
+class InvitationStatus(StrEnum):
+    ACCEPTED = "ACCEPTED"
+    NOT_ACCEPTED = "NOT_ACCEPTED"
+
+
+# ---------------------------------------------------------------------------- resources
+
+
+class BetaTest(BaseModel):
+    """A skill's beta test (`GET /v1/skills/{skillId}/betaTest`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    status: BetaTestStatus | None = Field(None, description="IN_DRAFT, STARTING, RUNNING, STOPPING or ENDED")
+    expiryDate: str | None = Field(None, description="When the beta test ends by itself (ISO 8601)")
+    feedbackEmail: str | None = Field(None, description="Where testers' feedback goes")
+    invitationUrl: str | None = Field(None, description="Link testers use to join")
+    invitesRemaining: int | None = Field(None, description="How many more testers may be added")
+
+    def label(self) -> str:
+        parts = [f"status {self.status}" if self.status else "status unknown"]
+        if self.invitesRemaining is not None:
+            parts.append(f"{self.invitesRemaining} invites remaining")
+        return f"beta test ({', '.join(parts)})"
+
+
+class Tester(BaseModel):
+    """One beta tester (`GET .../betaTest/testers`)."""
+
+    model_config = ConfigDict(extra="allow")
+    # Only the address by default, so all_pages over ~1,500 testers fits one result; `fields` adds more.
+    SUMMARY: ClassVar[tuple[str, ...]] = ("emailId",)
+
+    emailId: str = Field(description="The tester's email address")
+    associationDate: str | None = Field(None, description="When the tester joined (ISO 8601)")
+    isReminderAllowed: bool | None = Field(None, description="Whether a reminder may be sent to this tester")
+    invitationStatus: InvitationStatus | None = Field(None, description="ACCEPTED or NOT_ACCEPTED")
+
+
+class InviteOutcome(BaseModel):
+    """What `alexa_invite_testers` did, email by email."""
+
+    skill_id: str
+    added: list[str] = Field(description="Emails added as testers by this call")
+    already_testers: list[str] = Field(description="Emails that were testers already (skipped)")
+    invalid: list[str] = Field(description="Entries that are not valid email addresses (skipped)")
+    add_calls: int = Field(description="Add calls made (at most 500 emails each)")
+
+
+# ---------------------------------------------------------------------------- tool inputs
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+
+class SkillRef(Params):
+    skill_id: SkillId | None = Field(
+        None,
+        description="Skill id, e.g. amzn1.ask.skill.<uuid>; defaults to ALEXA_SKILL_ID when set",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_skill(cls, data: Any) -> Any:
+        """Fill `skill_id` from ALEXA_SKILL_ID, so a one-skill setup need not repeat it."""
+        if isinstance(data, dict) and data.get("skill_id") is None:
+            default = AlexaSettings().skill_id
+            if default is None:
+                raise ValueError("skill_id is required (or set ALEXA_SKILL_ID)")
+            data = {**data, "skill_id": default}
+        return data
+
+
+class BetaTestEmailParams(SkillRef):
+    feedbackEmail: EmailStr | None = Field(None, description="Where testers' feedback goes (optional)")
+
+
+class UpdateBetaTestParams(SkillRef):
+    feedbackEmail: EmailStr = Field(description="New feedback email (the only field that can be updated)")
+
+
+class TesterEmail(Params):
+    emailId: EmailStr = Field(description="The tester's email address")
+
+
+class TestersParams(SkillRef):
+    testers: list[TesterEmail] = Field(
+        min_length=1,
+        max_length=MAX_TESTERS_PER_CALL,
+        description="Testers, as [{emailId}] (1-500; alexa_invite_testers takes any number)",
+    )
+
+
+class InviteTestersParams(SkillRef):
+    emails: list[Annotated[str, StringConstraints(max_length=320)]] = Field(
+        min_length=1,
+        max_length=MAX_INVITE_EMAILS,
+        description="Email addresses to invite (any number up to 10000; duplicates and invalid ones are skipped)",
+    )

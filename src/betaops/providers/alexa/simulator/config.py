@@ -1,0 +1,69 @@
+"""How an Alexa simulator instance behaves: LWA credentials, skills' owners, limits, faults, clock.
+
+The sandbox credentials are public constants that only open this simulator; tests, the sandbox
+provider and the CLI share them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from betaops.sim.clock import Clock, SimulatedClock, parse_iso
+from betaops.sim.faults import Faults
+
+SIM_NOW = parse_iso("2026-11-20T09:00:00Z")
+TOKEN_PATH = "/auth/o2/token"
+"""LWA's token path; the simulator serves it next to SMAPI (the transport reaches one app)."""
+
+VENDOR_ID = "M2SANDBOXVENDOR1"
+OTHER_VENDOR_ID = "M3OTHERVENDOR999"
+
+
+def _secret(label: str) -> str:
+    return hashlib.sha256(f"betaops-sandbox:alexa:{label}".encode()).hexdigest()
+
+
+SANDBOX_CLIENT_ID = "amzn1.application-oa2-client." + _secret("client")[:32]
+SANDBOX_CLIENT_SECRET = "amzn1.oa2-cs.v1." + _secret("client-secret")
+SANDBOX_REFRESH_TOKEN = "Atzr|" + _secret("refresh-token")
+OTHER_VENDOR_REFRESH_TOKEN = "Atzr|" + _secret("refresh-token-other")
+
+
+@dataclass(frozen=True)
+class RefreshGrant:
+    """A refresh token: which LWA client it was issued to and which vendor it acts for."""
+
+    client_id: str
+    vendor_id: str
+
+
+def _default_clients() -> dict[str, str]:
+    return {SANDBOX_CLIENT_ID: SANDBOX_CLIENT_SECRET}
+
+
+def _default_grants() -> dict[str, RefreshGrant]:
+    return {
+        SANDBOX_REFRESH_TOKEN: RefreshGrant(SANDBOX_CLIENT_ID, VENDOR_ID),
+        OTHER_VENDOR_REFRESH_TOKEN: RefreshGrant(SANDBOX_CLIENT_ID, OTHER_VENDOR_ID),
+    }
+
+
+@dataclass
+class SimConfig:
+    """Knobs for one simulator instance; the defaults behave like a healthy provider.
+
+    `transition_s`: how long STARTING and STOPPING last. The state advances on the first request
+    for the skill at least that long after start/end (0: on the very next request).
+    """
+
+    clients: dict[str, str] = field(default_factory=_default_clients)
+    refresh_tokens: dict[str, RefreshGrant] = field(default_factory=_default_grants)
+    token_lifetime_s: int = 3600
+    transition_s: float = 0.0
+    read_limit: int = 600
+    read_window_s: float = 60.0
+    write_limit: int = 60
+    write_window_s: float = 60.0
+    faults: Faults = field(default_factory=Faults)
+    clock: Clock = field(default_factory=lambda: SimulatedClock(SIM_NOW))

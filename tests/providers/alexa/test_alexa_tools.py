@@ -1,0 +1,255 @@
+"""Every Alexa tool through a real MCP client, in both protocol eras, plus the published surface."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp.types import Tool
+
+from betaops.core.operation import Effect
+from betaops.providers.alexa.operations import OPERATIONS
+from betaops.providers.alexa.simulator import (
+    DEMO_SKILL_ID,
+    DRAFT_SKILL_ID,
+    EXAMPLE_TESTER,
+    LEGACY_SKILL_ID,
+    NEW_SKILL_ID,
+)
+from betaops.providers.alexa.tasks import INVITE_TESTERS
+from tests.providers.alexa.alexa_support import AlexaBox, make_alexa, text
+
+pytestmark = pytest.mark.anyio
+SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
+EFFECT = {op.tool_name: op.effect for op in OPERATIONS} | {INVITE_TESTERS.tool_name: INVITE_TESTERS.effect}
+
+
+@pytest.fixture
+def box() -> AlexaBox:
+    return make_alexa()
+
+
+async def listed(box: AlexaBox, mode: str = "auto") -> dict[str, Tool]:
+    async with box.client(mode) as client:
+        return {t.name: t for t in (await client.list_tools()).tools}
+
+
+async def approved(box: AlexaBox, mode: str, tool: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Run a write the way a human approves it by elicitation; returns the structured result."""
+    async with box.client(mode, answer="accept") as client:
+        result = await client.call_tool(tool, args)
+    assert not result.is_error, text(result)
+    body = result.structured_content
+    assert body is not None and body["status"] == "executed"
+    return dict(body)
+
+
+async def by_token(box: AlexaBox, mode: str, tool: str, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Run a write through preview + confirm_token; returns (preview, structured result)."""
+    async with box.client(mode) as client:
+        first = await client.call_tool(tool, args)
+        assert first.structured_content is not None, text(first)
+        assert first.structured_content["status"] == "confirmation_required"
+        writes_before = box.writes
+        done = await client.call_tool(tool, {**args, "confirm_token": first.structured_content["confirm_token"]})
+    assert done.structured_content is not None, text(done)
+    assert done.structured_content["status"] == "executed", text(done)
+    assert box.writes > writes_before or tool == INVITE_TESTERS.tool_name
+    return first.structured_content["preview"], done.structured_content
+
+
+# ------------------------------------------------------------------------ surface
+
+
+async def test_every_operation_and_the_task_are_tools_with_truthful_annotations(box: AlexaBox, mode: str) -> None:
+    tools = await listed(box, mode)
+    assert set(tools) == set(EFFECT) and len(tools) == 11
+    for name, tool in tools.items():
+        hints = tool.annotations
+        assert hints is not None
+        assert hints.read_only_hint is (EFFECT[name] is Effect.READ), name
+        assert hints.destructive_hint is (EFFECT[name] is Effect.DESTRUCTIVE), name
+        assert hints.open_world_hint is True
+        assert tool.input_schema.get("additionalProperties") is False, name
+        if EFFECT[name] is not Effect.READ:
+            assert "confirm_token" in tool.input_schema["properties"], name
+    destructive = {n for n, t in tools.items() if t.annotations and t.annotations.destructive_hint}
+    assert destructive == {"alexa_end_beta_test", "alexa_remove_beta_testers"}
+    idempotent = {n for n, t in tools.items() if t.annotations and t.annotations.idempotent_hint}
+    assert idempotent == {
+        "alexa_get_beta_test",
+        "alexa_list_beta_testers",
+        "alexa_update_beta_test",
+        "alexa_remove_beta_testers",
+        "alexa_invite_testers",
+    }
+
+
+async def test_inputs_are_typed_and_bounded(box: AlexaBox) -> None:
+    tools = await listed(box)
+    add = tools["alexa_add_beta_testers"].input_schema
+    assert add["properties"]["testers"]["maxItems"] == 500 and add["properties"]["testers"]["minItems"] == 1
+    assert add["$defs"]["TesterEmail"]["properties"]["emailId"]["format"] == "email"
+    skill = add["properties"]["skill_id"]
+    assert skill["pattern"].startswith("^amzn1")
+    invite = tools["alexa_invite_testers"].input_schema["properties"]["emails"]
+    assert invite["maxItems"] == 10_000
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["../../v1/vendors", "amzn1.ask.skill.x/../../y", "amzn1." + "a" * 123, "skill-without-prefix", "amzn1.ask%2Fx"],
+)
+async def test_unsafe_skill_ids_are_refused_before_any_request(box: AlexaBox, bad: str) -> None:
+    async with box.client() as client:
+        result = await client.call_tool("alexa_get_beta_test", {"skill_id": bad})
+    assert result.is_error and "skill_id" in text(result)
+    assert not box.state.requests
+
+
+async def test_missing_skill_id_names_alexa_skill_id_and_the_default_is_used(
+    box: AlexaBox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with box.client() as client:
+        missing = await client.call_tool("alexa_get_beta_test", {})
+        monkeypatch.setenv("ALEXA_SKILL_ID", DEMO_SKILL_ID)
+        default = await client.call_tool("alexa_get_beta_test", {})
+    assert missing.is_error and "ALEXA_SKILL_ID" in text(missing)
+    assert default.structured_content is not None and default.structured_content["status"] == "RUNNING"
+
+
+async def test_tool_schemas_match_the_committed_snapshots(box: AlexaBox) -> None:
+    """A change to the public surface must show up as a reviewed diff in __toolsnaps__/."""
+    tools = await listed(box)
+    update = os.environ.get("UPDATE_SNAPSHOTS") == "1"
+    SNAPSHOTS.mkdir(exist_ok=True)
+    for name, tool in sorted(tools.items()):
+        snap = SNAPSHOTS / f"{name}.json"
+        current = json.dumps(tool.model_dump(mode="json", by_alias=True, exclude_none=True), indent=2, sort_keys=True)
+        if update:
+            snap.write_text(current + "\n")
+            continue
+        assert snap.exists(), f"no snapshot for {name}: run UPDATE_SNAPSHOTS=1 pytest"
+        assert snap.read_text() == current + "\n", f"{name} changed: review, then UPDATE_SNAPSHOTS=1 pytest"
+    stale = {p.stem for p in SNAPSHOTS.glob("*.json")} - set(tools)
+    assert not stale, f"snapshots for tools that no longer exist: {sorted(stale)}"
+
+
+# ------------------------------------------------------------------------ each operation
+
+
+async def test_get_beta_test(box: AlexaBox, mode: str) -> None:
+    async with box.client(mode) as client:
+        result = await client.call_tool("alexa_get_beta_test", {"skill_id": DEMO_SKILL_ID})
+    body = result.structured_content
+    assert body is not None, text(result)
+    assert body["status"] == "RUNNING" and body["feedbackEmail"] == "beta-feedback@example.com"
+    assert body["invitesRemaining"] == 458 and body["invitationUrl"].startswith("https://skills-store.amazon.com/")
+    assert body["expiryDate"] == "2027-01-19T09:00:00.000Z"
+
+
+async def test_list_beta_testers_keeps_the_documented_fields(box: AlexaBox, mode: str) -> None:
+    async with box.client(mode) as client:
+        result = await client.call_tool("alexa_list_beta_testers", {"skill_id": DEMO_SKILL_ID, "page_size": 5})
+    body = result.structured_content
+    assert body is not None, text(result)
+    assert body["items"][0] == {"emailId": EXAMPLE_TESTER["emailId"]} and body["count"] == 5 and body["next_cursor"]
+    async with box.client(mode) as client:
+        full = await client.call_tool(
+            "alexa_list_beta_testers", {"skill_id": DEMO_SKILL_ID, "page_size": 1, "fields": ["all"]}
+        )
+    assert full.structured_content is not None and full.structured_content["items"] == [EXAMPLE_TESTER]
+
+
+async def test_create_beta_test_by_elicitation(box: AlexaBox, mode: str) -> None:
+    args = {"skill_id": NEW_SKILL_ID, "feedbackEmail": "fb@example.com"}
+    await approved(box, mode, "alexa_create_beta_test", args)
+    assert "(skill_id amzn1.ask.skill.7f3b5d91" in box.asked[0] and "fb@example.com" in box.asked[0]
+    bt = box.state.skills[NEW_SKILL_ID].beta_test
+    assert bt is not None and bt.status == "IN_DRAFT" and bt.feedbackEmail == "fb@example.com"
+
+
+async def test_update_beta_test_by_token(box: AlexaBox, mode: str) -> None:
+    preview, _ = await by_token(
+        box, mode, "alexa_update_beta_test", {"skill_id": DEMO_SKILL_ID, "feedbackEmail": "new@example.com"}
+    )
+    assert "status RUNNING" in preview and "feedbackEmail = 'new@example.com'" in preview
+    assert box.state.skills[DEMO_SKILL_ID].beta_test.feedbackEmail == "new@example.com"  # type: ignore[union-attr]
+
+
+async def test_start_beta_test_then_it_runs(box: AlexaBox, mode: str) -> None:
+    preview, _ = await by_token(box, mode, "alexa_start_beta_test", {"skill_id": DRAFT_SKILL_ID})
+    assert "status IN_DRAFT" in preview
+    async with box.client(mode) as client:
+        got = await client.call_tool("alexa_get_beta_test", {"skill_id": DRAFT_SKILL_ID})
+    assert got.structured_content is not None and got.structured_content["status"] == "RUNNING"
+    assert len([m for m in box.state.outbox if m.kind == "invitation"]) == 5
+
+
+async def test_end_beta_test_is_destructive_and_asks_first(box: AlexaBox, mode: str) -> None:
+    await approved(box, mode, "alexa_end_beta_test", {"skill_id": LEGACY_SKILL_ID})
+    assert "cannot be undone" in box.asked[0] and "status RUNNING" in box.asked[0]
+    assert box.state.skills[LEGACY_SKILL_ID].beta_test.status == "STOPPING"  # type: ignore[union-attr]
+
+
+async def test_a_token_is_refused_once_the_beta_test_changed(box: AlexaBox, mode: str) -> None:
+    async with box.client(mode) as client:
+        first = await client.call_tool("alexa_end_beta_test", {"skill_id": LEGACY_SKILL_ID})
+        assert first.structured_content is not None
+        box.state.skills[LEGACY_SKILL_ID].beta_test.feedbackEmail = "changed@example.com"  # type: ignore[union-attr]
+        late = await client.call_tool(
+            "alexa_end_beta_test",
+            {"skill_id": LEGACY_SKILL_ID, "confirm_token": first.structured_content["confirm_token"]},
+        )
+    assert late.is_error and "target changed" in text(late) and "Nothing was changed" in text(late)
+    assert box.writes == 0
+
+
+async def test_add_beta_testers(box: AlexaBox, mode: str) -> None:
+    args = {"skill_id": DEMO_SKILL_ID, "testers": [{"emailId": "new.one@example.com"}]}
+    preview, _ = await by_token(box, mode, "alexa_add_beta_testers", args)
+    assert "new.one@example.com" in preview and "458 invites remaining" in preview
+    assert box.emails(DEMO_SKILL_ID)[-1] == "new.one@example.com"
+
+
+async def test_remove_beta_testers(box: AlexaBox, mode: str) -> None:
+    await approved(box, mode, "alexa_remove_beta_testers", {"skill_id": DEMO_SKILL_ID, "testers": [EXAMPLE_TESTER_REF]})
+    assert "cannot be undone" in box.asked[0]
+    assert "example@email.address" not in box.emails(DEMO_SKILL_ID)
+
+
+EXAMPLE_TESTER_REF = {"emailId": EXAMPLE_TESTER["emailId"]}
+
+
+async def test_send_reminder_to_testers(box: AlexaBox, mode: str) -> None:
+    waiting = "demo.tester0003@example.com"
+    await by_token(
+        box, mode, "alexa_send_reminder_to_testers", {"skill_id": DEMO_SKILL_ID, "testers": [{"emailId": waiting}]}
+    )
+    assert [(m.kind, m.email) for m in box.state.outbox] == [("reminder", waiting)]
+
+
+async def test_request_feedback_from_testers(box: AlexaBox, mode: str) -> None:
+    args = {"skill_id": DEMO_SKILL_ID, "testers": [EXAMPLE_TESTER_REF]}
+    await approved(box, mode, "alexa_request_feedback_from_testers", args)
+    assert [(m.kind, m.email) for m in box.state.outbox] == [("feedback_request", "example@email.address")]
+
+
+async def test_declined_writes_change_nothing(box: AlexaBox, mode: str) -> None:
+    async with box.client(mode, answer="decline") as client:
+        result = await client.call_tool(
+            "alexa_remove_beta_testers", {"skill_id": DEMO_SKILL_ID, "testers": [EXAMPLE_TESTER_REF]}
+        )
+    assert result.structured_content is not None and result.structured_content["status"] == "not_executed"
+    assert box.writes == 0 and "example@email.address" in box.emails(DEMO_SKILL_ID)
+
+
+async def test_more_than_500_testers_fail_validation_and_send_nothing(box: AlexaBox, mode: str) -> None:
+    many = [{"emailId": f"t{n}@example.org"} for n in range(501)]
+    async with box.client(mode) as client:
+        result = await client.call_tool("alexa_add_beta_testers", {"skill_id": DEMO_SKILL_ID, "testers": many})
+    assert result.is_error and "nothing was changed" in text(result)
+    assert not box.state.requests
