@@ -33,8 +33,9 @@ def box() -> AlexaBox:
 
 
 async def listed(box: AlexaBox, mode: str = "auto") -> dict[str, Tool]:
+    """The Alexa tools (the server may add its own, provider-neutral ones)."""
     async with box.client(mode) as client:
-        return {t.name: t for t in (await client.list_tools()).tools}
+        return {t.name: t for t in (await client.list_tools()).tools if t.name.startswith("alexa_")}
 
 
 async def approved(box: AlexaBox, mode: str, tool: str, args: dict[str, Any]) -> dict[str, Any]:
