@@ -78,6 +78,7 @@ def make_sandbox(
     conn = Connection(BETATESTING, config, True, box.transport, state, sleep=fake_sleep)
     if isinstance(sim_clock, FakeClock):
         conn.clock = sim_clock
+    conn.defaults = BETATESTING.defaults(settings)
     connections = {"betatesting": conn}
     runtime = Runtime(
         connections=connections,

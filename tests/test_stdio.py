@@ -19,7 +19,7 @@ def server_params(*flags: str) -> StdioServerParameters:
 async def test_sandbox_server_answers_over_stdio(mode: str) -> None:
     async with Client(server_params("--sandbox"), mode=mode) as client:
         tools = {t.name for t in (await client.list_tools()).tools}
-        assert {"betatesting_list_tests", "betatesting_update_issue"} <= tools
+        assert {"betatesting_list_tests", "betatesting_update_issues", "betaops_call_operation"} <= tools
         result = await client.call_tool("betatesting_list_tests", {"status": "in_progress"})
         assert not result.is_error
         assert result.structured_content is not None
@@ -35,5 +35,5 @@ async def test_sandbox_server_answers_over_stdio(mode: str) -> None:
 async def test_read_only_server_over_stdio_lists_no_writes() -> None:
     async with Client(server_params("--sandbox", "--read-only", "--toolsets", "betatesting")) as client:
         tools = (await client.list_tools()).tools
-    assert len(tools) == 16 + 1  # 16 read operations and the issue summary
+    assert len(tools) == 16 + 1 + 4  # 16 read operations, the issue summary, 4 discovery tools
     assert all(t.annotations and t.annotations.read_only_hint for t in tools)

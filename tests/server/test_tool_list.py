@@ -26,25 +26,40 @@ async def listed(box: Sandbox, mode: str = "auto") -> dict[str, Tool]:
         return {t.name: t for t in (await client.list_tools()).tools}
 
 
+META = {"betaops_context", "betaops_search_operations", "betaops_describe_operation", "betaops_call_operation"}
+
+
 async def test_every_operation_is_a_tool_with_truthful_annotations(box: Sandbox, mode: str) -> None:
     tools = await listed(box, mode)
-    assert set(tools) == set(EFFECT)
-    assert len(tools) == 43 + 2
+    assert set(tools) == set(EFFECT) | META
+    assert len(EFFECT) == 43 + 2
     for name, tool in tools.items():
         hints = tool.annotations
         assert hints is not None
         explicit = hints.model_dump(exclude_unset=True)
         for hint in ("read_only_hint", "destructive_hint", "idempotent_hint", "open_world_hint"):
             assert hint in explicit, f"{name} leaves {hint} to the client's default"
+        assert tool.title and tool.description and len(tool.description) < 500
+        if name in META:
+            continue
         assert hints.read_only_hint is (EFFECT[name] is Effect.READ), name
         assert hints.destructive_hint is (EFFECT[name] is Effect.DESTRUCTIVE), name
         assert hints.open_world_hint is True
-        assert tool.title and tool.description and len(tool.description) < 500
+
+
+async def test_discovery_tools_say_what_they_may_do(box: Sandbox) -> None:
+    tools = await listed(box)
+    for name in META - {"betaops_call_operation"}:
+        assert tools[name].annotations.read_only_hint is True  # type: ignore[union-attr]
+    call = tools["betaops_call_operation"].annotations
+    assert call is not None and call.read_only_hint is False and call.destructive_hint is True
+    read_only = await listed(make_sandbox(read_only=True))
+    assert read_only["betaops_call_operation"].annotations.read_only_hint is True  # type: ignore[union-attr]
 
 
 async def test_deletes_are_destructive_and_reads_are_idempotent(box: Sandbox) -> None:
     tools = await listed(box)
-    destructive = {n for n, t in tools.items() if t.annotations and t.annotations.destructive_hint}
+    destructive = {n for n, t in tools.items() if t.annotations and t.annotations.destructive_hint} - META
     assert destructive == {
         "betatesting_delete_issue",
         "betatesting_remove_tester",
@@ -58,13 +73,13 @@ async def test_deletes_are_destructive_and_reads_are_idempotent(box: Sandbox) ->
 async def test_schemas_are_strict_described_and_flat(box: Sandbox) -> None:
     for name, tool in (await listed(box)).items():
         schema = tool.input_schema
-        assert re.fullmatch(r"betatesting_[a-z0-9_]+", name)
+        assert re.fullmatch(r"(betatesting|betaops)_[a-z0-9_]+", name)
         assert schema["type"] == "object" and schema.get("additionalProperties") is False, name
         assert not {"anyOf", "oneOf", "allOf"} & set(schema), name
         for prop, spec in schema.get("properties", {}).items():
             assert spec.get("description"), f"{name}.{prop} has no description"
         assert tool.output_schema is not None, name
-        if EFFECT[name] is not Effect.READ:
+        if EFFECT.get(name, Effect.READ) is not Effect.READ:
             assert "confirm_token" in schema["properties"], name
             assert "approval" not in schema["properties"], name
 
@@ -83,18 +98,26 @@ async def test_read_only_mode_registers_no_write_tool(mode: str) -> None:
     box = make_sandbox(read_only=True)
     tools = await listed(box, mode)
     assert tools and all(t.annotations and t.annotations.read_only_hint for t in tools.values())
+    assert "betatesting_update_issue" not in tools
     async with box.client(mode) as client:
         result = await client.call_tool("betatesting_delete_issue", {"test_id": 1, "issue_id": 1})
     assert result.is_error
     assert box.writes == 0
 
 
-async def test_default_toolsets_serve_triage_and_tester_management() -> None:
+async def test_default_surface_is_the_core_tools_plus_discovery() -> None:
     tools = await listed(make_sandbox(toolsets=None))
-    assert "betatesting_list_issues" in tools and "betatesting_accept_testers" in tools
-    assert "betatesting_list_shipments" not in tools
+    assert set(tools) - META == {
+        "betatesting_list_tests",
+        "betatesting_change_test_stage",
+        "betatesting_summarize_issues",
+        "betatesting_list_issues",
+        "betatesting_get_issue",
+        "betatesting_update_issues",
+        "betatesting_list_testers",
+    }
     only = await listed(make_sandbox(toolsets=("betatesting.issues",)))
-    assert set(only) == {n for n in EFFECT if "issue" in n}
+    assert set(only) - META == {n for n in EFFECT if "issue" in n}
 
 
 async def test_confirm_never_drops_the_token_argument() -> None:

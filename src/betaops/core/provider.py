@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 
@@ -37,6 +37,11 @@ class ProviderSpec:
     sandbox: Callable[[Settings], Sandbox]
     setup_hint: str  # what to set to use it live
     tasks: tuple[Task, ...] = ()  # task-level tools composed of operations
+    # The few tools listed by default (the main conversations); every other one stays reachable
+    # through the discovery tools.
+    core_tools: tuple[str, ...] = ()
+    # Values pinned in configuration (e.g. {"test_id": 4103}) that tool inputs may then omit.
+    defaults: Callable[[Settings], dict[str, Any]] = field(default=lambda _: {})
 
     def toolset_ids(self) -> list[str]:
         return [f"{self.name}.{t}" for t in self.toolsets]

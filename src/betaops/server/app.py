@@ -17,11 +17,11 @@ from betaops import __version__
 from betaops.core.audit import AuditLog, default_path
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.errors import ConfigError
-from betaops.core.operation import Operation
-from betaops.core.task import Task
+from betaops.server.discovery import build_meta_tools
+from betaops.server.guard import Action
 from betaops.server.prompts import load_prompts
 from betaops.server.runtime import ConfirmMode, Connection, Runtime, connect, signing_secret
-from betaops.server.tools import build_tool
+from betaops.server.tools import build_tool, entry
 from betaops.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -35,11 +35,11 @@ class ServerOptions:
     toolsets: tuple[str, ...] | None = None  # None: each provider's defaults; ("all",): everything
 
 
-def select_toolsets(connections: dict[str, Connection], wanted: tuple[str, ...] | None) -> tuple[str, ...]:
-    """Expand the --toolsets choice into `provider.toolset` ids; unknown names are an error."""
-    known = [t for c in connections.values() for t in c.spec.toolset_ids()]
+def select_toolsets(connections: dict[str, Connection], wanted: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Expand the --toolsets choice into `provider.toolset` ids; None keeps the default surface."""
     if wanted is None:
-        return tuple(f"{c.spec.name}.{t}" for c in connections.values() for t in c.spec.default_toolsets)
+        return None
+    known = [t for c in connections.values() for t in c.spec.toolset_ids()]
     chosen: list[str] = []
     for item in wanted:
         if item == "all":
@@ -53,17 +53,19 @@ def select_toolsets(connections: dict[str, Connection], wanted: tuple[str, ...] 
     return tuple(dict.fromkeys(chosen))
 
 
-def selected_actions(runtime: Runtime) -> list[Operation | Task]:
-    ops: list[Operation | Task] = []
+def reachable_actions(runtime: Runtime) -> list[Action]:
+    """Every action of every connected provider (reads only in read-only mode)."""
+    actions: list[Action] = []
     for conn in runtime.connections.values():
-        actions: list[Operation | Task] = [*conn.spec.tasks, *conn.spec.operations]
-        for op in actions:
-            if f"{op.provider}.{op.toolset}" not in runtime.toolsets:
-                continue
-            if runtime.read_only and op.is_write:
-                continue
-            ops.append(op)
-    return ops
+        every: list[Action] = [*conn.spec.tasks, *conn.spec.operations]
+        actions += [op for op in every if not (runtime.read_only and op.is_write)]
+    return actions
+
+
+def is_listed(runtime: Runtime, op: Action) -> bool:
+    if runtime.toolsets is None:
+        return op.name in runtime.connections[op.provider].spec.core_tools
+    return f"{op.provider}.{op.toolset}" in runtime.toolsets
 
 
 def instructions(runtime: Runtime) -> str:
@@ -102,6 +104,9 @@ def build_server(settings: Settings, options: ServerOptions, runtime: Runtime | 
     if runtime.confirm is ConfirmMode.NEVER and not runtime.read_only:
         logger.warning("confirmation is OFF (--confirm never): write tools execute without asking anyone")
 
+    runtime.catalog = {op.tool_name: entry(runtime, op) for op in reachable_actions(runtime)}
+    listed = {name for name, item in runtime.catalog.items() if is_listed(runtime, item.action)}
+
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[Runtime]:
         await runtime.enter()
@@ -114,7 +119,7 @@ def build_server(settings: Settings, options: ServerOptions, runtime: Runtime | 
         "betaops",
         version=__version__,
         instructions=instructions(runtime),
-        tools=[build_tool(runtime, op) for op in selected_actions(runtime)],
+        tools=[*(build_tool(runtime, runtime.catalog[name]) for name in listed), *build_meta_tools(runtime, listed)],
         lifespan=lifespan,
     )
     load_prompts(server)

@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import anyio
 import httpx2
@@ -38,6 +39,7 @@ class Connection:
     sandbox: bool
     transport: httpx2.AsyncBaseTransport | None = None
     sim_state: object | None = None
+    defaults: dict[str, Any] = field(default_factory=dict)  # pinned in configuration, e.g. test_id
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = anyio.sleep
     _client: ProviderClient | None = None
@@ -60,8 +62,9 @@ class Runtime:
     tokens: ConfirmationTokens
     confirm: ConfirmMode = ConfirmMode.AUTO
     read_only: bool = False
-    toolsets: tuple[str, ...] = ()
+    toolsets: tuple[str, ...] | None = None  # None: the default surface (each provider's core tools)
     audit: AuditLog | None = None
+    catalog: dict[str, Any] = field(default_factory=dict)  # tool name -> tools.Entry, every reachable action
     _users: int = field(default=0)
 
     def connection(self, op: Operation) -> Connection:
@@ -96,6 +99,9 @@ def connect(settings: Settings, *, sandbox: bool, providers: list[str] | None = 
             connections[name] = Connection(spec, box.config, True, box.transport, box.state)
         elif spec.configured(settings):
             connections[name] = Connection(spec, spec.live(settings), False)
+        else:
+            continue
+        connections[name].defaults = spec.defaults(settings)
     if not connections:
         wanted = "; or ".join(f"{s.title}: {s.setup_hint}" for s in PROVIDERS.values())
         raise ConfigError(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from mcp.server.elicitation import ElicitationResult
@@ -60,11 +61,19 @@ def description(op: Action, confirm: ConfirmMode) -> str:
     return " ".join(parts)
 
 
-def input_model(op: Action, confirm: ConfirmMode) -> type[BaseModel]:
+def input_model(op: Action, confirm: ConfirmMode, defaults: dict[str, Any] | None = None) -> type[BaseModel]:
+    """The tool's strict input model: the action's params plus control fields.
+
+    A pinned default (e.g. BETATESTING_TEST_ID) makes its field optional, filled from configuration.
+    """
     extra: dict[str, Any] = {}
+    for name, info in op.params.model_fields.items():
+        if defaults and name in defaults and defaults[name] is not None:
+            pinned = Field(defaults[name], description=f"{info.description} (default: pinned {defaults[name]})")
+            extra[name] = (info.annotation, pinned)
     if isinstance(op, Operation) and op.paginated:
         assert op.result is not None
-        extra = {
+        extra |= {
             "cursor": (str | None, Field(None, max_length=2000, description="next_cursor of the previous page")),
             "page_size": (int, Field(DEFAULT_PAGE, ge=1, le=MAX_PAGE, description="Items per page")),
             "all_pages": (bool, Field(False, description="Fetch all pages")),
@@ -169,33 +178,68 @@ async def _run_list(runtime: Runtime, op: Operation, params: BaseModel, args: An
     )
 
 
-def build_tool(runtime: Runtime, op: Action) -> Tool:
-    inp = input_model(op, runtime.confirm)
-    out = output_model(op)
+@dataclass(frozen=True)
+class Entry:
+    """One reachable action with its input and output models, built once per process."""
+
+    action: Action
+    inp: type[BaseModel]
+    out: type[BaseModel]
+
+    @property
+    def name(self) -> str:
+        return self.action.tool_name
+
+
+def entry(runtime: Runtime, op: Action) -> Entry:
+    defaults = runtime.connections[op.provider].defaults
+    return Entry(op, input_model(op, runtime.confirm, defaults), output_model(op))
+
+
+def as_result(data: dict[str, Any]) -> CallToolResult:
+    if isinstance(data.get("items"), list):
+        # Trimmed list items keep only their fields (the SDK's dump would spell every other one as null).
+        data["items"] = [{k: v for k, v in i.items() if v is not None} for i in data["items"]]
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return CallToolResult(content=[TextContent(type="text", text=body)], structured_content=data)
+
+
+async def invoke(runtime: Runtime, item: Entry, args: BaseModel, approval: Any, ctx: Context) -> CallToolResult:
+    """Run one action with validated arguments: reads directly, writes through the guard."""
+    op = item.action
+    try:
+        if op.is_write:
+            result = item.out.model_validate(await run_write(runtime, op, args, approval), from_attributes=True)
+        else:
+            result = await run_read(runtime, op, args, ctx)
+    except ProviderError as exc:
+        raise ToolError(str(exc)) from exc
+    return as_result(result.model_dump(mode="json"))
+
+
+def finish(tool: Tool, inp: type[BaseModel]) -> Tool:
+    """Publish our strict input model (the SDK's own ignores unknown keys) and compact schemas."""
+    tool.fn_metadata.arg_model = inp  # type: ignore[assignment]
+    tool.parameters = compact(inp.model_json_schema(by_alias=False))
+    if tool.fn_metadata.output_schema is not None:
+        tool.fn_metadata.output_schema = compact(tool.fn_metadata.output_schema)
+    return tool
+
+
+def build_tool(runtime: Runtime, item: Entry) -> Tool:
+    op, inp, out = item.action, item.inp, item.out
     guarded = op.is_write and runtime.confirm is ConfirmMode.AUTO
-    names = list(inp.model_fields)
 
     async def handler(ctx: Context, approval: Any = None, **kwargs: Any) -> CallToolResult:
-        args = inp.model_validate(kwargs)
-        try:
-            if op.is_write:
-                result = out.model_validate(await run_write(runtime, op, args, approval), from_attributes=True)
-            else:
-                result = await run_read(runtime, op, args, ctx)
-        except ProviderError as exc:
-            raise ToolError(str(exc)) from exc
-        data = result.model_dump(mode="json")
-        if isinstance(data.get("items"), list):
-            # Trimmed list items keep only their fields (the SDK's dump would spell every other one as null).
-            data["items"] = [{k: v for k, v in i.items() if v is not None} for i in data["items"]]
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        return CallToolResult(content=[TextContent(type="text", text=body)], structured_content=data)
+        return await invoke(runtime, item, inp.model_validate(kwargs), approval, ctx)
 
     params = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]
     returns = Annotated[CallToolResult, out]
     hints: dict[str, Any] = {"ctx": Context, "return": returns}
     if guarded:
-        approval_type = Annotated[ElicitationResult[Approve], Resolve(make_resolver(runtime, op, names))]
+        approval_type = Annotated[
+            ElicitationResult[Approve], Resolve(make_resolver(runtime, op, list(inp.model_fields)))
+        ]
         params.append(inspect.Parameter("approval", inspect.Parameter.KEYWORD_ONLY, annotation=approval_type))
         hints["approval"] = approval_type
     params += [
@@ -213,12 +257,7 @@ def build_tool(runtime: Runtime, op: Action) -> Tool:
         annotations=tool_annotations(op),
         structured_output=True,
     )
-    # The SDK's own argument model ignores unknown keys; ours forbids them, and its schema is published.
-    tool.fn_metadata.arg_model = inp  # type: ignore[assignment]
-    tool.parameters = compact(inp.model_json_schema(by_alias=False))
-    if tool.fn_metadata.output_schema is not None:
-        tool.fn_metadata.output_schema = compact(tool.fn_metadata.output_schema)
-    return tool
+    return finish(tool, inp)
 
 
-__all__ = ["ListResult", "build_tool"]
+__all__ = ["Entry", "ListResult", "build_tool", "entry", "invoke"]
