@@ -33,7 +33,13 @@ async def test_missing_required_argument_names_it(box: Sandbox, mode: str) -> No
 
 def test_every_shipped_prompt_file_parses() -> None:
     loaded = load_prompts(MCPServer("check"), prompts_dir())
-    assert {p.name for p in loaded} >= {"triage-new-issues", "tester-follow-up"}
+    assert {p.name for p in loaded} >= {
+        "triage-new-issues",
+        "invite-testers",
+        "weekly-beta-report",
+        "launch-checklist",
+        "tester-follow-up",
+    }
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from betaops.core.errors import ConfigError
 from betaops.server.discovery import build_meta_tools
 from betaops.server.guard import Action
 from betaops.server.prompts import load_prompts
+from betaops.server.resources import register_resources
 from betaops.server.runtime import ConfirmMode, Connection, Runtime, connect, signing_secret
 from betaops.server.tools import build_tool, entry
 from betaops.settings import Settings
@@ -123,4 +124,5 @@ def build_server(settings: Settings, options: ServerOptions, runtime: Runtime | 
         lifespan=lifespan,
     )
     load_prompts(server)
+    register_resources(server, runtime)
     return server

@@ -1,0 +1,36 @@
+"""Resources: a status document per provider and a summary per test, read-only and secret-free."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from mcp import MCPError
+
+from betaops.providers.betatesting.simulator.config import SANDBOX_API_KEY
+from tests.support import Sandbox
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_provider_status_resource(box: Sandbox, mode: str) -> None:
+    async with box.client(mode) as client:
+        listed = {str(r.uri) for r in (await client.list_resources()).resources}
+        assert "betaops://status/betatesting" in listed
+        await client.call_tool("betatesting_list_tests", {})
+        read = await client.read_resource("betaops://status/betatesting")
+    body = json.loads(read.contents[0].text)  # type: ignore[union-attr]
+    assert body["mode"] == "sandbox" and body["rate_limit"]["remaining"] is not None
+    assert body["rate_limit"]["write_headroom"] == 30
+    assert SANDBOX_API_KEY not in read.contents[0].text  # type: ignore[union-attr]
+
+
+async def test_test_summary_template(box: Sandbox, mode: str) -> None:
+    async with box.client(mode) as client:
+        templates = {t.uri_template for t in (await client.list_resource_templates()).resource_templates}
+        assert "betatesting://tests/{test_id}/summary" in templates
+        read = await client.read_resource("betatesting://tests/4103/summary")
+        body = json.loads(read.contents[0].text)  # type: ignore[union-attr]
+        assert body["test"]["id"] == 4103 and body["issues"]["total"] == 172
+        with pytest.raises(MCPError):
+            await client.read_resource("betatesting://tests/4105/summary")  # another company's test
