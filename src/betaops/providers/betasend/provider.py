@@ -1,0 +1,146 @@
+"""Betasend wired into the shared client layer: form bodies, form credentials, in-body errors, offsets."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import httpx2
+from pydantic import SecretStr
+
+from betaops.core.auth import FormCredentials
+from betaops.core.http import ProviderConfig
+from betaops.core.pagination import OffsetPagination, Page
+from betaops.core.provider import ProviderSpec, Sandbox
+from betaops.providers.betasend.models import normalise_record
+from betaops.providers.betasend.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
+from betaops.providers.betasend.settings import SETUP_HINT, BetasendSettings
+from betaops.providers.betasend.tasks import TASKS
+from betaops.settings import Settings
+
+if TYPE_CHECKING:
+    from betaops.providers.betasend.simulator.config import SimConfig
+    from betaops.providers.betasend.simulator.state import BetasendState
+
+NAME = "betasend"
+CREDENTIAL_HINT = (
+    "Check BETASEND_API_KEY and BETASEND_HASH (your Betasend profile page) and that API access is enabled "
+    "for the account at BETASEND_DOMAIN."
+)
+SANDBOX_BASE_URL = "http://your_domain_name.betasend.sandbox/api/v1"
+MAX_PAGE = 100  # our cap per request; the doc gives a default of 10 and no maximum
+
+
+def body_error(body: Any) -> tuple[str | None, str] | None:
+    """Any body with `error` is a failure, whatever the HTTP status (Betasend often says 200).
+
+    `{"error": {"406": "Not Acceptable", "messages": "Invalid list id : 10"}}` ->
+    `("406", "Not Acceptable: Invalid list id : 10")`.
+    """
+    if not isinstance(body, dict) or "error" not in body:
+        return None
+    error = body["error"]
+    if not isinstance(error, dict):
+        return None, str(error or "the provider reported an error without details")
+    code = next((str(k) for k in error if str(k).isdigit()), None)
+    meaning = str(error[code]) if code is not None else ""
+    raw = error.get("messages", error.get("message"))
+    if isinstance(raw, list):
+        details = "; ".join(str(x) for x in raw)
+    elif isinstance(raw, dict):
+        details = "; ".join(f"{k}: {v}" for k, v in raw.items())
+    else:
+        details = str(raw) if raw is not None else ""
+    message = ": ".join(p for p in (meaning, details) if p) or "the provider reported an error without details"
+    return code, message
+
+
+def parse_error(response: httpx2.Response) -> tuple[str | None, str]:
+    """HTTP 4xx/5xx: the same body shape when there is one, else the status line."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None, response.reason_phrase or f"HTTP {response.status_code}"
+    found = body_error(body)
+    if found is not None:
+        return found
+    if isinstance(body, dict) and body.get("message"):
+        return None, str(body["message"])
+    return None, response.reason_phrase or f"HTTP {response.status_code}"
+
+
+class BetasendPagination(OffsetPagination):
+    """`start` (1-based) / `limit` over bare-list answers; items leave with normalised keys and dates.
+
+    List items reach the tool as dicts (trimmed to summary fields), not through a model, so they
+    are normalised here, once, the same way the models normalise single records.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(items_key=None, origin=1, max_size=MAX_PAGE)
+
+    def parse(self, body: Any, state: dict[str, Any]) -> Page:
+        page = super().parse(body, state)
+        return Page([normalise_record(i) for i in page.items], page.state, page.next_state, page.total, page.last_page)
+
+
+def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
+    bs = BetasendSettings()
+    return ProviderConfig(
+        name=NAME,
+        base_url=base_url,
+        auth=auth,
+        credential_hint=CREDENTIAL_HINT,
+        pagination=BetasendPagination(),
+        parse_error=parse_error,
+        body_error=body_error,
+        body_format="form",
+        idempotency_header=None,  # Betasend has no idempotency keys: writes are never retried
+        write_limit=bs.write_limit_per_minute,
+        write_window_s=60.0,
+        timeout_s=settings.timeout_s,
+    )
+
+
+def credentials(api_key: SecretStr, hash_: SecretStr) -> FormCredentials:
+    return FormCredentials({"api": api_key, "hash": hash_})
+
+
+def live(settings: Settings) -> ProviderConfig:
+    bs = BetasendSettings()
+    bs.check()
+    assert bs.api_key is not None and bs.hash is not None
+    return _config(settings, bs.base_url, credentials(bs.api_key, bs.hash))
+
+
+def sandbox(
+    settings: Settings,
+    *,
+    state: BetasendState | None = None,
+    sim_config: SimConfig | None = None,
+    auth: httpx2.Auth | None = None,
+) -> Sandbox:
+    """The simulator as a provider; tests pass their own state, faults, clock or credentials."""
+    # Imported here so a live server never loads the simulator.
+    from betaops.providers.betasend.simulator.app import create_app
+    from betaops.providers.betasend.simulator.config import SANDBOX_API_KEY, SANDBOX_HASH
+    from betaops.providers.betasend.simulator.seed import build_state
+    from betaops.sim.transport import sim_transport
+
+    state = state if state is not None else build_state()
+    app = create_app(state, sim_config)
+    auth = auth or credentials(SecretStr(SANDBOX_API_KEY), SecretStr(SANDBOX_HASH))
+    return Sandbox(config=_config(settings, SANDBOX_BASE_URL, auth), transport=sim_transport(app), state=state)
+
+
+BETASEND = ProviderSpec(
+    name=NAME,
+    title="Betasend",
+    operations=OPERATIONS,
+    toolsets=TOOLSETS,
+    default_toolsets=DEFAULT_TOOLSETS,
+    configured=lambda _: BetasendSettings().configured,
+    live=live,
+    sandbox=sandbox,
+    setup_hint=SETUP_HINT,
+    tasks=TASKS,
+)

@@ -1,0 +1,130 @@
+"""The Betasend simulator as a Starlette app: every documented endpoint behind the account's rules.
+
+Each request passes one pipeline: log (credentials never kept), latency, fault (before), POST
+only, form parsing, `api` + `hash` check, execute, fault (after). Writes that executed are
+appended to `state.write_log`, so tests can prove a refused write changed nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl
+
+import anyio
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from betaops.providers.betasend.simulator.config import BASE_PATH, SimConfig
+from betaops.providers.betasend.simulator.handlers import HANDLERS, ApiError, Call
+from betaops.providers.betasend.simulator.seed import build_state
+from betaops.providers.betasend.simulator.state import BetasendState, FormRequest
+from betaops.sim.faults import render
+from betaops.sim.request_log import WriteRecord
+
+CREDENTIAL_FIELDS = ("api", "hash")
+
+
+@dataclass
+class SimRuntime:
+    state: BetasendState
+    config: SimConfig
+
+
+def _mysql_time(ts: float) -> str:
+    return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _unauthorized(message: str) -> JSONResponse:
+    return JSONResponse(ApiError(message, status=401, code=401, meaning="Unauthorized").body, 401)
+
+
+def _invalid_api(path: str) -> JSONResponse:
+    body = ApiError(f"Invalid api : {path}", status=405, code=405, meaning="Method Not Allowed").body
+    return JSONResponse(body, 405)
+
+
+def _authenticate(form: dict[str, str], config: SimConfig) -> JSONResponse | None:
+    api, hash_ = form.get("api", ""), form.get("hash", "")
+    ok = secrets.compare_digest(api.encode(), config.api_key.encode()) and secrets.compare_digest(
+        hash_.encode(), config.hash.encode()
+    )
+    if not ok:
+        return _unauthorized("Invalid API key or hash")
+    if config.api_disabled:
+        return _unauthorized("The api has been disabled")
+    return None
+
+
+async def _execute(rt: SimRuntime, name: str, request: Request, form: dict[str, str]) -> Response:
+    if (refused := _authenticate(form, rt.config)) is not None:
+        return refused
+    handler, is_write = HANDLERS[name]
+    at = rt.config.clock()
+    fields = {k: v for k, v in form.items() if k not in CREDENTIAL_FIELDS}
+    try:
+        body = handler(Call(rt.state, fields, _mysql_time(at), at))
+    except ApiError as exc:
+        return JSONResponse(exc.body, exc.status)
+    if is_write:
+        rt.state.write_log.append(WriteRecord("POST", request.url.path, None, rt.state.account.domain, 200, at))
+    return JSONResponse(body)
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]  # all routed, so a non-POST gets the doc's 405 body
+
+
+def _endpoint(rt: SimRuntime, name: str | None) -> Endpoint:
+    async def endpoint(request: Request) -> Response:
+        raw = (await request.body()).decode("utf-8", "replace")
+        form = dict(parse_qsl(raw, keep_blank_values=True))
+        rt.state.requests.append(
+            FormRequest(
+                method=request.method,
+                path=request.url.path,
+                form={k: v for k, v in form.items() if k not in CREDENTIAL_FIELDS},
+                had_credentials=all(k in form for k in CREDENTIAL_FIELDS),
+                attempt=request.headers.get("x-request-attempt"),
+                at=rt.config.clock(),
+            )
+        )
+        if rt.config.latency_s > 0:
+            await anyio.sleep(rt.config.latency_s)
+        faults = rt.config.faults
+        fault = faults.draw(request.method, request.url.path)
+        if fault is not None and (early := await faults.before(fault)) is not None:
+            return early
+        if name is None or request.method != "POST":
+            response: Response = _invalid_api(request.url.path)
+        else:
+            response = await _execute(rt, name, request, form)
+        if fault is not None and fault.after_execute:
+            return render(fault, response)
+        return response
+
+    return endpoint
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status in (404, 405):
+        return _invalid_api(request.url.path)
+    return JSONResponse(
+        ApiError("Internal Server Error", status=500, code=500, meaning="Internal Server Error").body, 500
+    )
+
+
+def create_app(state: BetasendState | None = None, config: SimConfig | None = None) -> Starlette:
+    """A simulator over `state` (default: `build_state()`); the runtime is at `app.state.sim`."""
+    rt = SimRuntime(state if state is not None else build_state(), config if config is not None else SimConfig())
+    routes = [Route(BASE_PATH + name, _endpoint(rt, name), methods=METHODS) for name in HANDLERS]
+    routes.append(Route(BASE_PATH + "/{rest:path}", _endpoint(rt, None), methods=METHODS))
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _not_found})
+    app.state.sim = rt
+    return app

@@ -1,0 +1,270 @@
+"""`betasend_add_subscribers_to_lists`: many emails onto one or more lists, confirmed once.
+
+Betasend can subscribe many emails to one list per call (`list-subscribers-add`, no names) or one
+email with a name to many lists (`subscribers-add`). This task takes a batch of people, checks
+each email, drops duplicates, reads who is already subscribed, previews per list what is new,
+already there, previously unsubscribed (they will be re-subscribed) or invalid, and after one
+confirmation sends named people one by one and the rest in chunks, reporting every email's
+outcome. `plan_additions` and `apply_additions` are the plain functions other tools reuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, TypeAdapter, ValidationError
+
+from betaops.core.errors import ProviderError
+from betaops.core.operation import Effect
+from betaops.core.task import Plan, Task, TaskContext
+from betaops.providers.betasend import models as m
+from betaops.providers.betasend.settings import BetasendSettings
+
+CHUNK = m.MAX_EMAILS  # emails per list-subscribers-add / subscribers-details call
+MAX_PEOPLE = 1000
+SHOWN = 15  # emails named per category in a preview
+_EMAIL: TypeAdapter[str] = TypeAdapter(EmailStr)
+
+Outcome = Literal["added", "already_subscribed", "invalid", "duplicate", "failed", "unknown"]
+
+
+class NewSubscriber(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Annotated[str, Field(min_length=1, max_length=320)] = Field(
+        description="Email address (invalid ones are reported, not sent)"
+    )
+    first_name: m.Name | None = Field(None, description="First name")
+    last_name: m.Name | None = Field(None, description="Last name")
+
+
+class AddSubscribersParams(m.Params):
+    subscribers: Annotated[list[NewSubscriber], Field(min_length=1, max_length=MAX_PEOPLE)] = Field(
+        description=f"People to subscribe (1-{MAX_PEOPLE}); duplicates are ignored"
+    )
+    list_ids: Annotated[list[m.ListId], Field(min_length=1, max_length=20)] | None = Field(
+        None, description="Lists to subscribe them to (see betasend_list_lists); default BETASEND_LIST_ID"
+    )
+
+
+class EmailOutcome(BaseModel):
+    email: str = Field(description="The email as given")
+    list_id: int | None = Field(None, description="The list (null for invalid or duplicate emails)")
+    outcome: Outcome = Field(description="added, already_subscribed, invalid, duplicate, failed or unknown")
+    message: str | None = Field(None, description="Why, when not added")
+
+
+class AddSubscribersResult(BaseModel):
+    added: int = Field(description="Subscriptions made (email x list)")
+    already_subscribed: int = Field(description="Subscriptions that already existed (left as they were)")
+    invalid: int = Field(description="Emails not sent because they are not valid addresses")
+    duplicates: int = Field(description="Repeated emails ignored")
+    failed: int = Field(description="Subscriptions the provider refused")
+    unknown: int = Field(description="Subscriptions whose outcome is unknown (the answer was lost)")
+    outcomes: list[EmailOutcome] = Field(description="Every email's outcome, per list")
+
+
+@dataclass
+class ListPlan:
+    list_id: int
+    label: str
+    new: list[str] = field(default_factory=list)
+    resubscribe: list[str] = field(default_factory=list)  # subset of new: they had unsubscribed
+    already: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Additions:
+    """What adding this batch would do, from a fresh read."""
+
+    people: dict[str, NewSubscriber]  # valid email -> person (first occurrence)
+    lists: list[ListPlan]
+    invalid: list[tuple[str, str]]  # (email as given, why)
+    duplicates: list[str]
+
+    def fingerprint(self) -> dict[str, list[str]]:
+        return {str(p.list_id): sorted(p.new) for p in self.lists} | {"already": sorted(self.already_all())}
+
+    def already_all(self) -> list[str]:
+        return [f"{p.list_id}:{e}" for p in self.lists for e in p.already]
+
+
+def _list_ids(params: AddSubscribersParams) -> list[int]:
+    if params.list_ids:
+        return list(dict.fromkeys(params.list_ids))
+    default = BetasendSettings().list_id
+    if default is None:
+        raise ProviderError(
+            "betasend",
+            "no list given.",
+            operation="betasend_add_subscribers_to_lists",
+            hint="Pass list_ids (see betasend_list_lists) or set BETASEND_LIST_ID.",
+        )
+    return [default]
+
+
+def _validate(people: list[NewSubscriber]) -> tuple[dict[str, NewSubscriber], list[tuple[str, str]], list[str]]:
+    valid: dict[str, NewSubscriber] = {}
+    seen: set[str] = set()
+    invalid: list[tuple[str, str]] = []
+    duplicates: list[str] = []
+    for person in people:
+        raw = person.email.strip()
+        if raw.lower() in seen:
+            duplicates.append(raw)
+            continue
+        seen.add(raw.lower())
+        try:
+            email = _EMAIL.validate_python(raw)
+        except ValidationError as exc:
+            invalid.append((raw, exc.errors()[0]["msg"]))
+            continue
+        valid[email] = person.model_copy(update={"email": email})
+    return valid, invalid, duplicates
+
+
+async def plan_additions(ctx: TaskContext, params: AddSubscribersParams) -> Additions:
+    """Classify every email for every list from a fresh read; raises if a list does not exist."""
+    list_ids = _list_ids(params)
+    people, invalid, duplicates = _validate(params.subscribers)
+    plans: list[ListPlan] = []
+    for list_id in list_ids:
+        stats = m.ListStatistics.model_validate((await ctx.call("get_list_statistics", {"list_id": list_id})).data)
+        plans.append(ListPlan(list_id, stats.label()))
+    emails = list(people)
+    details: dict[str, m.SubscriberDetail] = {}
+    for start in range(0, len(emails), CHUNK):
+        reply = await ctx.call("get_subscribers", {"email": emails[start : start + CHUNK]})
+        for detail in m.SubscribersDetails.model_validate(reply.data).subscribers:
+            details[detail.email.lower()] = detail
+    for plan in plans:
+        for email in emails:
+            known = details.get(email.lower())
+            if known is not None and known.subscribed_to(plan.list_id):
+                plan.already.append(email)
+                continue
+            plan.new.append(email)
+            if known is not None and any(x.list_id == plan.list_id for x in known.lists):
+                plan.resubscribe.append(email)
+    return Additions(people, plans, invalid, duplicates)
+
+
+def _some(emails: list[str]) -> str:
+    shown = ", ".join(emails[:SHOWN])
+    return shown + (f" and {len(emails) - SHOWN} more" if len(emails) > SHOWN else "")
+
+
+def preview(additions: Additions) -> str:
+    lines = [f"Add subscribers to lists ({len(additions.lists)}):"]
+    for plan in additions.lists:
+        line = f"- {plan.label}: {len(plan.new)} new"
+        if plan.new:
+            line += f" ({_some(plan.new)})"
+        line += f"; {len(plan.already)} already subscribed, left as they are"
+        if plan.already:
+            line += f" ({_some(plan.already)})"
+        lines.append(line + ".")
+        if plan.resubscribe:
+            lines.append(
+                f"  {len(plan.resubscribe)} had unsubscribed and will be re-subscribed: {_some(plan.resubscribe)}."
+            )
+    if additions.invalid:
+        shown = [f"{e} ({why})" for e, why in additions.invalid]
+        lines.append(f"Invalid, not sent: {len(additions.invalid)}: {_some(shown)}.")
+    if additions.duplicates:
+        lines.append(f"Duplicates ignored: {len(additions.duplicates)}: {_some(additions.duplicates)}.")
+    if not any(p.new for p in additions.lists):
+        lines.append("Nothing new to add.")
+    return "\n".join(lines)
+
+
+async def _plan(ctx: TaskContext, params: AddSubscribersParams) -> Plan:
+    additions = await plan_additions(ctx, params)
+    return Plan(preview(additions), additions.fingerprint())
+
+
+def _failure(exc: ProviderError) -> tuple[Outcome, str]:
+    if exc.changed is None:
+        return "unknown", "The answer was lost; check with betasend_get_subscribers before trying again."
+    return "failed", str(exc)
+
+
+async def apply_additions(ctx: TaskContext, additions: Additions) -> AddSubscribersResult:
+    """Subscribe what `additions` found new: named people one call each, the rest in chunks per list."""
+    outcomes: list[EmailOutcome] = [EmailOutcome(email=e, outcome="invalid", message=w) for e, w in additions.invalid]
+    outcomes += [
+        EmailOutcome(email=e, outcome="duplicate", message="Repeated in the request") for e in additions.duplicates
+    ]
+    for plan in additions.lists:
+        outcomes += [EmailOutcome(email=e, list_id=plan.list_id, outcome="already_subscribed") for e in plan.already]
+    named = {e for e, p in additions.people.items() if p.first_name or p.last_name}
+    calls = len([e for e in named if any(e in p.new for p in additions.lists)])
+    calls += sum(-(-len([e for e in p.new if e not in named]) // CHUNK) for p in additions.lists)
+    done = 0
+
+    for email in [e for e in additions.people if e in named]:
+        lists = [p.list_id for p in additions.lists if email in p.new]
+        if not lists:
+            continue
+        person = additions.people[email]
+        args = {"email": email, "list_id": lists, "first_name": person.first_name, "last_name": person.last_name}
+        try:
+            await ctx.call("add_subscriber", {k: v for k, v in args.items() if v is not None})
+            outcomes += [EmailOutcome(email=email, list_id=n, outcome="added") for n in lists]
+        except ProviderError as exc:
+            outcome, message = _failure(exc)
+            outcomes += [EmailOutcome(email=email, list_id=n, outcome=outcome, message=message) for n in lists]
+        done += 1
+        await ctx.report(done, calls, f"subscribed {email}")
+
+    for plan in additions.lists:
+        batch = [e for e in plan.new if e not in named]
+        for start in range(0, len(batch), CHUNK):
+            chunk = batch[start : start + CHUNK]
+            try:
+                await ctx.call("add_list_subscribers", {"email": chunk, "list_id": plan.list_id})
+                outcomes += [EmailOutcome(email=e, list_id=plan.list_id, outcome="added") for e in chunk]
+            except ProviderError as exc:
+                outcome, message = _failure(exc)
+                outcomes += [
+                    EmailOutcome(email=e, list_id=plan.list_id, outcome=outcome, message=message) for e in chunk
+                ]
+            done += 1
+            await ctx.report(done, calls, f"list #{plan.list_id}: {start + len(chunk)} of {len(batch)} emails")
+
+    def count(kind: Outcome) -> int:
+        return sum(1 for o in outcomes if o.outcome == kind)
+
+    return AddSubscribersResult(
+        added=count("added"),
+        already_subscribed=count("already_subscribed"),
+        invalid=count("invalid"),
+        duplicates=count("duplicate"),
+        failed=count("failed"),
+        unknown=count("unknown"),
+        outcomes=outcomes,
+    )
+
+
+async def _run(ctx: TaskContext, params: AddSubscribersParams, key: str | None) -> AddSubscribersResult:
+    return await apply_additions(ctx, await plan_additions(ctx, params))
+
+
+ADD_SUBSCRIBERS_TO_LISTS = Task(
+    provider="betasend",
+    name="add_subscribers_to_lists",
+    title="Add subscribers to lists",
+    summary=(
+        "Subscribe many people (email, optional name) to one or more lists in one confirmed step: invalid and "
+        "repeated emails are reported, people already subscribed are left alone, and every email's outcome is returned."
+    ),
+    params=AddSubscribersParams,
+    result=AddSubscribersResult,
+    effect=Effect.WRITE,
+    idempotent=True,
+    toolset="subscribers",
+    run=_run,
+    plan=_plan,
+)
+
+TASKS: tuple[Task, ...] = (ADD_SUBSCRIBERS_TO_LISTS,)

@@ -1,0 +1,143 @@
+"""`betasend_add_subscribers_to_lists` through the MCP client: one preview, one confirmation, every outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from betaops.providers.betasend.simulator import BETA_LIST_ID
+from betaops.providers.betasend.tasks import CHUNK
+from betaops.server.runtime import ConfirmMode
+from tests.providers.betasend.harness import BetasendBox, make_box, make_sim
+from tests.support import text
+
+pytestmark = pytest.mark.anyio
+TOOL = "betasend_add_subscribers_to_lists"
+
+
+def people(*emails: str) -> list[dict[str, Any]]:
+    return [{"email": e} for e in emails]
+
+
+def outcomes(result: Any) -> dict[tuple[str, int | None], str]:
+    body = result.structured_content
+    assert body is not None, text(result)
+    assert body["status"] == "executed", body
+    return {(o["email"], o["list_id"]): o["outcome"] for o in body["result"]["outcomes"]}
+
+
+def adds(box: BetasendBox) -> list[dict[str, str]]:
+    return [r.form for r in box.state.requests if r.path.endswith(("/list-subscribers-add", "/subscribers-add"))]
+
+
+async def test_preview_classifies_and_one_confirmation_reports_each_email(mode: str) -> None:
+    box = make_box()
+    batch = [
+        {"email": "webformtest010@gmail.com"},  # subscribed to list 1, not to list 6
+        {"email": "webformtest01@gmail.com"},  # unsubscribed from list 1: re-subscribed
+        {"email": "Fresh@Acme.example", "first_name": "Fresh", "last_name": "Face"},
+        {"email": "fresh@acme.example"},  # the same address again
+        {"email": "not an email"},
+    ]
+    async with box.client(mode, answer="accept") as client:
+        result = await client.call_tool(TOOL, {"subscribers": batch, "list_ids": [1, BETA_LIST_ID]})
+    assert len(box.asked) == 1
+    asked = box.asked[0]
+    assert 'list #1 "First List" (7 emails: 4 subscribed, 3 unsubscribed): 2 new' in asked
+    assert "1 already subscribed, left as they are (webformtest010@gmail.com)" in asked
+    assert "1 had unsubscribed and will be re-subscribed: webformtest01@gmail.com" in asked
+    assert 'list #6 "Beta Testers"' in asked and "3 new" in asked
+    assert "Invalid, not sent: 1: not an email" in asked and "Duplicates ignored: 1: fresh@acme.example" in asked
+    got = outcomes(result)
+    assert got == {
+        ("not an email", None): "invalid",
+        ("fresh@acme.example", None): "duplicate",
+        ("webformtest010@gmail.com", 1): "already_subscribed",
+        ("Fresh@acme.example", 1): "added",
+        ("Fresh@acme.example", BETA_LIST_ID): "added",
+        ("webformtest01@gmail.com", 1): "added",
+        ("webformtest010@gmail.com", BETA_LIST_ID): "added",
+        ("webformtest01@gmail.com", BETA_LIST_ID): "added",
+    }
+    counts = result.structured_content["result"]
+    assert (counts["added"], counts["already_subscribed"], counts["invalid"], counts["duplicates"]) == (5, 1, 1, 1)
+    # The named person went alone (to keep the name), the rest in one call per list.
+    assert adds(box) == [
+        {"email": "Fresh@acme.example", "list_id": f"1,{BETA_LIST_ID}", "first_name": "Fresh", "last_name": "Face"},
+        {"email": "webformtest01@gmail.com", "list_id": "1"},
+        {"email": "webformtest010@gmail.com,webformtest01@gmail.com", "list_id": str(BETA_LIST_ID)},
+    ]
+    fresh = box.state.by_email("fresh@acme.example")
+    assert fresh is not None and fresh.first_name == "Fresh"
+
+
+async def test_large_batches_are_sent_in_chunks() -> None:
+    box = make_box(confirm=ConfirmMode.NEVER)
+    emails = [f"bulk{i:03d}@acme.example" for i in range(250)]
+    async with box.client() as client:
+        result = await client.call_tool(TOOL, {"subscribers": people(*emails), "list_ids": [5]})
+    got = outcomes(result)
+    assert all(got[(e, 5)] == "added" for e in emails)
+    sizes = [len(form["email"].split(",")) for form in adds(box)]
+    assert sizes == [CHUNK, CHUNK, 50]
+    details = [r for r in box.state.requests if r.path.endswith("/subscribers-details")]
+    assert len(details) == 3  # the read side is chunked too
+
+
+async def test_a_lost_chunk_is_reported_unknown_and_the_rest_still_added() -> None:
+    box = make_box(confirm=ConfirmMode.NEVER)
+    emails = [f"bulk{i:03d}@acme.example" for i in range(150)]
+    box.sim.faults.queue("500_after_execute", path="/list-subscribers-add")
+    async with box.client() as client:
+        result = await client.call_tool(TOOL, {"subscribers": people(*emails), "list_ids": [5]})
+    got = outcomes(result)
+    assert {got[(e, 5)] for e in emails[:CHUNK]} == {"unknown"}
+    assert {got[(e, 5)] for e in emails[CHUNK:]} == {"added"}
+    body = result.structured_content["result"]
+    assert body["unknown"] == CHUNK and body["added"] == 50
+    assert len(adds(box)) == 2  # not retried
+
+
+async def test_token_is_refused_when_the_lists_changed_since_the_preview(mode: str) -> None:
+    box = make_box()
+    args = {"subscribers": people("a@acme.example", "b@acme.example"), "list_ids": [5]}
+    async with box.client(mode) as client:
+        first = await client.call_tool(TOOL, args)
+        assert first.structured_content is not None
+        assert first.structured_content["status"] == "confirmation_required"
+        assert "2 new (a@acme.example, b@acme.example)" in first.structured_content["preview"]
+        token = first.structured_content["confirm_token"]
+        other = make_sim(state=box.state)  # someone else subscribes a@ to list 5 meanwhile
+        async with other.http:
+            assert (await other.post("subscribers-add", {"email": "a@acme.example", "list_id": 5})).status_code == 200
+        later = await client.call_tool(TOOL, {**args, "confirm_token": token})
+    assert later.is_error and "Nothing was changed" in text(later)
+    assert len(adds(box)) == 1 and box.state.by_email("b@acme.example") is None
+
+
+async def test_missing_list_stops_before_anything_is_sent(mode: str) -> None:
+    box = make_box()
+    async with box.client(mode, answer="accept") as client:
+        result = await client.call_tool(TOOL, {"subscribers": people("a@acme.example"), "list_ids": [5, 3]})
+    assert result.is_error and "Invalid list id : 3" in text(result) and "Nothing was changed" in text(result)
+    assert box.writes == 0
+
+
+async def test_default_list_comes_from_betasend_list_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    box = make_box(confirm=ConfirmMode.NEVER)
+    async with box.client() as client:
+        missing = await client.call_tool(TOOL, {"subscribers": people("a@acme.example")})
+        monkeypatch.setenv("BETASEND_LIST_ID", "5")
+        done = await client.call_tool(TOOL, {"subscribers": people("a@acme.example")})
+    assert missing.is_error and "BETASEND_LIST_ID" in text(missing) and "Nothing was changed" in text(missing)
+    assert outcomes(done) == {("a@acme.example", 5): "added"}
+
+
+async def test_nothing_new_says_so_and_sends_nothing() -> None:
+    box = make_box()
+    async with box.client(answer="accept") as client:
+        result = await client.call_tool(TOOL, {"subscribers": people("webformtest010@gmail.com"), "list_ids": [1]})
+    assert "Nothing new to add." in box.asked[0]
+    assert outcomes(result) == {("webformtest010@gmail.com", 1): "already_subscribed"}
+    assert adds(box) == []
