@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cache
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -41,7 +41,7 @@ class ItemsResult(BaseModel):
 
 
 class WriteResult(BaseModel):
-    """Outcome of a write tool. Nothing changed unless status is `executed`."""
+    # The outcome of a write tool: nothing changed unless status is "executed".
 
     status: WriteStatus
     message: str
@@ -53,9 +53,12 @@ class WriteResult(BaseModel):
 
 
 def _optional(model: type[BaseModel], suffix: str) -> type[BaseModel]:
+    """The list-item view: the summary fields, typed and optional; more may come when asked for."""
+    summary = getattr(model, "SUMMARY", ()) or tuple(model.model_fields)
     fields: dict[str, Any] = {
         name: (Optional[info.annotation], None)  # noqa: UP045
         for name, info in model.model_fields.items()
+        if name in summary
     }
     return create_model(f"{model.__name__}{suffix}", __config__=ConfigDict(extra="allow"), **fields)
 
@@ -75,18 +78,9 @@ def output_model(op: Operation | Task) -> type[BaseModel]:
             result=(done, None),
         )
     if op.is_write:
-        payload: Any
-        if result is None:
-            payload = Literal[None]
-        elif op.returns is Returns.ITEMS:
-            payload = list[result] | None  # type: ignore[valid-type]
-        else:
-            payload = result | None
-        return create_model(
-            f"{name}Result",
-            __base__=WriteResult,
-            result=(payload, None),
-        )
+        # The provider's echo of the changed resource stays untyped here: its shape is the read
+        # tool's, and repeating it in every write tool's schema would double the tool list.
+        return WriteResult
     assert result is not None
     if op.returns is Returns.LIST:
         item = _optional(result, "Summary")

@@ -37,9 +37,57 @@ def _fold_nullable(schema: dict[str, Any]) -> dict[str, Any]:
         return schema
     other = options[0] if options[1] == _NULL else options[1]
     kind = other.get("type") if isinstance(other, dict) else None
-    if not isinstance(kind, str) or "enum" in other or "const" in other:
+    if not isinstance(kind, str) or "const" in other:
         return schema
     folded = {k: v for k, v in schema.items() if k != "anyOf"}
     folded.update(other)
     folded["type"] = [kind, "null"]
+    if isinstance(other.get("enum"), list):
+        folded["enum"] = [*other["enum"], None]
     return folded
+
+
+def _refs(schema: Any, counts: dict[str, int]) -> None:
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            counts[ref[8:]] = counts.get(ref[8:], 0) + 1
+        for value in schema.values():
+            _refs(value, counts)
+    elif isinstance(schema, list):
+        for value in schema:
+            _refs(value, counts)
+
+
+def _inline(schema: Any, defs: dict[str, Any], once: set[str]) -> Any:
+    if isinstance(schema, list):
+        return [_inline(v, defs, once) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref[8:] in once and ref.startswith("#/$defs/"):
+        merged = {**_inline(defs[ref[8:]], defs, once), **{k: v for k, v in schema.items() if k != "$ref"}}
+        return _fold_nullable(merged)
+    return _fold_nullable({k: _inline(v, defs, once) for k, v in schema.items()})
+
+
+def minimal(schema: dict[str, Any]) -> dict[str, Any]:
+    """`compact`, then definitions used once inlined where they are used (a $ref costs more)."""
+    out: dict[str, Any] = compact(schema)
+    defs = out.get("$defs")
+    if not isinstance(defs, dict):
+        return out
+    counts: dict[str, int] = {}
+    _refs(out, counts)
+    once = {name for name in defs if counts.get(name, 0) == 1 and not _self_referencing(name, defs[name])}
+    rest = {k: v for k, v in defs.items() if k not in once}
+    body = _inline({k: v for k, v in out.items() if k != "$defs"}, defs, once)
+    if rest:
+        body["$defs"] = {k: _inline(v, defs, once) for k, v in rest.items()}
+    return dict(body)
+
+
+def _self_referencing(name: str, schema: Any) -> bool:
+    counts: dict[str, int] = {}
+    _refs(schema, counts)
+    return name in counts

@@ -26,7 +26,7 @@ from betaops.core.task import Task
 from betaops.server.guard import Action, Approve, make_resolver, params_of, run_write, task_context
 from betaops.server.results import ListResult, output_model, trim
 from betaops.server.runtime import ConfirmMode, Runtime
-from betaops.server.schema import compact
+from betaops.server.schema import minimal
 
 DEFAULT_PAGE = 25
 MAX_PAGE = 100
@@ -87,7 +87,7 @@ def input_model(op: Action, confirm: ConfirmMode, defaults: dict[str, Any] | Non
             Field(
                 None,
                 max_length=20,
-                description=f"Extra fields per item ({', '.join(others)}), or ['all']",
+                description=f"More fields per item: {', '.join(others)}, or all",
             ),
         )
     if op.is_write and confirm is ConfirmMode.AUTO:
@@ -220,9 +220,9 @@ async def invoke(runtime: Runtime, item: Entry, args: BaseModel, approval: Any, 
 def finish(tool: Tool, inp: type[BaseModel]) -> Tool:
     """Publish our strict input model (the SDK's own ignores unknown keys) and compact schemas."""
     tool.fn_metadata.arg_model = inp  # type: ignore[assignment]
-    tool.parameters = compact(inp.model_json_schema(by_alias=False))
+    tool.parameters = minimal(inp.model_json_schema(by_alias=False))
     if tool.fn_metadata.output_schema is not None:
-        tool.fn_metadata.output_schema = compact(tool.fn_metadata.output_schema)
+        tool.fn_metadata.output_schema = minimal(tool.fn_metadata.output_schema)
     return tool
 
 

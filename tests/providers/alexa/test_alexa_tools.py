@@ -93,7 +93,7 @@ async def test_inputs_are_typed_and_bounded(box: AlexaBox) -> None:
     tools = await listed(box)
     add = tools["alexa_add_beta_testers"].input_schema
     assert add["properties"]["testers"]["maxItems"] == 500 and add["properties"]["testers"]["minItems"] == 1
-    assert add["$defs"]["TesterEmail"]["properties"]["emailId"]["format"] == "email"
+    assert add["properties"]["testers"]["items"]["properties"]["emailId"]["format"] == "email"
     skill = add["properties"]["skill_id"]
     assert skill["pattern"].startswith("^amzn1")
     invite = tools["alexa_invite_testers"].input_schema["properties"]["emails"]

@@ -114,5 +114,5 @@ ALEXA = ProviderSpec(
     sandbox=sandbox,
     setup_hint="set ALEXA_CLIENT_ID, ALEXA_CLIENT_SECRET and ALEXA_REFRESH_TOKEN (Login with Amazon)",
     tasks=TASKS,
-    core_tools=("get_beta_test", "start_beta_test", "end_beta_test", "list_beta_testers", "invite_testers"),
+    core_tools=("get_beta_test", "start_beta_test", "end_beta_test"),
 )

@@ -113,14 +113,6 @@ BETATESTING = ProviderSpec(
     sandbox=sandbox,
     setup_hint="set BETATESTING_API_KEY=btst_..., or BETATESTING_CLIENT_ID and BETATESTING_CLIENT_SECRET",
     tasks=TASKS,
-    core_tools=(
-        "list_tests",
-        "change_test_stage",
-        "summarize_issues",
-        "list_issues",
-        "get_issue",
-        "update_issues",
-        "list_testers",
-    ),
+    core_tools=("list_tests", "change_test_stage", "summarize_issues", "list_issues", "update_issues"),
     defaults=lambda _: {"test_id": BetaTestingSettings().test_id},
 )
