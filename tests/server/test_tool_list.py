@@ -32,7 +32,7 @@ META = {"betaops_context", "betaops_search_operations", "betaops_describe_operat
 async def test_every_operation_is_a_tool_with_truthful_annotations(box: Sandbox, mode: str) -> None:
     tools = await listed(box, mode)
     assert set(tools) == set(EFFECT) | META
-    assert len(EFFECT) == 43 + 2
+    assert len(EFFECT) == 43 + 3
     for name, tool in tools.items():
         hints = tool.annotations
         assert hints is not None

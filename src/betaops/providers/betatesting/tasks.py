@@ -9,9 +9,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from betaops.core.errors import ProviderError
+from betaops.core.invites import Outcome, Person, TargetReport, parse_people
 from betaops.core.operation import Effect
 from betaops.core.task import Plan, Task, TaskContext
-from betaops.providers.betatesting.models import Id, IssuePriority, IssueStatus, Text
+from betaops.providers.betatesting.models import Id, IssuePriority, IssueStatus, Tag, Text
 
 PROVIDER = "betatesting"
 ACTIVE = ("draft", "to_do", "in_progress", "needs_more_info", "retest")
@@ -161,6 +162,67 @@ async def update_issues(ctx: TaskContext, params: UpdateIssuesParams, key: str |
     return UpdateIssuesResult(test_id=params.test_id, updated=done, failed=len(outcomes) - done, outcomes=outcomes)
 
 
+class InviteToCommunityParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    people: Annotated[list[Annotated[str, Field(max_length=320)]], Field(min_length=1, max_length=5000)] = Field(
+        description="Emails, optionally 'First Last <email>' (1-5000)"
+    )
+    tags: Annotated[list[Tag], Field(max_length=20)] | None = Field(None, description="Tags for the new testers")
+
+
+BULK = 100  # the provider's bulk-create limit per call
+
+
+async def _community_emails(ctx: TaskContext) -> set[str]:
+    members = await ctx.collect("list_community_testers", {}, max_items=100_000)
+    return {str(m.get("email", "")).lower() for m in members}
+
+
+async def _split(ctx: TaskContext, params: InviteToCommunityParams) -> tuple[list[Person], list[str], list[str]]:
+    people, invalid = parse_people(params.people)
+    existing = await _community_emails(ctx)
+    new = [p for e, p in people.items() if e not in existing]
+    return new, sorted(e for e in people if e in existing), invalid
+
+
+async def plan_invite(ctx: TaskContext, params: InviteToCommunityParams) -> Plan:
+    new, there, invalid = await _split(ctx, params)
+    tags = f" tagged {', '.join(params.tags)}" if params.tags else ""
+    lines = [f"Add {len(new)} new testers to your BetaTesting community{tags} ({-(-len(new) // BULK)} calls)."]
+    if new:
+        lines.append("New: " + ", ".join(p.email for p in new[:10]) + (" ..." if len(new) > 10 else ""))
+    lines.append(f"Already members (skipped): {len(there)}. Not valid emails (skipped): {len(invalid)}.")
+    if invalid:
+        lines.append("Invalid: " + ", ".join(invalid[:10]))
+    return Plan("\n".join(lines), sorted(p.email for p in new))
+
+
+async def invite_to_community(ctx: TaskContext, params: InviteToCommunityParams, key: str | None) -> TargetReport:
+    new, there, invalid = await _split(ctx, params)
+    outcomes: dict[str, Outcome] = {}
+    outcomes.update(dict.fromkeys(there, "already_there"))
+    outcomes.update(dict.fromkeys(invalid, "invalid"))
+    failures: dict[str, str] = {}
+    for n in range(0, len(new), BULK):
+        chunk = new[n : n + BULK]
+        rows = [
+            {"email": p.email, "first_name": p.first_name, "last_name": p.last_name, "tags": params.tags} for p in chunk
+        ]
+        try:
+            reply = await ctx.call(
+                "create_community_testers", {"testers": rows}, idempotency_key=f"{key}-{n // BULK}" if key else None
+            )
+        except ProviderError as exc:
+            failures.update(dict.fromkeys((p.email for p in chunk), str(exc)))
+            outcomes.update(dict.fromkeys((p.email for p in chunk), "failed"))
+            continue
+        created = {str(c.get("email", "")).lower() for c in reply.data.get("created", [])}
+        for p in chunk:
+            outcomes[p.email] = "invited" if p.email in created else "already_there"
+        await ctx.report(min(n + BULK, len(new)), len(new), f"added {min(n + BULK, len(new))} of {len(new)}")
+    return TargetReport.build("BetaTesting community", outcomes, failures)
+
+
 TASKS = (
     Task(
         PROVIDER,
@@ -186,5 +248,19 @@ TASKS = (
         "issues",
         run=update_issues,
         plan=plan_update_issues,
+    ),
+    Task(
+        PROVIDER,
+        "invite_testers",
+        "Add testers to your community",
+        "Add people by email to your BetaTesting tester community (skipping members and invalid emails), "
+        "100 per call; reports each email. BetaTesting has no API to invite an email into one test.",
+        InviteToCommunityParams,
+        TargetReport,
+        Effect.WRITE,
+        False,
+        "community",
+        run=invite_to_community,
+        plan=plan_invite,
     ),
 )

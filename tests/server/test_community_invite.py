@@ -1,0 +1,48 @@
+"""Adding people to the BetaTesting community: validated, de-duplicated, chunked, one approval."""
+
+from __future__ import annotations
+
+import pytest
+
+from betaops.providers.betatesting.simulator.config import COMPANY_ID, SimConfig
+from betaops.sim.faults import Faults
+from tests.support import Sandbox, make_sandbox, text
+
+pytestmark = pytest.mark.anyio
+
+
+def a_member(box: Sandbox) -> str:
+    return next(c.email for c in box.state.community.values() if c.company_id == COMPANY_ID)
+
+
+async def test_invite_skips_members_and_invalid_and_reports_each(box: Sandbox, mode: str) -> None:
+    member = a_member(box)
+    people = ["Ada Lovelace <ada@example.com>", "ADA@example.com", member.upper(), "not-an-email", "bo@example.org"]
+    async with box.client(mode, answer="accept") as client:
+        result = await client.call_tool("betatesting_invite_testers", {"people": people, "tags": ["wave2"]})
+    body = result.structured_content
+    assert body is not None and body["status"] == "executed", text(result)
+    report = body["result"]
+    assert report["counts"] == {"already_there": 1, "invalid": 1, "invited": 2}
+    assert sorted(report["emails"]["invited"]) == ["ada@example.com", "bo@example.org"]
+    assert "Add 2 new testers" in box.asked[0]
+    ada = next(c for c in box.state.community.values() if c.email == "ada@example.com")
+    assert (ada.first_name, ada.last_name, ada.tags) == ("Ada", "Lovelace", ["wave2"])
+
+
+async def test_large_invite_is_chunked_and_a_failed_chunk_does_not_hide_the_rest(mode: str) -> None:
+    faults = Faults()
+    box = make_sandbox(sim_config=SimConfig(faults=faults), max_retries=0)
+    people = [f"tester{n:03d}@example.com" for n in range(250)]
+    faults.queue("503", method="POST", path="/community/testers/bulk")  # the first of three calls fails
+    async with box.client(mode, answer="accept") as client:
+        first = await client.call_tool("betatesting_invite_testers", {"people": people})
+        assert first.structured_content is not None
+        report = first.structured_content["result"]
+        assert report["counts"] == {"failed": 100, "invited": 150}
+        assert report["failures"][0]["detail"]
+        again = await client.call_tool("betatesting_invite_testers", {"people": people})
+    assert again.structured_content is not None
+    assert again.structured_content["result"]["counts"] == {"already_there": 150, "invited": 100}
+    emails = [c.email for c in box.state.community.values()]
+    assert len(emails) == len(set(emails))  # nobody twice
