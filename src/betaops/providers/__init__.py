@@ -6,5 +6,6 @@ from betaops.core.provider import ProviderSpec
 from betaops.providers.alexa.provider import ALEXA
 from betaops.providers.betasend.provider import BETASEND
 from betaops.providers.betatesting.provider import BETATESTING
+from betaops.providers.testflight.provider import TESTFLIGHT
 
-PROVIDERS: dict[str, ProviderSpec] = {p.name: p for p in (BETATESTING, BETASEND, ALEXA)}
+PROVIDERS: dict[str, ProviderSpec] = {p.name: p for p in (BETATESTING, TESTFLIGHT, BETASEND, ALEXA)}
