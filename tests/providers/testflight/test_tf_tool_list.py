@@ -1,0 +1,58 @@
+"""The TestFlight tool surface: every operation and task listed, truthful annotations, and a schema snapshot."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from mcp.types import Tool
+
+from betaops.core.operation import Effect
+from betaops.providers.testflight.operations import OPERATIONS
+from betaops.providers.testflight.tasks import TASKS
+from tests.providers.testflight.tf_support import make_tf
+
+pytestmark = pytest.mark.anyio
+SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
+EFFECT: dict[str, Effect] = {op.tool_name: op.effect for op in OPERATIONS} | {t.tool_name: t.effect for t in TASKS}
+
+
+async def listed(mode: str = "auto") -> dict[str, Tool]:
+    box = make_tf()
+    async with box.client(mode) as client:
+        return {t.name: t for t in (await client.list_tools()).tools if t.name.startswith("testflight_")}
+
+
+async def test_every_operation_and_task_is_a_tool_with_truthful_annotations(mode: str) -> None:
+    tools = await listed(mode)
+    assert set(tools) == set(EFFECT) and len(tools) == 146
+    for name, tool in tools.items():
+        hints = tool.annotations
+        assert hints is not None
+        assert hints.read_only_hint is (EFFECT[name] is Effect.READ), name
+        assert hints.destructive_hint is (EFFECT[name] is Effect.DESTRUCTIVE), name
+        assert tool.input_schema.get("additionalProperties") is False, name
+        if EFFECT[name] is not Effect.READ:
+            assert "confirm_token" in tool.input_schema["properties"], name
+    assert tools["testflight_remove_testers_from_beta_group"].annotations.destructive_hint  # type: ignore[union-attr]
+    assert tools["testflight_delete_beta_tester"].annotations.destructive_hint  # type: ignore[union-attr]
+    assert not tools["testflight_create_beta_tester"].annotations.idempotent_hint  # type: ignore[union-attr]
+
+
+async def test_tool_schemas_match_the_committed_snapshots() -> None:
+    """A change to the TestFlight surface shows up as a reviewed diff in __toolsnaps__/."""
+    tools = await listed()
+    update = os.environ.get("UPDATE_SNAPSHOTS") == "1"
+    SNAPSHOTS.mkdir(exist_ok=True)
+    for name, tool in sorted(tools.items()):
+        snap = SNAPSHOTS / f"{name}.json"
+        current = json.dumps(tool.model_dump(mode="json", by_alias=True, exclude_none=True), indent=2, sort_keys=True)
+        if update:
+            snap.write_text(current + "\n")
+            continue
+        assert snap.exists(), f"no snapshot for {name}: run UPDATE_SNAPSHOTS=1 pytest"
+        assert snap.read_text() == current + "\n", f"{name} changed: review, then UPDATE_SNAPSHOTS=1 pytest"
+    stale = {p.stem for p in SNAPSHOTS.glob("*.json")} - set(tools)
+    assert not stale, f"snapshots for tools that no longer exist: {sorted(stale)}"
