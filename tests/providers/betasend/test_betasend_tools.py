@@ -22,7 +22,7 @@ from pydantic import SecretStr
 from betaops.core.operation import Effect, Operation
 from betaops.core.task import Task
 from betaops.providers.betasend.operations import OPERATIONS
-from betaops.providers.betasend.provider import credentials
+from betaops.providers.betasend.provider import BETASEND, credentials
 from betaops.providers.betasend.simulator import BETA_LIST_ID, DOC_CODE, BetasendState
 from betaops.providers.betasend.tasks import TASKS
 from betaops.server.runtime import ConfirmMode
@@ -90,8 +90,9 @@ def test_every_action_has_a_sample() -> None:
 
 
 async def listed(box: BetasendBox, mode: str = "auto") -> dict[str, Tool]:
+    """The Betasend tools listed (server-level betaops_* discovery tools are tested elsewhere)."""
     async with box.client(mode) as client:
-        return {t.name: t for t in (await client.list_tools()).tools}
+        return {t.name: t for t in (await client.list_tools()).tools if t.name.startswith("betasend_")}
 
 
 @pytest.mark.parametrize("name", sorted(ACTIONS), ids=lambda n: n.removeprefix("betasend_"))
@@ -360,10 +361,12 @@ async def test_read_only_mode_lists_only_reads() -> None:
     assert set(tools) == {n for n, a in ACTIONS.items() if not a.is_write}
 
 
-async def test_default_toolsets_leave_out_the_account() -> None:
+async def test_default_surface_is_the_core_tools() -> None:
     tools = await listed(make_box(toolsets=None))
-    assert "betasend_add_subscribers_to_lists" in tools and "betasend_list_lists" in tools
-    assert "betasend_update_account" not in tools and "betasend_get_account" not in tools
+    assert set(tools) == {f"betasend_{n}" for n in BETASEND.core_tools}
+    assert "betasend_add_subscribers_to_lists" in tools and "betasend_delete_list" not in tools
+    account = await listed(make_box(toolsets=("betasend.account",)))
+    assert set(account) == {n for n, a in ACTIONS.items() if a.toolset == "account"}
 
 
 async def test_tool_schemas_match_the_committed_snapshots() -> None:

@@ -143,4 +143,6 @@ BETASEND = ProviderSpec(
     sandbox=sandbox,
     setup_hint=SETUP_HINT,
     tasks=TASKS,
+    # The default surface: bring testers onto lists and look them up; the rest via discovery.
+    core_tools=("add_subscribers_to_lists", "get_subscribers", "list_lists", "list_subscribers", "get_list_statistics"),
 )
