@@ -26,7 +26,13 @@ async def listed(box: Sandbox, mode: str = "auto") -> dict[str, Tool]:
         return {t.name: t for t in (await client.list_tools()).tools}
 
 
-META = {"betaops_context", "betaops_search_operations", "betaops_describe_operation", "betaops_call_operation"}
+META = {
+    "betaops_context",
+    "betaops_search_operations",
+    "betaops_describe_operation",
+    "betaops_call_operation",
+    "betaops_invite_testers",
+}
 
 
 async def test_every_operation_is_a_tool_with_truthful_annotations(box: Sandbox, mode: str) -> None:
@@ -49,7 +55,7 @@ async def test_every_operation_is_a_tool_with_truthful_annotations(box: Sandbox,
 
 async def test_discovery_tools_say_what_they_may_do(box: Sandbox) -> None:
     tools = await listed(box)
-    for name in META - {"betaops_call_operation"}:
+    for name in META - {"betaops_call_operation", "betaops_invite_testers"}:
         assert tools[name].annotations.read_only_hint is True  # type: ignore[union-attr]
     call = tools["betaops_call_operation"].annotations
     assert call is not None and call.read_only_hint is False and call.destructive_hint is True

@@ -49,11 +49,11 @@ class Failure(BaseModel):
 
 
 class TargetReport(BaseModel):
-    """Per target: exact counts by outcome, and the emails behind them (long lists cut)."""
+    # Per target: exact counts by outcome, and the emails behind them (long lists cut).
 
     target: str
     counts: dict[str, int]
-    emails: dict[str, list[str]] = Field(description="Emails by outcome; at most 100 each (counts are exact)")
+    emails: dict[str, list[str]] = Field(description="By outcome; at most 100 each (counts are exact)")
     failures: list[Failure] = Field(default_factory=list)
     note: str | None = None
 

@@ -9,7 +9,7 @@ schema come from the same place as for operations.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
@@ -35,6 +35,8 @@ class TaskContext:
     client: ProviderClient
     operations: dict[str, Operation]
     progress: Progress | None = None
+    # For tasks that span providers (provider "betaops"): one context per connected provider.
+    providers: dict[str, TaskContext] = field(default_factory=dict)
 
     async def call(self, name: str, args: dict[str, Any], *, idempotency_key: str | None = None) -> Reply:
         op = self.operations[name]

@@ -19,6 +19,8 @@ from betaops.core.confirm import ConfirmationTokens
 from betaops.core.errors import ConfigError
 from betaops.server.discovery import build_meta_tools
 from betaops.server.guard import Action
+from betaops.server.invite_all import INVITE_ALL
+from betaops.server.logging_level import install_logging_level
 from betaops.server.prompts import load_prompts
 from betaops.server.resources import register_resources
 from betaops.server.runtime import ConfirmMode, Connection, Runtime, connect, signing_secret
@@ -60,10 +62,14 @@ def reachable_actions(runtime: Runtime) -> list[Action]:
     for conn in runtime.connections.values():
         every: list[Action] = [*conn.spec.tasks, *conn.spec.operations]
         actions += [op for op in every if not (runtime.read_only and op.is_write)]
+    if not runtime.read_only:
+        actions.append(INVITE_ALL)  # across providers: always offered where writes are
     return actions
 
 
 def is_listed(runtime: Runtime, op: Action) -> bool:
+    if op.provider not in runtime.connections:  # a tool across providers
+        return True
     if runtime.toolsets is None:
         return op.name in runtime.connections[op.provider].spec.core_tools
     return f"{op.provider}.{op.toolset}" in runtime.toolsets
@@ -125,4 +131,5 @@ def build_server(settings: Settings, options: ServerOptions, runtime: Runtime | 
     )
     load_prompts(server)
     register_resources(server, runtime)
+    install_logging_level(server)
     return server

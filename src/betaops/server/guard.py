@@ -58,8 +58,15 @@ def call_args(params: BaseModel) -> dict[str, Any]:
 
 
 def task_context(runtime: Runtime, action: Action, progress: Progress | None = None) -> TaskContext:
-    conn = runtime.connections[action.provider]
-    return TaskContext(conn.client, {o.name: o for o in conn.spec.operations}, progress)
+    contexts = {
+        name: TaskContext(conn.client, {o.name: o for o in conn.spec.operations}, progress)
+        for name, conn in runtime.connections.items()
+    }
+    if action.provider in contexts:
+        return contexts[action.provider]
+    # A task across providers: it reaches each one through `providers`.
+    first = next(iter(contexts.values()))
+    return TaskContext(first.client, {}, progress, providers=contexts)
 
 
 def runtime_target_op(runtime: Runtime, op: Operation) -> Operation | None:

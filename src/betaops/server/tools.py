@@ -192,7 +192,8 @@ class Entry:
 
 
 def entry(runtime: Runtime, op: Action) -> Entry:
-    defaults = runtime.connections[op.provider].defaults
+    conn = runtime.connections.get(op.provider)
+    defaults = conn.defaults if conn is not None else {}
     return Entry(op, input_model(op, runtime.confirm, defaults), output_model(op))
 
 

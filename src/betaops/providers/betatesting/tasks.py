@@ -198,6 +198,14 @@ async def plan_invite(ctx: TaskContext, params: InviteToCommunityParams) -> Plan
 
 
 async def invite_to_community(ctx: TaskContext, params: InviteToCommunityParams, key: str | None) -> TargetReport:
+    outcomes, failures = await add_to_community(ctx, params, key)
+    return TargetReport.build("BetaTesting community", outcomes, failures)
+
+
+async def add_to_community(
+    ctx: TaskContext, params: InviteToCommunityParams, key: str | None
+) -> tuple[dict[str, Outcome], dict[str, str]]:
+    """Every email's outcome, and the reason for each failure."""
     new, there, invalid = await _split(ctx, params)
     outcomes: dict[str, Outcome] = {}
     outcomes.update(dict.fromkeys(there, "already_there"))
@@ -220,7 +228,7 @@ async def invite_to_community(ctx: TaskContext, params: InviteToCommunityParams,
         for p in chunk:
             outcomes[p.email] = "invited" if p.email in created else "already_there"
         await ctx.report(min(n + BULK, len(new)), len(new), f"added {min(n + BULK, len(new))} of {len(new)}")
-    return TargetReport.build("BetaTesting community", outcomes, failures)
+    return outcomes, failures
 
 
 TASKS = (

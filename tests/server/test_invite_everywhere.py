@@ -1,0 +1,129 @@
+"""One list of people, four beta programs, one confirmation; partial failures never hide successes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from mcp import Client
+from mcp.types import ElicitRequestFormParams, ElicitResult
+
+from betaops.core.confirm import ConfirmationTokens
+from betaops.providers import PROVIDERS
+from betaops.providers.alexa.simulator.config import SimConfig as AlexaSimConfig
+from betaops.providers.alexa.simulator.seed import DEMO_SKILL_ID
+from betaops.server.app import ServerOptions, build_server
+from betaops.server.runtime import Connection, Runtime
+from betaops.settings import Settings
+from betaops.sim.faults import Faults
+
+pytestmark = pytest.mark.anyio
+PEOPLE = ["Ada Lovelace <ada@example.com>", "grace@example.org", "GRACE@example.org", "nope", "linus@example.net"]
+
+
+def everywhere(alexa_faults: Faults | None = None) -> tuple[Any, dict[str, Any]]:
+    settings = Settings(_env_file=None)
+    connections: dict[str, Connection] = {}
+    for name, spec in PROVIDERS.items():
+        kwargs: dict[str, Any] = {}
+        if name == "alexa" and alexa_faults is not None:
+            kwargs["sim_config"] = AlexaSimConfig(faults=alexa_faults)
+        box = spec.sandbox(settings, **kwargs)
+        connections[name] = Connection(spec, box.config, True, box.transport, box.state)
+    runtime = Runtime(connections=connections, tokens=ConfirmationTokens(b"0123456789abcdef0123"))
+    server = build_server(settings, ServerOptions(sandbox=True), runtime)
+    return server, {name: conn.sim_state for name, conn in connections.items()}
+
+
+TARGETS = [
+    {"provider": "betatesting", "tags": ["wave3"]},
+    {"provider": "testflight", "name": "Trail Crew", "app_id": "1588204131"},
+    {"provider": "alexa", "id": DEMO_SKILL_ID},
+    {"provider": "betasend", "id": "5"},
+]
+
+
+def approve_all(asked: list[str]) -> Any:
+    async def callback(context: Any, params: Any) -> ElicitResult:
+        assert isinstance(params, ElicitRequestFormParams)
+        asked.append(params.message)
+        return ElicitResult(action="accept", content={"approve": True})
+
+    return callback
+
+
+def writes(states: dict[str, Any]) -> int:
+    return sum(len(s.write_log) for s in states.values())
+
+
+async def test_one_approval_invites_everywhere_and_reports_each_email(mode: str) -> None:
+    server, _ = everywhere()
+    asked: list[str] = []
+    async with Client(server, mode=mode, elicitation_callback=approve_all(asked)) as client:
+        result = await client.call_tool("betaops_invite_testers", {"people": PEOPLE, "targets": TARGETS})
+        listed = await client.call_tool(
+            "betaops_call_operation",
+            {"tool": "alexa_list_beta_testers", "arguments": {"skill_id": DEMO_SKILL_ID, "all_pages": True}},
+        )
+    body = result.structured_content
+    assert body is not None and body["status"] == "executed", result.content
+    assert len(asked) == 1 and all(label in asked[0] for label in ("[1]", "[2]", "[3]", "[4]"))
+    report = body["result"]
+    assert report["people"] == 3 and report["invalid"] == ["nope"]
+    for target in report["targets"]:
+        assert sum(target["counts"].values()) >= 3, target
+        assert target["counts"].get("invited", 0) + target["counts"].get("already_there", 0) == 3, target
+    assert listed.structured_content is not None
+    emails = {t["emailId"].lower() for t in listed.structured_content["items"]}
+    assert {"ada@example.com", "grace@example.org", "linus@example.net"} <= emails
+
+
+async def test_token_path_previews_every_target_then_runs_once(mode: str) -> None:
+    server, states = everywhere()
+    async with Client(server, mode=mode) as client:
+        first = await client.call_tool("betaops_invite_testers", {"people": PEOPLE, "targets": TARGETS})
+        assert first.structured_content is not None
+        assert first.structured_content["status"] == "confirmation_required"
+        assert writes(states) == 0
+        token = first.structured_content["confirm_token"]
+        done = await client.call_tool(
+            "betaops_invite_testers", {"people": PEOPLE, "targets": TARGETS, "confirm_token": token}
+        )
+    assert done.structured_content is not None and done.structured_content["status"] == "executed"
+
+
+async def test_failure_in_the_middle_keeps_other_targets_and_rerun_invites_nobody_twice(mode: str) -> None:
+    faults = Faults()
+    server, states = everywhere(alexa_faults=faults)
+    faults.queue("503", method="POST", path="/testers/add")
+    asked: list[str] = []
+    async with Client(server, mode=mode, elicitation_callback=approve_all(asked)) as client:
+        first = await client.call_tool("betaops_invite_testers", {"people": PEOPLE, "targets": TARGETS})
+        body = first.structured_content
+        assert body is not None and body["status"] == "executed", first.content
+        by_target = {t["target"]: t for t in body["result"]["targets"]}
+        alexa = next(t for label, t in by_target.items() if label.startswith("Alexa"))
+        assert alexa["counts"].get("failed") == 3 and alexa["note"]
+        others = [t for label, t in by_target.items() if not label.startswith("Alexa")]
+        assert all(t["counts"].get("invited", 0) == 3 for t in others), others
+        before = writes(states)
+        again = await client.call_tool("betaops_invite_testers", {"people": PEOPLE, "targets": TARGETS})
+    assert again.structured_content is not None
+    rerun = {t["target"]: t for t in again.structured_content["result"]["targets"]}
+    for label, target in rerun.items():
+        if label.startswith("Alexa"):
+            assert target["counts"] == {"invited": 3}
+        else:
+            assert target["counts"] == {"already_there": 3}, target
+    assert writes(states) == before + 1  # only the Alexa add call
+
+
+async def test_bad_target_is_refused_before_anything_changes(mode: str) -> None:
+    server, states = everywhere()
+    async with Client(server, mode=mode) as client:
+        result = await client.call_tool(
+            "betaops_invite_testers",
+            {"people": PEOPLE, "targets": [{"provider": "alexa", "id": "../../etc", "tags": ["x"]}]},
+        )
+    assert result.is_error and "does not apply" in str(result.content[0])
+    assert writes(states) == 0
