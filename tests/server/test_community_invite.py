@@ -35,8 +35,14 @@ async def test_large_invite_is_chunked_and_a_failed_chunk_does_not_hide_the_rest
     box = make_sandbox(sim_config=SimConfig(faults=faults), max_retries=0)
     people = [f"tester{n:03d}@example.com" for n in range(250)]
     faults.queue("503", method="POST", path="/community/testers/bulk")  # the first of three calls fails
+    seen: list[float] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append(progress)
+
     async with box.client(mode, answer="accept") as client:
-        first = await client.call_tool("betatesting_invite_testers", {"people": people})
+        first = await client.call_tool("betatesting_invite_testers", {"people": people}, progress_callback=on_progress)
+        assert seen, "a long write reports progress"
         assert first.structured_content is not None
         report = first.structured_content["result"]
         assert report["counts"] == {"failed": 100, "invited": 150}

@@ -150,17 +150,19 @@ def make_resolver(runtime: Runtime, action: Action, names: list[str]) -> Any:
     return resolver
 
 
-async def execute(runtime: Runtime, action: Action, params: BaseModel, key: str) -> WriteResult:
+async def execute(
+    runtime: Runtime, action: Action, params: BaseModel, key: str, progress: Progress | None = None
+) -> WriteResult:
     """Run a confirmed write, with an audit record written before anything is sent."""
     logger.info("executing %s", action.tool_name)
     audit = runtime.audit
     if audit is None:
-        return await _execute(runtime, action, params, key)
+        return await _execute(runtime, action, params, key, progress)
     record = await audit.attempt(
         tool=action.tool_name, provider=action.provider, arguments=call_args(params), mode=runtime.mode, key=key
     )
     try:
-        result = await _execute(runtime, action, params, key)
+        result = await _execute(runtime, action, params, key, progress)
     except ProviderError as exc:
         await audit.outcome(record, "failed" if exc.changed is False else "unknown", str(exc))
         raise
@@ -172,9 +174,11 @@ async def execute(runtime: Runtime, action: Action, params: BaseModel, key: str)
     return result
 
 
-async def _execute(runtime: Runtime, action: Action, params: BaseModel, key: str) -> WriteResult:
+async def _execute(
+    runtime: Runtime, action: Action, params: BaseModel, key: str, progress: Progress | None
+) -> WriteResult:
     if isinstance(action, Task):
-        outcome = await action.run(task_context(runtime, action), params, key)
+        outcome = await action.run(task_context(runtime, action, progress), params, key)
         return WriteResult(status=WriteStatus.EXECUTED, message=f"Done: {action.title.lower()}.", result=outcome)
     reply = await runtime.connection(action).client.call(action, params, idempotency_key=key)
     result: Any = None
@@ -189,20 +193,22 @@ async def _execute(runtime: Runtime, action: Action, params: BaseModel, key: str
     return WriteResult(status=WriteStatus.EXECUTED, message=message, result=result, replayed=reply.replayed)
 
 
-async def run_write(runtime: Runtime, action: Action, args: BaseModel, approval: Any) -> WriteResult:
+async def run_write(
+    runtime: Runtime, action: Action, args: BaseModel, approval: Any, progress: Progress | None = None
+) -> WriteResult:
     """Route one write call through the guard. Raises ToolError with 'Nothing was changed' on refusals."""
     params = params_of(action, args)
     token = getattr(args, "confirm_token", None)
     try:
         if runtime.confirm == "never":
-            return await execute(runtime, action, params, f"betaops-{uuid.uuid4()}")
+            return await execute(runtime, action, params, f"betaops-{uuid.uuid4()}", progress)
         if token:
-            return await _with_token(runtime, action, params, token)
+            return await _with_token(runtime, action, params, token, progress)
         data = getattr(approval, "data", None)
         if isinstance(data, Approve):
             if not data.approve:
                 return _not_executed("The change was not approved.")
-            return await execute(runtime, action, params, f"betaops-{uuid.uuid4()}")
+            return await execute(runtime, action, params, f"betaops-{uuid.uuid4()}", progress)
         if isinstance(data, Skip):
             return await _preview(runtime, action, params)
         action_taken = getattr(approval, "action", "cancel")
@@ -230,11 +236,13 @@ async def _preview(runtime: Runtime, action: Action, params: BaseModel) -> Write
     )
 
 
-async def _with_token(runtime: Runtime, action: Action, params: BaseModel, token: str) -> WriteResult:
+async def _with_token(
+    runtime: Runtime, action: Action, params: BaseModel, token: str, progress: Progress | None
+) -> WriteResult:
     current = await plan(runtime, action, params)
     redeemed = runtime.tokens.redeem(action.provider, action.tool_name, token, call_args(params), current.fingerprint)
     try:
-        result = await execute(runtime, action, params, redeemed.idempotency_key)
+        result = await execute(runtime, action, params, redeemed.idempotency_key, progress)
     except ProviderError as exc:
         runtime.tokens.settle(redeemed, outcome_known=exc.changed is not None)
         raise
