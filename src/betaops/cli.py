@@ -20,6 +20,7 @@ from mcp.types import ElicitRequestFormParams, ElicitRequestParams, ElicitResult
 from betaops import __version__
 from betaops.core.errors import ProviderError
 from betaops.server.app import ServerOptions, build_server
+from betaops.server.http import DEFAULT_PORT, HttpOptions, serve_http
 from betaops.server.prompts import PromptFileError
 from betaops.server.runtime import ConfirmMode
 from betaops.settings import Settings
@@ -41,13 +42,38 @@ def _add_server_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_http_flags(parser: argparse.ArgumentParser) -> None:
+    http = parser.add_argument_group("streamable HTTP (bearer tokens: BETAOPS_HTTP_TOKENS)")
+    http.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp instead of stdio")
+    http.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    http.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    http.add_argument("--stateless", action="store_true", help="no sessions: any replica serves any request")
+    http.add_argument(
+        "--allowed-host", action="append", default=[], metavar="HOST", help="accepted Host header (repeatable)"
+    )
+    http.add_argument(
+        "--allowed-origin", action="append", default=[], metavar="ORIGIN", help="accepted Origin (repeatable)"
+    )
+
+
+def http_options(ns: argparse.Namespace) -> HttpOptions:
+    return HttpOptions(
+        host=ns.host,
+        port=ns.port,
+        stateless=ns.stateless,
+        allowed_hosts=tuple(ns.allowed_host),
+        allowed_origins=tuple(ns.allowed_origin),
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="betaops", description=__doc__)
     root.add_argument("--version", action="version", version=f"betaops {__version__}")
     root.add_argument("-v", "--verbose", action="store_true", help="debug logging (to stderr)")
     sub = root.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the MCP server on stdio")
+    serve = sub.add_parser("serve", help="run the MCP server on stdio (or streamable HTTP with --http)")
     _add_server_flags(serve)
+    _add_http_flags(serve)
     tools = sub.add_parser("tools", help="list the tools this configuration exposes")
     _add_server_flags(tools)
     tools.add_argument("--json", action="store_true", help="print the full tool definitions as JSON")
@@ -136,8 +162,15 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         if ns.command == "serve":
-            server = build_server(Settings(), options(ns))
-            server.run("stdio")
+            if not ns.http and http_options(ns) != HttpOptions(port=DEFAULT_PORT):
+                print("betaops: --host, --port, --stateless and --allowed-* need --http", file=sys.stderr)
+                return 2
+            settings = Settings()
+            server = build_server(settings, options(ns))
+            if ns.http:
+                serve_http(server, settings, http_options(ns))
+            else:
+                server.run("stdio")
             return 0
         if ns.command == "docs":
             from betaops.server.docs import operations_table

@@ -19,3 +19,12 @@ class Settings(BaseSettings):
     )
     timeout_s: float = Field(30.0, gt=0)
     audit_log: Path | None = Field(None, description="JSON-lines audit of every write; default in the state dir")
+    http_tokens: SecretStr | None = Field(
+        None, description="serve --http: accepted bearer tokens, comma-separated; required beyond loopback"
+    )
+    http_public_url: str | None = Field(
+        None, description="serve --http: the MCP endpoint's URL as clients reach it (behind a proxy or TLS)"
+    )
+    http_auth_issuer: str | None = Field(
+        None, description="serve --http: authorization server named in the protected-resource metadata"
+    )

@@ -1,0 +1,232 @@
+"""`betaops serve --http`: the MCP server as a hardened streamable-HTTP ASGI app.
+
+What makes it safe to expose:
+- Host/Origin checks (DNS-rebinding protection) on the MCP endpoint, before authentication, on
+  every interface: loopback names are always allowed, anything else only when named with
+  `--allowed-host` / `--allowed-origin` (or in `BETAOPS_HTTP_PUBLIC_URL`). Bad Host: 421, bad Origin: 403.
+- Bearer tokens (`BETAOPS_HTTP_TOKENS`) are required whenever the server listens beyond loopback;
+  a missing or wrong token gets 401 with `WWW-Authenticate` naming the protected-resource
+  metadata (RFC 9728), which is served at `/.well-known/oauth-protected-resource/mcp`.
+- `/health` answers 200 without auth and says nothing but that the server is up.
+- `--stateless`: no session state between requests, so any replica can serve any request. The
+  confirmation tokens and the 2026-07-28 `requestState` are sealed with keys derived from
+  `BETAOPS_CONFIRM_SECRET`, so a preview made on one replica executes on another. The single-use
+  record of spent tokens is per process: a token replayed on another replica passes the signature
+  check there, and the provider's idempotency key (derived from the token's nonce) is what stops
+  the work being done twice (see the README).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from mcp.server import MCPServer
+from mcp.server.auth.provider import AccessToken, TokenVerifier
+from mcp.server.auth.settings import AuthSettings
+from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
+from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from betaops.core.errors import ConfigError
+from betaops.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+MCP_PATH = "/mcp"
+HEALTH_PATH = "/health"
+DEFAULT_PORT = 8000
+MIN_TOKEN_LENGTH = 16
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+TOKENS_ENV = "BETAOPS_HTTP_TOKENS"
+
+
+@dataclass(frozen=True)
+class HttpOptions:
+    """The `serve --http` flags."""
+
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    stateless: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
+
+
+def is_loopback(host: str) -> bool:
+    name = host.strip("[]")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _netloc(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+
+
+def resource_url(settings: Settings, options: HttpOptions) -> str:
+    """The MCP endpoint's URL as clients reach it (the OAuth resource identifier)."""
+    if settings.http_public_url:
+        return settings.http_public_url.rstrip("/")
+    host = "127.0.0.1" if options.host in ("0.0.0.0", "::", "") else options.host
+    return f"http://{_netloc(host, options.port)}{MCP_PATH}"
+
+
+def _is_wildcard(host: str) -> bool:
+    return host.strip("[]") in ("0.0.0.0", "::", "")
+
+
+def transport_security(settings: Settings, options: HttpOptions) -> TransportSecuritySettings:
+    """Allowed Host and Origin values: loopback always, others only when named."""
+    hosts = [f"{h}:*" for h in LOOPBACK_HOSTS] + list(LOOPBACK_HOSTS)
+    origins = [f"http://{h}:*" for h in LOOPBACK_HOSTS] + [f"http://{h}" for h in LOOPBACK_HOSTS]
+    if not is_loopback(options.host) and not _is_wildcard(options.host):
+        hosts.append(_netloc(options.host, options.port))
+    if settings.http_public_url:
+        hosts.append(urlsplit(settings.http_public_url).netloc)
+    hosts += options.allowed_hosts
+    origins += options.allowed_origins
+    if _is_wildcard(options.host) and not options.allowed_hosts and not settings.http_public_url:
+        raise ConfigError(
+            "betaops",
+            f"--host {options.host} listens on every interface, but no Host name is allowed beyond loopback.",
+            hint="Name the host clients use: --allowed-host mcp.example.com (repeatable; host or host:port, "
+            "host:* for any port), or set BETAOPS_HTTP_PUBLIC_URL.",
+        )
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=list(dict.fromkeys(hosts)),
+        allowed_origins=list(dict.fromkeys(origins)),
+    )
+
+
+def parse_tokens(settings: Settings) -> tuple[str, ...]:
+    """The accepted bearer tokens (comma- or whitespace-separated); refuses short ones."""
+    if settings.http_tokens is None:
+        return ()
+    raw = settings.http_tokens.get_secret_value().replace(",", " ").split()
+    for index, token in enumerate(raw, start=1):
+        if len(token) < MIN_TOKEN_LENGTH:
+            raise ConfigError(
+                "betaops",
+                f"{TOKENS_ENV} token #{index} is shorter than {MIN_TOKEN_LENGTH} characters.",
+                hint='Use long random tokens, e.g. python -c "import secrets; print(secrets.token_urlsafe(32))".',
+            )
+    return tuple(raw)
+
+
+class StaticTokenVerifier(TokenVerifier):
+    """Accepts the configured tokens; compares SHA-256 digests in constant time."""
+
+    def __init__(self, tokens: Iterable[str]) -> None:
+        self._digests = [hashlib.sha256(t.encode()).digest() for t in tokens]
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        digest = hashlib.sha256(token.encode()).digest()
+        index = None
+        for i, known in enumerate(self._digests, start=1):
+            if hmac.compare_digest(digest, known):
+                index = i
+        if index is None:
+            return None
+        # One principal per configured token: sessions and requestState are bound to it.
+        return AccessToken(token=token, client_id=f"betaops-token-{index}", scopes=[])
+
+
+class HostOriginGuard:
+    """Checks Host and Origin on the MCP endpoint before anything else (authentication included)."""
+
+    def __init__(self, app: ASGIApp, security: TransportSecuritySettings, paths: Iterable[str]) -> None:
+        self.app = app
+        self.paths = frozenset(paths)
+        self.check = TransportSecurityMiddleware(security)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].rstrip("/") in self.paths:
+            refused = await self.check.validate_request(Request(scope, receive), is_post=False)
+            if refused is not None:
+                await refused(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+async def health(_: Request) -> Response:
+    """Liveness only: no version, configuration, provider or account detail."""
+    return JSONResponse({"status": "ok"})
+
+
+def request_state_key(secret: bytes) -> bytes:
+    """A key for sealing 2026-07-28 requestState, derived from (never equal to) the confirmation secret."""
+    return hmac.new(secret, b"betaops/http/request-state/v1", hashlib.sha256).digest()
+
+
+def share_request_state(server: MCPServer, secret: bytes) -> None:
+    """Seal requestState with a key every replica derives alike (the SDK's default key is per process)."""
+    chain = server.middleware
+    for i, layer in enumerate(chain):
+        if isinstance(layer, RequestStateBoundary):
+            security = RequestStateSecurity(keys=[request_state_key(secret)])
+            chain[i] = RequestStateBoundary(security, default_audience=server.name)
+            return
+    raise RuntimeError("the MCP server has no request-state boundary to configure")
+
+
+def build_http_app(server: MCPServer, settings: Settings, options: HttpOptions) -> HostOriginGuard:
+    """The ASGI app for `serve --http`; raises ConfigError for an unsafe or incomplete setup."""
+    tokens = parse_tokens(settings)
+    if not is_loopback(options.host) and not tokens:
+        raise ConfigError(
+            "betaops",
+            f"--host {options.host} is not loopback, and an HTTP server beyond loopback needs bearer tokens.",
+            hint=f"Set {TOKENS_ENV} to one or more long random tokens (comma-separated), or listen on 127.0.0.1.",
+        )
+    secret = settings.confirm_secret.get_secret_value().encode() if settings.confirm_secret else None
+    if options.stateless and secret is None:
+        raise ConfigError(
+            "betaops",
+            "--stateless needs BETAOPS_CONFIRM_SECRET: a preview made on one replica must verify on another.",
+            hint="Set the same BETAOPS_CONFIRM_SECRET (32+ random characters) on every replica.",
+        )
+    if secret is not None:
+        share_request_state(server, secret)
+    security = transport_security(settings, options)
+    url = resource_url(settings, options)
+    auth: AuthSettings | None = None
+    verifier: StaticTokenVerifier | None = None
+    if tokens:
+        issuer = settings.http_auth_issuer or f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
+        auth = AuthSettings(issuer_url=issuer, resource_server_url=url, validate_token_resource=False)
+        verifier = StaticTokenVerifier(tokens)
+    app = server._lowlevel_server.streamable_http_app(
+        streamable_http_path=MCP_PATH,
+        stateless_http=options.stateless,
+        transport_security=security,
+        host=options.host,
+        auth=auth,
+        token_verifier=verifier,
+        custom_starlette_routes=[Route(HEALTH_PATH, health, methods=["GET"])],
+    )
+    return HostOriginGuard(app, security, [MCP_PATH])
+
+
+def serve_http(server: MCPServer, settings: Settings, options: HttpOptions) -> None:
+    """Run the app under uvicorn until interrupted."""
+    import uvicorn
+
+    app = build_http_app(server, settings, options)
+    mode = "stateless" if options.stateless else "stateful"
+    auth = "bearer tokens" if settings.http_tokens else "no auth (loopback only)"
+    logger.info("serving MCP on %s (%s, %s); health at %s", resource_url(settings, options), mode, auth, HEALTH_PATH)
+    uvicorn.run(
+        app, host=options.host.strip("[]"), port=options.port, log_level="warning", lifespan="on", server_header=False
+    )

@@ -1,0 +1,94 @@
+"""`serve --http` refuses unsafe or incomplete set-ups before it listens, and says what to set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from betaops import cli
+from betaops.core.errors import ConfigError
+from betaops.server.http import HttpOptions, build_http_app, is_loopback, transport_security
+from tests.http.http_support import SECRET, TOKEN, http_settings
+from tests.support import make_sandbox
+
+
+def build(settings: Any, **options: Any) -> Any:
+    return build_http_app(make_sandbox().server, settings, HttpOptions(**options))
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"])
+def test_loopback_addresses(host: str) -> None:
+    assert is_loopback(host)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "10.0.0.5", "192.168.1.2", "mcp.example.com", "localhost.evil"])
+def test_other_addresses_are_not_loopback(host: str) -> None:
+    assert not is_loopback(host)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "10.0.0.5", "::"])
+def test_beyond_loopback_without_tokens_is_refused(host: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        build(http_settings(), host=host, allowed_hosts=("mcp.example.com",))
+    assert "BETAOPS_HTTP_TOKENS" in str(refused.value)
+
+
+def test_every_interface_needs_a_named_host() -> None:
+    with pytest.raises(ConfigError) as refused:
+        build(http_settings(http_tokens=TOKEN), host="0.0.0.0")
+    assert "--allowed-host" in str(refused.value)
+
+
+def test_a_specific_address_is_allowed_as_host_with_its_port() -> None:
+    security = transport_security(http_settings(), HttpOptions(host="10.0.0.5", port=9000))
+    assert "10.0.0.5:9000" in security.allowed_hosts
+    assert "127.0.0.1:*" in security.allowed_hosts
+    assert security.enable_dns_rebinding_protection
+
+
+def test_short_tokens_are_refused_without_echoing_them() -> None:
+    with pytest.raises(ConfigError) as refused:
+        build(http_settings(http_tokens=f"{TOKEN},short-one"))
+    assert "#2" in str(refused.value)
+    assert "short-one" not in str(refused.value)
+
+
+def test_stateless_needs_the_shared_confirmation_secret() -> None:
+    with pytest.raises(ConfigError) as refused:
+        build(http_settings(), stateless=True)
+    assert "BETAOPS_CONFIRM_SECRET" in str(refused.value)
+    build(http_settings(confirm_secret=SECRET), stateless=True)
+
+
+def test_tokens_stay_secret_in_settings() -> None:
+    settings = http_settings(http_tokens=TOKEN)
+    assert TOKEN not in repr(settings) and TOKEN not in str(settings.model_dump())
+
+
+def test_cli_refuses_a_public_interface_without_tokens(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("BETAOPS_HTTP_TOKENS", raising=False)
+    code = cli.main(["serve", "--sandbox", "--http", "--host", "0.0.0.0", "--allowed-host", "mcp.example.com"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "not loopback" in err and "BETAOPS_HTTP_TOKENS" in err
+
+
+def test_cli_http_flags_need_http(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", "--sandbox", "--port", "9000"]) == 2
+    assert "need --http" in capsys.readouterr().err
+
+
+def test_cli_passes_the_http_flags_through() -> None:
+    flags = ["--host", "0.0.0.0", "--port", "9001", "--stateless", "--allowed-host", "a.example"]
+    flags += ["--allowed-host", "b.example:443", "--allowed-origin", "https://a.example"]
+    ns = cli.parser().parse_args(["serve", "--http", *flags])
+    assert cli.http_options(ns) == HttpOptions(
+        host="0.0.0.0",
+        port=9001,
+        stateless=True,
+        allowed_hosts=("a.example", "b.example:443"),
+        allowed_origins=("https://a.example",),
+    )
