@@ -6,27 +6,17 @@ Run: python bench/tool_footprint.py   (sandbox: every provider configured)
 
 from __future__ import annotations
 
-import json
-
 import anyio
-from mcp import Client
 
 from betaops.server.app import ServerOptions, build_runtime, build_server
+from betaops.server.footprint import BUDGET, tools_list_bytes
 from betaops.settings import Settings
-
-BUDGET = 25_000  # bytes for the default surface with every provider configured
 
 
 async def measure(toolsets: tuple[str, ...] | None) -> tuple[int, int]:
     settings = Settings(_env_file=None)
     options = ServerOptions(sandbox=True, toolsets=toolsets)
-    server = build_server(settings, options, build_runtime(settings, options))
-    async with Client(server) as client:
-        tools = (await client.list_tools()).tools
-    payload = json.dumps(
-        [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools], separators=(",", ":")
-    )
-    return len(tools), len(payload.encode())
+    return await tools_list_bytes(build_server(settings, options, build_runtime(settings, options)))
 
 
 async def main() -> None:
@@ -41,9 +31,10 @@ async def main() -> None:
     for name, count, size in rows:
         print(f"{name:<34} {count:>5} {size:>8} {size // 4:>8}")
     default = rows[0][2]
+    reachable = sum(len(c.spec.operations) + len(c.spec.tasks) for c in runtime.connections.values())
     print(
-        f"\ndefault surface: {default} bytes of {BUDGET} budget ({100 * default / BUDGET:.0f}%); "
-        f"reachable operations: {len(runtime.catalog) if runtime.catalog else 'see betaops_context'}"
+        f"\ndefault surface: {default} bytes of a {BUDGET}-byte budget ({100 * default / BUDGET:.0f}%); "
+        f"every one of the {reachable} provider operations and tasks stays reachable through discovery."
     )
 
 

@@ -53,7 +53,7 @@ class TargetReport(BaseModel):
 
     target: str
     counts: dict[str, int]
-    emails: dict[str, list[str]] = Field(description="By outcome; at most 100 each (counts are exact)")
+    emails: dict[str, list[str]]  # by outcome; at most 100 each (the counts are exact)
     failures: list[Failure] = Field(default_factory=list)
     note: str | None = None
 

@@ -34,7 +34,7 @@ class ProviderContext(BaseModel):
     name: str
     title: str
     mode: Literal["sandbox", "live"]
-    pinned: dict[str, Any] = Field(description="Defaults tool inputs may omit")
+    pinned: dict[str, Any]  # defaults that tool inputs may omit
     rate_limit_remaining: int | None = None
     rate_limit: int | None = None
     operations: int
@@ -47,7 +47,6 @@ class ContextResult(BaseModel):
     providers: list[ProviderContext]
     listed_tools: int
     reachable_operations: int
-    hint: str
 
 
 class NoInput(ArgModelBase):
@@ -170,8 +169,6 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
             providers=providers,
             listed_tools=len(listed),
             reachable_operations=len(runtime.catalog),
-            hint=f"Operations not listed are reachable: {PREFIX}_search_operations, then "
-            f"{PREFIX}_describe_operation and {PREFIX}_call_operation.",
         )
         return as_result(result.model_dump(mode="json"))
 
@@ -256,7 +253,8 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
             context,
             f"{PREFIX}_context",
             "What is configured",
-            "Providers configured, sandbox or live, pinned defaults, rate-limit headroom. Cheap; call it first.",
+            "Providers configured, sandbox or live, pinned defaults, rate-limit headroom. Call it first; "
+            "unlisted operations are reachable with betaops_search_operations.",
             NoInput,
             ContextResult,
             read,

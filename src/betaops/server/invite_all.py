@@ -53,13 +53,13 @@ class InviteAllParams(BaseModel):
         description="Emails, optionally 'First Last <email>'"
     )
     targets: Annotated[list[Target], Field(min_length=1, max_length=10)] = Field(
-        description="Where to invite them: BetaTesting community, TestFlight group, Alexa skill, Betasend list"
+        description="BetaTesting community, TestFlight group, Alexa skill beta, Betasend list"
     )
 
 
 class InviteAllResult(BaseModel):
-    people: int = Field(description="Distinct valid emails")
-    invalid: list[str] = Field(description="Entries that are not emails (skipped everywhere)")
+    people: int  # distinct valid emails
+    invalid: list[str]  # entries that are not emails, skipped everywhere
     targets: list[TargetReport]
 
 
@@ -211,8 +211,8 @@ INVITE_ALL = Task(
     "betaops",
     "invite_testers",
     "Invite testers everywhere",
-    "Invite people to several beta programs at once (BetaTesting community, TestFlight group, Alexa skill, "
-    "Betasend list): a preview per target, one approval, each email's outcome. Re-running never invites twice.",
+    "Invite people to several beta programs at once: a preview per target, one approval, each email's "
+    "outcome. Re-running never invites anyone twice.",
     InviteAllParams,
     InviteAllResult,
     Effect.WRITE,

@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, create_model
 
 from betaops.core.operation import Operation, Returns
 from betaops.core.task import Task
@@ -30,7 +30,7 @@ class ListResult(BaseModel):
     items: list[Any]
     count: int
     total: int | None = None
-    next_cursor: str | None = Field(None, description="Pass as cursor for the next page; null at the end")
+    next_cursor: str | None = None  # pass as `cursor` for the next page; null at the end
     truncated: bool = False
     note: str | None = None
 
@@ -46,7 +46,7 @@ class WriteResult(BaseModel):
     status: WriteStatus
     message: str
     preview: str | None = None
-    confirm_token: str | None = Field(None, description="Repeat the same call with it to execute (10 min, once)")
+    confirm_token: str | None = None
     expires_at: float | None = None
     replayed: bool = False
     result: Any = None

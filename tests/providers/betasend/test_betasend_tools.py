@@ -364,7 +364,8 @@ async def test_read_only_mode_lists_only_reads() -> None:
 async def test_default_surface_is_the_core_tools() -> None:
     tools = await listed(make_box(toolsets=None))
     assert set(tools) == {f"betasend_{n}" for n in BETASEND.core_tools}
-    assert "betasend_add_subscribers_to_lists" in tools and "betasend_delete_list" not in tools
+    # Subscribing people from the default surface goes through betaops_invite_testers (all providers at once).
+    assert "betasend_get_list_statistics" in tools and "betasend_delete_list" not in tools
     account = await listed(make_box(toolsets=("betasend.account",)))
     assert set(account) == {n for n, a in ACTIONS.items() if a.toolset == "account"}
 

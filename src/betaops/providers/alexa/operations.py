@@ -73,8 +73,7 @@ OPERATIONS: tuple[Operation, ...] = (
     _test(
         "start_beta_test",
         "Start a beta test",
-        "Start an IN_DRAFT beta test: invitations go out to its testers. Asynchronous: the status goes "
-        "STARTING, then RUNNING (check with alexa_get_beta_test).",
+        "Start an IN_DRAFT beta test; its testers are invited. Asynchronous: STARTING, then RUNNING.",
         "POST",
         BETA + "/start",
         m.SkillRef,
@@ -88,8 +87,7 @@ OPERATIONS: tuple[Operation, ...] = (
     _test(
         "end_beta_test",
         "End a beta test",
-        "End a RUNNING beta test: testers lose access to the beta version. Asynchronous: the status goes "
-        "STOPPING, then ENDED.",
+        "End a RUNNING beta test; testers lose access. Asynchronous: STOPPING, then ENDED.",
         "POST",
         BETA + "/end",
         m.SkillRef,

@@ -144,5 +144,5 @@ BETASEND = ProviderSpec(
     setup_hint=SETUP_HINT,
     tasks=TASKS,
     # The default surface: bring testers onto lists and look them up; the rest via discovery.
-    core_tools=("add_subscribers_to_lists", "get_subscribers", "list_lists", "list_subscribers", "get_list_statistics"),
+    core_tools=("get_list_statistics",),
 )

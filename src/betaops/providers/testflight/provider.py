@@ -125,13 +125,5 @@ TESTFLIGHT = ProviderSpec(
     setup_hint=SETUP,
     tasks=TASKS,
     # The conversations people have: invites, distribution, a build's state and its feedback.
-    core_tools=(
-        "invite_testers",
-        "remove_testers_from_group",
-        "distribute_build",
-        "get_build_beta_status",
-        "list_apps",
-        "list_beta_groups_of_app",
-        "list_builds_of_app",
-    ),
+    core_tools=("get_build_beta_status", "distribute_build"),
 )

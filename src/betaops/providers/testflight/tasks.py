@@ -309,14 +309,78 @@ def next_step(build: dict[str, Any]) -> str:
     }.get(str(state), "Ready for internal testing.")
 
 
-class DistributeParams(BaseModel):
+AppText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Version = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,32}$")]
+
+
+class BuildRef(BaseModel):
+    """A build by id, or by app (name, bundle id or id) and build number; the newest when no number."""
+
     model_config = ConfigDict(extra="forbid")
 
-    build_id: Id = Field(..., description="The build's id (testflight_list_builds)")
-    beta_group_ids: list[Id] = Field(..., min_length=1, max_length=50, description="Groups that get the build")
-    submit_for_review: bool = Field(
-        True, description="Submit for Beta App Review when an external group needs it (default true)"
-    )
+    build_id: Id | None = Field(None, description="Build id; or give app (and version)")
+    app: AppText | None = Field(None, description="App name, bundle id or id; default TESTFLIGHT_APP_ID")
+    version: Version | None = Field(None, description="Build number, e.g. 321; default the newest build")
+
+    @model_validator(mode="after")
+    def _one_build(self) -> BuildRef:
+        if self.build_id is not None and (self.app is not None or self.version is not None):
+            raise ValueError("give build_id, or app and version, not both")
+        return self
+
+
+async def resolve_app(ctx: TaskContext, app: str | None) -> dict[str, Any]:
+    """An app by id, bundle id or exact name (human names are resolved here, not by the model)."""
+    wanted = app or TestFlightSettings().app_id
+    if wanted is None:
+        raise _fail("no app given.", "Pass app (name, bundle id or id) or set TESTFLIGHT_APP_ID.")
+    for field in ("filter_id", "filter_bundle_id", "filter_name"):
+        if field == "filter_id" and not wanted.isdigit():
+            continue
+        found = await ctx.collect("list_apps", {field: [wanted]}, max_items=5)
+        exact = [a for a in found if wanted in (a.get("id"), a.get("bundleId"), a.get("name"))]
+        if len(exact) == 1:
+            return exact[0]
+    known = await ctx.collect("list_apps", {}, max_items=50)
+    names = ", ".join(f"{a.get('name')!r} ({a.get('bundleId')})" for a in known) or "none"
+    raise _fail(f"no single app matches {wanted!r}.", f"Apps: {names}.")
+
+
+async def resolve_build(ctx: TaskContext, ref: BuildRef) -> str:
+    if ref.build_id is not None:
+        return ref.build_id
+    app = await resolve_app(ctx, ref.app)
+    args: dict[str, Any] = {"filter_app": [app["id"]], "sort": ["-uploadedDate"]}
+    if ref.version:
+        args["filter_version"] = [ref.version]
+    builds = await ctx.collect("list_builds", args, max_items=1)
+    if not builds:
+        which = f"build {ref.version}" if ref.version else "a build"
+        raise _fail(f"{app.get('name')!r} has no {which}.", "List its builds with testflight_list_builds_of_app.")
+    return str(builds[0]["id"])
+
+
+async def resolve_groups(ctx: TaskContext, app_id: str, ids: list[str], names: list[str]) -> list[str]:
+    if not names:
+        return ids
+    groups = await ctx.collect("list_beta_groups", {"filter_app": [app_id]}, max_items=500)
+    by_name = {str(g.get("name")): str(g["id"]) for g in groups}
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise _fail(f"no group named {', '.join(map(repr, missing))} in this app.", f"Groups: {', '.join(by_name)}.")
+    return list(dict.fromkeys([*ids, *(by_name[n] for n in names)]))
+
+
+class DistributeParams(BuildRef):
+    beta_group_ids: list[Id] = Field(default_factory=list, max_length=50, description="Groups that get the build")
+    beta_group_names: list[GroupName] = Field(default_factory=list, max_length=50, description="Or their names")
+    submit_for_review: bool = Field(True, description="Submit for Beta App Review if an external group needs it")
+
+    @model_validator(mode="after")
+    def _some_group(self) -> DistributeParams:
+        if not self.beta_group_ids and not self.beta_group_names:
+            raise ValueError("give beta_group_ids or beta_group_names")
+        return self
 
 
 class DistributeResult(BaseModel):
@@ -329,8 +393,9 @@ class DistributeResult(BaseModel):
 
 
 async def _distribution(ctx: TaskContext, params: DistributeParams) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    build = await read_build(ctx, params.build_id)
-    groups = [dict((await ctx.call("get_beta_group", {"beta_group_id": g})).data) for g in params.beta_group_ids]
+    build = await read_build(ctx, await resolve_build(ctx, params))
+    ids = await resolve_groups(ctx, str(build.get("app_id")), params.beta_group_ids, params.beta_group_names)
+    groups = [dict((await ctx.call("get_beta_group", {"beta_group_id": g})).data) for g in ids]
     external = any(not g.get("isInternalGroup") for g in groups)
     problem = blocker(build, external)
     if problem:
@@ -371,19 +436,19 @@ async def run_distribute(ctx: TaskContext, params: DistributeParams, key: str | 
     have = set(build.get("beta_group_ids") or [])
     adding = [g["id"] for g in groups if g["id"] not in have]
     if adding:
-        await ctx.call("add_build_to_beta_groups", {"build_id": params.build_id, "beta_group_ids": adding})
+        await ctx.call("add_build_to_beta_groups", {"build_id": build["id"], "beta_group_ids": adding})
     submission_id = review_state = None
     note = f"{build_label(build)} is in {len(groups)} group(s)."
     if _needs_review(build, groups, params):
         try:
-            reply = await ctx.call("submit_build_for_beta_review", {"build_id": params.build_id})
+            reply = await ctx.call("submit_build_for_beta_review", {"build_id": build["id"]})
         except ProviderError as exc:
             exc.message = f"the build was added to the groups, but the review submission failed: {exc.message}"
             raise
         submission_id, review_state = reply.data.get("id"), reply.data.get("betaReviewState")
         note += " Submitted for Beta App Review; external testers get it once approved."
     return DistributeResult(
-        build_id=params.build_id,
+        build_id=build["id"],
         added_to=adding,
         already_in=[g["id"] for g in groups if g["id"] in have],
         review_submission_id=submission_id,
@@ -392,10 +457,7 @@ async def run_distribute(ctx: TaskContext, params: DistributeParams, key: str | 
     )
 
 
-class BuildStatusParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    build_id: Id = Field(..., description="The build's id (testflight_list_builds)")
+class BuildStatusParams(BuildRef):
     feedback_items: int = Field(5, ge=0, le=20, description="Newest crash and screenshot reports to show (0-20)")
 
 
@@ -433,21 +495,22 @@ async def _feedback(ctx: TaskContext, name: str, app_id: str, build_id: str, n: 
 
 
 async def run_status(ctx: TaskContext, params: BuildStatusParams, key: str | None) -> BuildBetaStatus:
-    build = await read_build(ctx, params.build_id)
+    build_id = await resolve_build(ctx, params)
+    build = await read_build(ctx, build_id)
     detail = build.get("build_beta_detail") or {}
     review = build.get("beta_app_review_submission") or {}
     app_id = build.get("app_id")
     crashes: tuple[int | None, list[Any]] = (None, [])
     shots: tuple[int | None, list[Any]] = (None, [])
     if app_id:
-        crashes = await _feedback(ctx, "list_crash_feedback_of_app", app_id, params.build_id, params.feedback_items)
-        shots = await _feedback(ctx, "list_screenshot_feedback_of_app", app_id, params.build_id, params.feedback_items)
+        crashes = await _feedback(ctx, "list_crash_feedback_of_app", app_id, build_id, params.feedback_items)
+        shots = await _feedback(ctx, "list_screenshot_feedback_of_app", app_id, build_id, params.feedback_items)
     groups = [
         {"id": g.get("id"), "name": g.get("name"), "isInternalGroup": g.get("isInternalGroup")}
         for g in build.get("beta_groups") or []
     ]
     return BuildBetaStatus(
-        build_id=params.build_id,
+        build_id=build_id,
         label=build_label(build),
         app_id=app_id,
         processing_state=build.get("processingState"),
@@ -497,8 +560,8 @@ TASKS: tuple[Task, ...] = (
         PROVIDER,
         "distribute_build",
         "Distribute a build to beta groups",
-        "Add a build to beta groups and, for external groups, submit it for Beta App Review when it is ready. "
-        "Refuses with the reason when the build is processing, expired or missing export compliance.",
+        "Add a build to beta groups (by name or id) and submit it for Beta App Review when an external "
+        "group needs it; says why when the build is not ready.",
         DistributeParams,
         DistributeResult,
         Effect.WRITE,
@@ -511,8 +574,7 @@ TASKS: tuple[Task, ...] = (
         PROVIDER,
         "get_build_beta_status",
         "Get a build's beta status",
-        "A build's processing and internal/external beta state, its groups, review submission, and its newest "
-        "crash and screenshot feedback with counts, plus the next step.",
+        "A build's processing and beta state, groups, review, newest crash and screenshot feedback, next step.",
         BuildStatusParams,
         BuildBetaStatus,
         Effect.READ,

@@ -1,0 +1,53 @@
+"""Human identifiers are resolved on the server: app names or bundle ids, build numbers, group names."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.providers.testflight.tf_support import make_tf, structured
+
+pytestmark = pytest.mark.anyio
+TASK_SETS = ("testflight.builds", "testflight.groups", "testflight.testers", "testflight.feedback")
+
+
+async def test_build_status_by_app_name_and_build_number(mode: str) -> None:
+    box = make_tf(toolsets=TASK_SETS)
+    async with box.client(mode) as client:
+        by_name = structured(
+            await client.call_tool(
+                "testflight_get_build_beta_status", {"app": "Trailhead: Hiking Maps", "version": "321"}
+            )
+        )
+        by_bundle = structured(
+            await client.call_tool(
+                "testflight_get_build_beta_status", {"app": "com.northpeak.trailhead", "version": "321"}
+            )
+        )
+        newest = structured(await client.call_tool("testflight_get_build_beta_status", {"app": "1588204131"}))
+    assert by_name["build_id"] == by_bundle["build_id"] == box.id("trailhead.321")
+    builds = [r for r in box.state.resources["builds"].values() if r.rels.get("app") == box.id("trailhead")]
+    assert newest["build_id"] == max(builds, key=lambda b: b.attributes["uploadedDate"]).id
+    box.transport.assert_clean()
+
+
+async def test_distribute_by_group_names(mode: str) -> None:
+    box = make_tf(toolsets=TASK_SETS)
+    args = {"app": "com.northpeak.trailhead", "version": "321", "beta_group_names": ["Trail Crew", "QA Internal"]}
+    async with box.client(mode, answer="accept") as client:
+        body = structured(await client.call_tool("testflight_distribute_build", args))
+    assert body["status"] == "executed", body
+    assert body["result"]["build_id"] == box.id("trailhead.321")
+    assert body["result"]["already_in"] == [box.id("trailhead.qa")]
+    box.transport.assert_clean()
+
+
+async def test_unknown_names_say_what_exists(mode: str) -> None:
+    box = make_tf(toolsets=TASK_SETS)
+    async with box.client(mode, answer="accept") as client:
+        app = await client.call_tool("testflight_get_build_beta_status", {"app": "Nope"})
+        group = await client.call_tool(
+            "testflight_distribute_build", {"app": "1588204131", "version": "321", "beta_group_names": ["Nobody"]}
+        )
+    assert app.is_error and "Trailhead: Hiking Maps" in app.content[0].text  # type: ignore[union-attr]
+    assert group.is_error and "Trail Crew" in group.content[0].text  # type: ignore[union-attr]
+    assert box.writes == 0
