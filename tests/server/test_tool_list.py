@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from betaops.core.operation import Effect
 from betaops.providers.betatesting.operations import OPERATIONS
 from betaops.providers.betatesting.tasks import TASKS
 from betaops.server.runtime import ConfirmMode
+from tests.snapshots import check_snapshots
 from tests.support import Sandbox, make_sandbox
 
 pytestmark = pytest.mark.anyio
@@ -133,15 +132,4 @@ async def test_confirm_never_drops_the_token_argument() -> None:
 async def test_tool_schemas_match_the_committed_snapshots(box: Sandbox) -> None:
     """A change to the public surface must show up as a reviewed diff in __toolsnaps__/."""
     tools = await listed(box)
-    update = os.environ.get("UPDATE_SNAPSHOTS") == "1"
-    SNAPSHOTS.mkdir(exist_ok=True)
-    for name, tool in sorted(tools.items()):
-        snap = SNAPSHOTS / f"{name}.json"
-        current = json.dumps(tool.model_dump(mode="json", by_alias=True, exclude_none=True), indent=2, sort_keys=True)
-        if update:
-            snap.write_text(current + "\n")
-            continue
-        assert snap.exists(), f"no snapshot for {name}: run UPDATE_SNAPSHOTS=1 pytest"
-        assert snap.read_text() == current + "\n", f"{name} changed: review, then UPDATE_SNAPSHOTS=1 pytest"
-    stale = {p.stem for p in SNAPSHOTS.glob("*.json")} - set(tools)
-    assert not stale, f"snapshots for tools that no longer exist: {sorted(stale)}"
+    check_snapshots(tools, SNAPSHOTS)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from betaops.providers.alexa.simulator import (
 )
 from betaops.providers.alexa.tasks import INVITE_TESTERS
 from tests.providers.alexa.alexa_support import AlexaBox, make_alexa, text
+from tests.snapshots import check_snapshots
 
 pytestmark = pytest.mark.anyio
 SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
@@ -125,18 +124,7 @@ async def test_missing_skill_id_names_alexa_skill_id_and_the_default_is_used(
 async def test_tool_schemas_match_the_committed_snapshots(box: AlexaBox) -> None:
     """A change to the public surface must show up as a reviewed diff in __toolsnaps__/."""
     tools = await listed(box)
-    update = os.environ.get("UPDATE_SNAPSHOTS") == "1"
-    SNAPSHOTS.mkdir(exist_ok=True)
-    for name, tool in sorted(tools.items()):
-        snap = SNAPSHOTS / f"{name}.json"
-        current = json.dumps(tool.model_dump(mode="json", by_alias=True, exclude_none=True), indent=2, sort_keys=True)
-        if update:
-            snap.write_text(current + "\n")
-            continue
-        assert snap.exists(), f"no snapshot for {name}: run UPDATE_SNAPSHOTS=1 pytest"
-        assert snap.read_text() == current + "\n", f"{name} changed: review, then UPDATE_SNAPSHOTS=1 pytest"
-    stale = {p.stem for p in SNAPSHOTS.glob("*.json")} - set(tools)
-    assert not stale, f"snapshots for tools that no longer exist: {sorted(stale)}"
+    check_snapshots(tools, SNAPSHOTS)
 
 
 # ------------------------------------------------------------------------ each operation

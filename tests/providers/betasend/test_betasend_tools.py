@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from betaops.providers.betasend.simulator import BETA_LIST_ID, DOC_CODE, Betasen
 from betaops.providers.betasend.tasks import TASKS
 from betaops.server.runtime import ConfirmMode
 from tests.providers.betasend.harness import SECRETS, BetasendBox, make_box
+from tests.snapshots import check_snapshots
 from tests.support import text
 
 pytestmark = pytest.mark.anyio
@@ -373,15 +373,4 @@ async def test_default_surface_is_the_core_tools() -> None:
 async def test_tool_schemas_match_the_committed_snapshots() -> None:
     """A change to the Betasend tool surface shows up as a reviewed diff in __toolsnaps__/."""
     tools = await listed(make_box())
-    update = os.environ.get("UPDATE_SNAPSHOTS") == "1"
-    SNAPSHOTS.mkdir(exist_ok=True)
-    for name, tool in sorted(tools.items()):
-        snap = SNAPSHOTS / f"{name}.json"
-        current = json.dumps(tool.model_dump(mode="json", by_alias=True, exclude_none=True), indent=2, sort_keys=True)
-        if update:
-            snap.write_text(current + "\n")
-            continue
-        assert snap.exists(), f"no snapshot for {name}: run UPDATE_SNAPSHOTS=1 pytest"
-        assert snap.read_text() == current + "\n", f"{name} changed: review, then UPDATE_SNAPSHOTS=1 pytest"
-    stale = {p.stem for p in SNAPSHOTS.glob("*.json")} - set(tools)
-    assert not stale, f"snapshots for tools that no longer exist: {sorted(stale)}"
+    check_snapshots(tools, SNAPSHOTS)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from betaops.core.operation import Effect
 from betaops.providers.testflight.operations import OPERATIONS
 from betaops.providers.testflight.tasks import TASKS
 from tests.providers.testflight.tf_support import make_tf
+from tests.snapshots import check_snapshots
 
 pytestmark = pytest.mark.anyio
 SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
@@ -44,15 +43,4 @@ async def test_every_operation_and_task_is_a_tool_with_truthful_annotations(mode
 async def test_tool_schemas_match_the_committed_snapshots() -> None:
     """A change to the TestFlight surface shows up as a reviewed diff in __toolsnaps__/."""
     tools = await listed()
-    update = os.environ.get("UPDATE_SNAPSHOTS") == "1"
-    SNAPSHOTS.mkdir(exist_ok=True)
-    for name, tool in sorted(tools.items()):
-        snap = SNAPSHOTS / f"{name}.json"
-        current = json.dumps(tool.model_dump(mode="json", by_alias=True, exclude_none=True), indent=2, sort_keys=True)
-        if update:
-            snap.write_text(current + "\n")
-            continue
-        assert snap.exists(), f"no snapshot for {name}: run UPDATE_SNAPSHOTS=1 pytest"
-        assert snap.read_text() == current + "\n", f"{name} changed: review, then UPDATE_SNAPSHOTS=1 pytest"
-    stale = {p.stem for p in SNAPSHOTS.glob("*.json")} - set(tools)
-    assert not stale, f"snapshots for tools that no longer exist: {sorted(stale)}"
+    check_snapshots(tools, SNAPSHOTS)
