@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from mcp import MCPError
+from mcp import Client, MCPError
 
 from betaops.providers.betatesting.simulator.config import SANDBOX_API_KEY
+from betaops.server.app import ServerOptions, build_runtime, build_server
+from betaops.settings import Settings
 from tests.support import Sandbox
 
 pytestmark = pytest.mark.anyio
@@ -34,3 +36,15 @@ async def test_test_summary_template(box: Sandbox, mode: str) -> None:
         assert body["test"]["id"] == 4103 and body["issues"]["total"] == 172
         with pytest.raises(MCPError):
             await client.read_resource("betatesting://tests/4105/summary")  # another company's test
+
+
+async def test_testflight_latest_build_template(mode: str) -> None:
+    settings = Settings(_env_file=None)
+    options = ServerOptions(sandbox=True)
+    server = build_server(settings, options, build_runtime(settings, options))
+    async with Client(server, mode=mode) as client:
+        read = await client.read_resource("testflight://apps/com.northpeak.trailhead/latest-build")
+        body = json.loads(read.contents[0].text)  # type: ignore[union-attr]
+        assert body["label"] and body["next_step"]
+        with pytest.raises(MCPError):
+            await client.read_resource("testflight://apps/No%20Such%20App/latest-build")

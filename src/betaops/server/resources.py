@@ -84,3 +84,23 @@ def register_resources(server: MCPServer, runtime: Runtime) -> None:
             except ProviderError as exc:
                 raise ResourceError(str(exc)) from exc
             return json.dumps({"test": test, "issues": summary.model_dump(mode="json")}, indent=2)
+
+    if "testflight" in runtime.connections:
+        testflight = runtime.connections["testflight"].spec
+
+        @server.resource(
+            "testflight://apps/{app}/latest-build",
+            name="testflight-latest-build",
+            title="TestFlight app: newest build's beta status",
+            description="Processing and beta state, groups, review and newest feedback of an app's newest build "
+            "(app: name, bundle id or id)",
+            mime_type="application/json",
+        )
+        async def latest_build(app: str) -> str:
+            task = next(t for t in testflight.tasks if t.name == "get_build_beta_status")
+            try:
+                params = task.params.model_validate({"app": app})
+                status_ = await task.run(task_context(runtime, task), params, None)
+            except (ProviderError, ValueError) as exc:
+                raise ResourceError(str(exc)) from exc
+            return json.dumps(status_.model_dump(mode="json"), indent=2)
