@@ -17,7 +17,7 @@ import anyio
 import httpx2
 from pydantic import SecretStr
 
-from betaops.core.errors import ConfigError
+from betaops.core.errors import ConfigError, ProviderError
 
 
 class AsyncOnlyAuth(httpx2.Auth):
@@ -84,6 +84,14 @@ class TokenEndpointAuth(AsyncOnlyAuth):
         return httpx2.Request("POST", self._token_url, data=form, headers={"Accept": "application/json"})
 
     def _store(self, response: httpx2.Response) -> None:
+        if response.status_code == 429 or response.status_code >= 500:
+            # The login service is down or busy: not a credentials problem, and nothing was sent yet.
+            raise ProviderError(
+                self._provider,
+                "the token endpoint could not issue an access token right now.",
+                status=response.status_code,
+                hint="This is usually temporary; try again shortly.",
+            )
         if response.status_code != 200:
             raise ConfigError(
                 self._provider,
@@ -95,7 +103,12 @@ class TokenEndpointAuth(AsyncOnlyAuth):
             body = response.json()
             token, lifetime = str(body["access_token"]), float(body.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError) as exc:
-            raise ConfigError(self._provider, "the token endpoint returned no access_token.") from exc
+            raise ProviderError(
+                self._provider,
+                "the token endpoint's answer could not be read (no access_token in it).",
+                status=response.status_code,
+                hint="This may be a temporary fault; try again.",
+            ) from exc
         self._token = SecretStr(token)
         self._expires_at = self._clock() + lifetime
         self.fetch_count += 1

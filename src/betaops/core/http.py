@@ -25,7 +25,7 @@ from betaops.core.errors import ProviderError
 from betaops.core.operation import Operation, Returns
 from betaops.core.pagination import Page, Pagination
 from betaops.core.ratelimit import RateLimitStatus, SlidingWindowLimiter, parse_retry_after, ratelimit_headers
-from betaops.core.sanitize import clean
+from betaops.core.sanitize import clean, clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -144,12 +144,25 @@ class ProviderClient:
             )
         return url
 
+    def _separable(self, op: Operation, payload: dict[str, Any]) -> None:
+        """Lists travel comma-joined in queries and forms: an item with a comma would become two."""
+        for key, value in payload.items():
+            if isinstance(value, list) and any("," in str(v) for v in value):
+                raise ProviderError(
+                    self.config.name,
+                    f"an item of {key} contains a comma, which the provider reads as a separator between values.",
+                    operation=op.tool_name,
+                    hint="Give each value without commas.",
+                )
+
     def build(self, op: Operation, params: BaseModel, page_state: dict[str, Any] | None = None) -> httpx2.Request:
         pagination = self.config.pagination
         if page_state is not None and (next_url := pagination.url(page_state)):
             return self._http.build_request("GET", self._follow(op, next_url))
         url = self._path(op, params)
         payload = self._payload(op, params)
+        if op.method == "GET" or self.config.body_format == "form":
+            self._separable(op, payload)
         paging = pagination.params(page_state) if page_state is not None else {}
         if op.method == "GET":
             return self._http.build_request("GET", url, params={**self._flat(payload), **paging})
@@ -258,6 +271,8 @@ class ProviderClient:
     def _status_error(self, op: Operation, response: httpx2.Response) -> ProviderError:
         status = response.status_code
         code, message = self.config.parse_error(response)
+        # Error text is provider text too (it may echo what a tester wrote): strip what hides or reorders it.
+        code, message = (clean_text(code) if code else code), clean_text(message)
         retry_after = parse_retry_after(response.headers.get("retry-after")) if status == 429 else None
         if status == 401:
             hint = self.config.credential_hint

@@ -244,7 +244,11 @@ async def _with_token(
     try:
         result = await execute(runtime, action, params, redeemed.idempotency_key, progress)
     except ProviderError as exc:
-        runtime.tokens.settle(redeemed, outcome_known=exc.changed is not None)
+        # The token is released for a repeat only where the provider replays a repeated key; elsewhere
+        # a repeat could act twice, so the user needs a fresh preview of the current state instead.
+        conn = runtime.connections.get(action.provider)
+        replays = conn is not None and conn.config.idempotency_header is not None
+        runtime.tokens.settle(redeemed, outcome_known=exc.changed is not None or not replays)
         raise
     runtime.tokens.settle(redeemed, outcome_known=True)
     return result

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -17,7 +19,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field, create_model, model_validator
 
 from betaops.core.errors import ProviderError
 from betaops.core.operation import Effect, Operation, Returns
@@ -64,6 +66,34 @@ def description(op: Action, confirm: ConfirmMode) -> str:
     return " ".join(parts)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0/C1 controls except tab and line breaks
+
+
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, path)
+            yield from _strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
+
+
+class NoControlCharacters(BaseModel):
+    """Refuses control characters anywhere in a tool's arguments, before anything is previewed or sent:
+    no provider accepts them, and in an id, a query or a header-like field they can change a request."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        for path, text in _strings(data):
+            if found := _CONTROL.search(text):
+                raise ValueError(f"{path or 'a value'} contains the control character U+{ord(found.group()):04X}")
+        return data
+
+
 def input_model(op: Action, confirm: ConfirmMode, defaults: dict[str, Any] | None = None) -> type[BaseModel]:
     """The tool's strict input model: the action's params plus control fields.
 
@@ -98,7 +128,7 @@ def input_model(op: Action, confirm: ConfirmMode, defaults: dict[str, Any] | Non
             str | None,
             Field(None, max_length=2000, description="From this tool's preview, to execute it"),
         )
-    model = create_model(f"{op.tool_name}_input", __base__=(op.params, ArgModelBase), **extra)
+    model = create_model(f"{op.tool_name}_input", __base__=(op.params, NoControlCharacters, ArgModelBase), **extra)
     # The SDK reports bad arguments as "N validation errors for <title>": make that title say it all.
     outcome = "; nothing was changed" if op.is_write else ""
     model.model_config["title"] = f"the arguments of {op.tool_name}{outcome}"
