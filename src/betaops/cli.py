@@ -19,7 +19,7 @@ from mcp.types import ElicitRequestFormParams, ElicitRequestParams, ElicitResult
 
 from betaops import __version__
 from betaops.core.errors import ProviderError
-from betaops.server.app import ServerOptions, build_server
+from betaops.server.app import ServerOptions, build_runtime, build_server
 from betaops.server.http import DEFAULT_PORT, HttpOptions, serve_http
 from betaops.server.prompts import PromptFileError
 from betaops.server.runtime import ConfirmMode
@@ -166,9 +166,10 @@ def main(argv: list[str] | None = None) -> int:
                 print("betaops: --host, --port, --stateless and --allowed-* need --http", file=sys.stderr)
                 return 2
             settings = Settings()
-            server = build_server(settings, options(ns))
+            runtime = build_runtime(settings, options(ns))
+            server = build_server(settings, options(ns), runtime)
             if ns.http:
-                serve_http(server, settings, http_options(ns))
+                serve_http(server, settings, http_options(ns), runtime)
             else:
                 server.run("stdio")
             return 0

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from betaops import cli
 from betaops.core.errors import ConfigError
+from betaops.server.app import ServerOptions, build_runtime, build_server
 from betaops.server.http import HttpOptions, build_http_app, is_loopback, transport_security
 from tests.http.http_support import SECRET, TOKEN, http_settings
 from tests.support import make_sandbox
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """cli.main quiets some loggers for the process; put them back for the tests that follow."""
+    names = ["", "httpx2", "httpcore", "mcp", "betaops"]
+    levels = {name: logging.getLogger(name).level for name in names}
+    handlers = list(logging.getLogger().handlers)
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+    logging.getLogger().handlers[:] = handlers
 
 
 def build(settings: Any, **options: Any) -> Any:
@@ -92,3 +107,23 @@ def test_cli_passes_the_http_flags_through() -> None:
         allowed_hosts=("a.example", "b.example:443"),
         allowed_origins=("https://a.example",),
     )
+
+
+def test_stateless_warns_about_providers_without_idempotency_keys(caplog: pytest.LogCaptureFixture) -> None:
+    settings = http_settings(confirm_secret=SECRET)
+    runtime = build_runtime(settings, ServerOptions(sandbox=True))
+    server = build_server(settings, ServerOptions(sandbox=True), runtime)
+    with caplog.at_level(logging.WARNING, logger="betaops.server.http"):
+        build_http_app(server, settings, HttpOptions(stateless=True), runtime)
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "betaops.server.http"]
+    exposed = [c.spec.title for c in runtime.connections.values() if c.config.idempotency_header is None]
+    assert exposed and all(title in warning for title in exposed)
+    assert "BetaTesting.com" not in warning  # its writes carry an Idempotency-Key: the provider replays
+    assert "another replica" in warning
+
+
+def test_stateless_with_keyed_providers_only_does_not_warn(caplog: pytest.LogCaptureFixture) -> None:
+    box = make_sandbox()  # BetaTesting only
+    with caplog.at_level(logging.WARNING, logger="betaops.server.http"):
+        build_http_app(box.server, http_settings(confirm_secret=SECRET), HttpOptions(stateless=True), box.runtime)
+    assert not [r for r in caplog.records if r.name == "betaops.server.http"]

@@ -37,6 +37,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from betaops.core.errors import ConfigError
+from betaops.server.runtime import Runtime
 from betaops.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -181,7 +182,14 @@ def share_request_state(server: MCPServer, secret: bytes) -> None:
     raise RuntimeError("the MCP server has no request-state boundary to configure")
 
 
-def build_http_app(server: MCPServer, settings: Settings, options: HttpOptions) -> HostOriginGuard:
+def replay_exposed(runtime: Runtime) -> list[str]:
+    """Providers whose writes carry no idempotency key: only the per-replica token record guards them."""
+    return [c.spec.title for c in runtime.connections.values() if c.config.idempotency_header is None]
+
+
+def build_http_app(
+    server: MCPServer, settings: Settings, options: HttpOptions, runtime: Runtime | None = None
+) -> HostOriginGuard:
     """The ASGI app for `serve --http`; raises ConfigError for an unsafe or incomplete setup."""
     tokens = parse_tokens(settings)
     if not is_loopback(options.host) and not tokens:
@@ -199,6 +207,14 @@ def build_http_app(server: MCPServer, settings: Settings, options: HttpOptions) 
         )
     if secret is not None:
         share_request_state(server, secret)
+    if options.stateless and runtime is not None and (exposed := replay_exposed(runtime)):
+        logger.warning(
+            "stateless: each replica remembers only the confirm_tokens it redeemed itself; %s take no "
+            "idempotency key, so a token replayed on another replica can repeat a write that leaves its "
+            "previewed target unchanged (e.g. a reminder or an invitation). Route a client to one replica "
+            "(sticky sessions) for those.",
+            ", ".join(exposed),
+        )
     security = transport_security(settings, options)
     url = resource_url(settings, options)
     auth: AuthSettings | None = None
@@ -219,11 +235,11 @@ def build_http_app(server: MCPServer, settings: Settings, options: HttpOptions) 
     return HostOriginGuard(app, security, [MCP_PATH])
 
 
-def serve_http(server: MCPServer, settings: Settings, options: HttpOptions) -> None:
+def serve_http(server: MCPServer, settings: Settings, options: HttpOptions, runtime: Runtime | None = None) -> None:
     """Run the app under uvicorn until interrupted."""
     import uvicorn
 
-    app = build_http_app(server, settings, options)
+    app = build_http_app(server, settings, options, runtime)
     mode = "stateless" if options.stateless else "stateful"
     auth = "bearer tokens" if settings.http_tokens else "no auth (loopback only)"
     logger.info("serving MCP on %s (%s, %s); health at %s", resource_url(settings, options), mode, auth, HEALTH_PATH)
