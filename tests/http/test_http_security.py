@@ -142,3 +142,20 @@ async def test_a_token_is_not_accepted_in_the_query_string() -> None:
     async with running(app), http_client(app) as http:
         reply = await http.post(f"/mcp?access_token={TOKEN}", headers=JSON_POST, content=json.dumps(INIT))
     assert reply.status_code == 401
+
+
+async def test_a_session_belongs_to_the_token_that_opened_it() -> None:
+    app = secured_app()
+    async with running(app), http_client(app, token=TOKEN) as owner, http_client(app, token=OTHER_TOKEN) as other:
+        opened = await owner.post("/mcp", headers=JSON_POST, json=INIT)
+        session = {
+            **JSON_POST,
+            "mcp-session-id": opened.headers["mcp-session-id"],
+            "mcp-protocol-version": "2025-11-25",
+        }
+        await owner.post("/mcp", headers=session, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+        listed = await owner.post("/mcp", headers=session, json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"})
+        hijack = await other.post("/mcp", headers=session, json={"jsonrpc": "2.0", "id": 3, "method": "tools/list"})
+    assert listed.status_code == 200 and "betatesting_list_tests" in listed.text
+    assert hijack.status_code == 404
+    assert "betatesting_list_tests" not in hijack.text
