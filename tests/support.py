@@ -23,6 +23,20 @@ from betaops.settings import Settings
 from betaops.sim.clock import FakeClock
 
 
+def approval_client(
+    server: MCPServer, asked: list[str], mode: str = "auto", answer: str | None = None, approve: bool = True
+) -> Client:
+    """An MCP client; `answer` (accept/decline/cancel) makes it answer elicitation, noting each question."""
+
+    async def elicit(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult | ErrorData:
+        assert isinstance(params, ElicitRequestFormParams)
+        asked.append(params.message)
+        return ElicitResult(action=answer, content={"approve": approve} if answer == "accept" else None)
+
+    callback: ElicitationFnT | None = elicit if answer else None
+    return Client(server, mode=mode, elicitation_callback=callback)
+
+
 @dataclass
 class Sandbox:
     """A server over one simulator, with handles on everything a test wants to look at."""
@@ -36,15 +50,7 @@ class Sandbox:
     def client(self, mode: str = "auto", answer: str | None = None, approve: bool = True) -> Client:
         """An MCP client; `answer` (accept/decline/cancel) makes it support elicitation."""
         self.asked: list[str] = []
-
-        async def elicit(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult | ErrorData:
-            assert isinstance(params, ElicitRequestFormParams)
-            self.asked.append(params.message)
-            content = {"approve": approve} if answer == "accept" else None
-            return ElicitResult(action=answer, content=content)
-
-        callback: ElicitationFnT | None = elicit if answer else None
-        return Client(self.server, mode=mode, elicitation_callback=callback)
+        return approval_client(self.server, self.asked, mode, answer, approve)
 
     @property
     def writes(self) -> int:

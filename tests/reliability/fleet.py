@@ -16,9 +16,8 @@ from typing import Any
 
 import httpx2
 from mcp import Client
-from mcp.client.session import ClientRequestContext, ElicitationFnT
 from mcp.server import MCPServer
-from mcp.types import CallToolResult, ElicitRequestFormParams, ElicitRequestParams, ElicitResult, ErrorData
+from mcp.types import CallToolResult
 from pydantic import SecretStr
 
 from betaops.core.audit import AuditLog
@@ -42,6 +41,7 @@ from betaops.settings import Settings
 from betaops.sim.clock import FakeClock
 from betaops.sim.faults import Faults
 from betaops.sim.request_log import WriteRecord
+from tests.support import approval_client
 
 PROVIDER_NAMES = ("betatesting", "testflight", "betasend", "alexa")
 TOKEN_SECRET = b"reliability-secret-0123456789abcdef"
@@ -133,14 +133,7 @@ class Fleet:
 
     def client(self, mode: str = "auto", answer: str | None = None, approve: bool = True) -> Client:
         """An MCP client; `answer` (accept/decline/cancel) makes it support elicitation."""
-
-        async def elicit(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult | ErrorData:
-            assert isinstance(params, ElicitRequestFormParams)
-            self.asked.append(params.message)
-            return ElicitResult(action=answer, content={"approve": approve} if answer == "accept" else None)
-
-        callback: ElicitationFnT | None = elicit if answer else None
-        return Client(self.server, mode=mode, elicitation_callback=callback)
+        return approval_client(self.server, self.asked, mode, answer, approve)
 
     def __getitem__(self, name: str) -> ProviderSim:
         return self.sims[name]
@@ -173,18 +166,24 @@ class Fleet:
         return sum(len(sim.write_log) for sim in self)
 
 
-def _betatesting(settings: Settings, clock: FakeClock, faults: Faults, auth: httpx2.Auth | None) -> tuple[Sandbox, Any]:
-    config = betatesting_sim.SimConfig(clock=clock, faults=faults)
+def _betatesting(
+    settings: Settings, clock: FakeClock, faults: Faults, auth: httpx2.Auth | None, fields: dict[str, Any]
+) -> tuple[Sandbox, Any]:
+    config = betatesting_sim.SimConfig(clock=clock, faults=faults, **fields)
     return betatesting.sandbox(settings, sim_config=config, auth=auth), config
 
 
-def _testflight(settings: Settings, clock: FakeClock, faults: Faults, auth: httpx2.Auth | None) -> tuple[Sandbox, Any]:
-    config = testflight_sim.SimConfig(clock=clock, faults=faults)
+def _testflight(
+    settings: Settings, clock: FakeClock, faults: Faults, auth: httpx2.Auth | None, fields: dict[str, Any]
+) -> tuple[Sandbox, Any]:
+    config = testflight_sim.SimConfig(clock=clock, faults=faults, **fields)
     return testflight.sandbox(settings, sim_config=config, auth=auth), config
 
 
-def _betasend(settings: Settings, clock: FakeClock, faults: Faults, auth: httpx2.Auth | None) -> tuple[Sandbox, Any]:
-    config = betasend_sim.SimConfig(clock=clock, faults=faults)
+def _betasend(
+    settings: Settings, clock: FakeClock, faults: Faults, auth: httpx2.Auth | None, fields: dict[str, Any]
+) -> tuple[Sandbox, Any]:
+    config = betasend_sim.SimConfig(clock=clock, faults=faults, **fields)
     return betasend.sandbox(settings, sim_config=config, auth=auth), config
 
 
@@ -200,8 +199,10 @@ def alexa_auth(clock: FakeClock, refresh_token: str = alexa_sim.SANDBOX_REFRESH_
     return auth
 
 
-def _alexa(settings: Settings, clock: FakeClock, faults: Faults, auth: httpx2.Auth | None) -> tuple[Sandbox, Any]:
-    config = alexa_sim.SimConfig(clock=clock, faults=faults)
+def _alexa(
+    settings: Settings, clock: FakeClock, faults: Faults, auth: httpx2.Auth | None, fields: dict[str, Any]
+) -> tuple[Sandbox, Any]:
+    config = alexa_sim.SimConfig(clock=clock, faults=faults, **fields)
     return alexa.sandbox(settings, sim_config=config, auth=auth or alexa_auth(clock)), config
 
 
@@ -212,7 +213,7 @@ STATES: dict[str, Callable[[], Any]] = {
     "alexa": alexa_seed.build_state,
 }
 
-Builder = Callable[[Settings, FakeClock, Faults, httpx2.Auth | None], tuple[Sandbox, Any]]
+Builder = Callable[[Settings, FakeClock, Faults, httpx2.Auth | None, dict[str, Any]], tuple[Sandbox, Any]]
 BUILDERS: dict[str, tuple[ProviderSpec, Builder, float]] = {
     "betatesting": (betatesting.BETATESTING, _betatesting, betatesting_sim.SIM_NOW),
     "testflight": (testflight.TESTFLIGHT, _testflight, testflight_sim.SIM_NOW),
@@ -231,10 +232,13 @@ def make_fleet(
     audit: Path | None = None,
     max_retries: int | None = None,
     wrap: dict[str, Callable[[httpx2.AsyncBaseTransport], httpx2.AsyncBaseTransport]] | None = None,
+    sim_fields: dict[str, dict[str, Any]] | None = None,
+    client_fields: dict[str, dict[str, Any]] | None = None,
 ) -> Fleet:
     """A server over fresh simulators of `providers`, with fake clocks and recorded traffic.
 
-    `wrap` puts a provider's own transport inside the recorder (e.g. TestFlight's contract checker).
+    `wrap` puts a provider's own transport inside the recorder (e.g. TestFlight's contract checker);
+    `sim_fields` sets a provider's SimConfig fields, `client_fields` its ProviderConfig fields.
     """
     settings = Settings(_env_file=None)
     sims: dict[str, ProviderSim] = {}
@@ -242,7 +246,8 @@ def make_fleet(
     for name in providers:
         spec, build, start = BUILDERS[name]
         clock = FakeClock(start)
-        box, sim_config = build(settings, clock, (faults or {}).get(name) or Faults(), (auth or {}).get(name))
+        chosen_faults = (faults or {}).get(name) or Faults()
+        box, sim_config = build(settings, clock, chosen_faults, (auth or {}).get(name), (sim_fields or {}).get(name, {}))
         wrapper = (wrap or {}).get(name)
         inner = wrapper(box.transport) if wrapper is not None else box.transport  # e.g. a contract checker
         transport = RecordingTransport(inner)
@@ -252,7 +257,8 @@ def make_fleet(
             sim.sleeps.append(seconds)
             sim.clock.advance(seconds)
 
-        config = box.config if max_retries is None else replace(box.config, max_retries=max_retries)
+        overrides = {**(client_fields or {}).get(name, {}), **({} if max_retries is None else {"max_retries": max_retries})}
+        config = replace(box.config, **overrides)
         conn = Connection(spec, config, True, transport, box.state, clock=clock, sleep=fake_sleep)
         conn.defaults = spec.defaults(settings)
         sims[name], connections[name] = sim, conn

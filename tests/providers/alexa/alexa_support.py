@@ -8,9 +8,8 @@ from typing import Any
 
 import httpx2
 from mcp import Client
-from mcp.client.session import ClientRequestContext, ElicitationFnT
 from mcp.server import MCPServer
-from mcp.types import CallToolResult, ElicitRequestFormParams, ElicitRequestParams, ElicitResult, ErrorData
+from mcp.types import CallToolResult
 from pydantic import SecretStr
 
 from betaops.core.auth import OAuth2RefreshToken
@@ -29,6 +28,7 @@ from betaops.server.app import ServerOptions, build_server, select_toolsets
 from betaops.server.runtime import ConfirmMode, Connection, Runtime
 from betaops.settings import Settings
 from betaops.sim.clock import FakeClock
+from tests.support import approval_client
 
 
 def fake_lwa(clock: FakeClock, refresh_token: str = SANDBOX_REFRESH_TOKEN) -> OAuth2RefreshToken:
@@ -77,14 +77,7 @@ class AlexaBox:
 
     def client(self, mode: str = "auto", answer: str | None = None, approve: bool = True) -> Client:
         """An MCP client; `answer` (accept/decline/cancel) makes it support elicitation."""
-
-        async def elicit(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult | ErrorData:
-            assert isinstance(params, ElicitRequestFormParams)
-            self.asked.append(params.message)
-            return ElicitResult(action=answer, content={"approve": approve} if answer == "accept" else None)
-
-        callback: ElicitationFnT | None = elicit if answer else None
-        return Client(self.server, mode=mode, elicitation_callback=callback)
+        return approval_client(self.server, self.asked, mode, answer, approve)
 
     @property
     def writes(self) -> int:

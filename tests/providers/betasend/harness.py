@@ -8,9 +8,7 @@ from typing import Any
 
 import httpx2
 from mcp import Client
-from mcp.client.session import ClientRequestContext, ElicitationFnT
 from mcp.server import MCPServer
-from mcp.types import ElicitRequestFormParams, ElicitRequestParams, ElicitResult, ErrorData
 
 from betaops.core.confirm import ConfirmationTokens
 from betaops.providers.betasend.provider import BETASEND, SANDBOX_BASE_URL, sandbox
@@ -27,6 +25,7 @@ from betaops.server.app import ServerOptions, build_server, select_toolsets
 from betaops.server.runtime import ConfirmMode, Connection, Runtime
 from betaops.settings import Settings
 from betaops.sim import FakeClock, sim_transport
+from tests.support import approval_client
 
 CREDS = {"api": SANDBOX_API_KEY, "hash": SANDBOX_HASH}
 SECRETS = (SANDBOX_API_KEY, SANDBOX_HASH)
@@ -47,14 +46,7 @@ class BetasendBox:
     def client(self, mode: str = "auto", answer: str | None = None, approve: bool = True) -> Client:
         """An MCP client; `answer` (accept/decline/cancel) makes it support elicitation."""
         self.asked = []
-
-        async def elicit(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult | ErrorData:
-            assert isinstance(params, ElicitRequestFormParams)
-            self.asked.append(params.message)
-            return ElicitResult(action=answer, content={"approve": approve} if answer == "accept" else None)
-
-        callback: ElicitationFnT | None = elicit if answer else None
-        return Client(self.server, mode=mode, elicitation_callback=callback)
+        return approval_client(self.server, self.asked, mode, answer, approve)
 
     @property
     def writes(self) -> int:

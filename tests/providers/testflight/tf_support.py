@@ -7,9 +7,7 @@ from typing import Any
 
 import httpx2
 from mcp import Client
-from mcp.client.session import ClientRequestContext
 from mcp.server import MCPServer
-from mcp.types import ElicitRequestFormParams, ElicitRequestParams, ElicitResult, ErrorData
 
 from betaops.core.confirm import ConfirmationTokens
 from betaops.providers.testflight.provider import TESTFLIGHT, sandbox
@@ -21,6 +19,7 @@ from betaops.server.runtime import ConfirmMode, Connection, Runtime
 from betaops.settings import Settings
 from betaops.sim.clock import FakeClock
 from tests.providers.testflight.contract import ValidatingTransport, validating_transport
+from tests.support import approval_client
 
 
 @dataclass
@@ -36,12 +35,8 @@ class TFBox:
     asked: list[str] = field(default_factory=list)
 
     def client(self, mode: str = "auto", answer: str | None = None, approve: bool = True) -> Client:
-        async def elicit(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult | ErrorData:
-            assert isinstance(params, ElicitRequestFormParams)
-            self.asked.append(params.message)
-            return ElicitResult(action=answer, content={"approve": approve} if answer == "accept" else None)
-
-        return Client(self.server, mode=mode, elicitation_callback=elicit if answer else None)
+        """An MCP client; `answer` (accept/decline/cancel) makes it support elicitation."""
+        return approval_client(self.server, self.asked, mode, answer, approve)
 
     @property
     def writes(self) -> int:
