@@ -18,8 +18,11 @@ from typing import Any
 
 import httpx2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mcp.types import CallToolResult
 
+from betaops.core.sanitize import clean, clean_json
 from betaops.providers.alexa.simulator import DEMO_SKILL_ID
 from betaops.server.tools import PROVIDER_DATA, PROVIDER_DATA_META
 from tests.providers.betatesting.test_simulator import Ids
@@ -228,3 +231,22 @@ async def test_provider_error_messages_are_sanitised_too(mode: str, provider: st
     body = text(result)
     assert not hidden(body), hidden(body)
     assert "Error message reversed" in body and "Nothing was changed" in body
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(value=JSON_VALUES, planted=st.sampled_from(["", "\u202e", "\u200b", "\x07", "\x85", "\ufeff", "é\u2066"]))
+def test_provider_json_is_cleaned_whether_its_text_is_raw_or_escaped(value: Any, planted: str) -> None:
+    """The engine skips the cleaning walk for bodies that cannot need it; the outcome never differs."""
+    value = [value, f"x{planted}y", {f"k{planted}": planted}]
+    expected = clean(value)
+    for raw in (json.dumps(value).encode(), json.dumps(value, ensure_ascii=False).encode("utf-8")):
+        got = clean_json(raw)
+        assert got == expected
+        assert not any(hidden(s) for s in strings(got))

@@ -25,7 +25,7 @@ from betaops.core.errors import ProviderError
 from betaops.core.operation import Operation, Returns
 from betaops.core.pagination import Page, Pagination
 from betaops.core.ratelimit import RateLimitStatus, SlidingWindowLimiter, parse_retry_after, ratelimit_headers
-from betaops.core.sanitize import clean, clean_text
+from betaops.core.sanitize import clean_json, clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -193,16 +193,21 @@ class ProviderClient:
             attempt += 1
             request.headers["X-Request-Attempt"] = str(attempt)
             last = attempt > self.config.max_retries
-            if op.is_write:
-                await self.writes.acquire()
+            slot = await self.writes.acquire() if op.is_write else None
+            failure: httpx2.TransportError | None = None
             try:
                 response = await self._http.send(request)
             except httpx2.TransportError as exc:
-                not_sent = isinstance(exc, _NOT_SENT)
+                failure = exc
+            finally:
+                if slot is not None:
+                    self.writes.settle(slot)
+            if failure is not None:
+                not_sent = isinstance(failure, _NOT_SENT)
                 if (retry_ok or not_sent) and not last:
                     await self._backoff(attempt, None)
                     continue
-                raise self._transport_error(op, exc, not_sent) from exc
+                raise self._transport_error(op, failure, not_sent) from failure
             self.rate.update(*self.config.rate_limit(response.headers), now=self._clock())
             if response.status_code == 429 or response.status_code >= 500:
                 wait = parse_retry_after(response.headers.get("retry-after"))
@@ -227,7 +232,7 @@ class ProviderClient:
         if op.returns is Returns.NOTHING or response.status_code == 204:
             return Reply(None, replayed=replayed)
         try:
-            body = clean(response.json())
+            body = clean_json(response.content)
         except ValueError as exc:
             raise self._unreadable(op, response) from exc
         if self.config.body_error is not None and (failure := self.config.body_error(body)) is not None:

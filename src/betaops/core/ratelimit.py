@@ -7,15 +7,29 @@ Time is injected so tests and benchmarks can compress a minute into milliseconds
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 import anyio
 
 
+class Slot:
+    """One acquisition: the time its window counts from."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+
 class SlidingWindowLimiter:
-    """At most `limit` acquisitions in any `window_s` seconds, measured at acquisition."""
+    """At most `limit` acquisitions in any `window_s` seconds.
+
+    A slot counts from its acquisition and, once `settle`d, from when the request was answered: the
+    provider counted the request when it arrived, somewhere in between, so reusing the slot a full
+    window after the answer never lands inside the provider's window (network and queueing delays
+    differ from one request to the next).
+    """
 
     def __init__(
         self,
@@ -31,26 +45,30 @@ class SlidingWindowLimiter:
         self.window_s = window_s
         self._clock = clock
         self._sleep = sleep
-        self._stamps: deque[float] = deque()
+        self._slots: list[Slot] = []
         self._lock = anyio.Lock()
 
     def _prune(self, now: float) -> None:
-        while self._stamps and now - self._stamps[0] >= self.window_s:
-            self._stamps.popleft()
+        self._slots = [s for s in self._slots if now - s.at < self.window_s]
 
-    async def acquire(self) -> None:
+    async def acquire(self) -> Slot:
         async with self._lock:
             while True:
                 now = self._clock()
                 self._prune(now)
-                if len(self._stamps) < self.limit:
-                    self._stamps.append(now)
-                    return
-                await self._sleep(self._stamps[0] + self.window_s - now)
+                if len(self._slots) < self.limit:
+                    slot = Slot(now)
+                    self._slots.append(slot)
+                    return slot
+                await self._sleep(min(s.at for s in self._slots) + self.window_s - now)
+
+    def settle(self, slot: Slot) -> None:
+        """The request that used `slot` was answered (or failed): its window counts from now."""
+        slot.at = max(slot.at, self._clock())
 
     def headroom(self) -> int:
         self._prune(self._clock())
-        return self.limit - len(self._stamps)
+        return self.limit - len(self._slots)
 
 
 @dataclass

@@ -7,6 +7,7 @@ human reviewer, so they are removed from every string before it leaves the clien
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from typing import Any
@@ -17,6 +18,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def clean_text(text: str) -> str:
     text = _CONTROL.sub("", text)
+    if text.isascii():  # no format character is ASCII: skip the per-character look-up (most text)
+        return text
     # Cf = format characters: zero-width spaces/joiners, bidi embeddings/overrides/isolates, BOM.
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
@@ -30,3 +33,14 @@ def clean(value: Any) -> Any:
     if isinstance(value, dict):
         return {clean_text(k) if isinstance(k, str) else k: clean(v) for k, v in value.items()}
     return value
+
+
+# A character `clean` removes reaches JSON text either raw (a control byte or any non-ASCII byte) or
+# escaped (\uXXXX, \b, \f). Bytes with neither hold nothing to remove, so their values skip the walk.
+_MAY_HIDE = re.compile(rb"[^\x20-\x7e\t\n\r]|\\[ubf]")
+
+
+def clean_json(content: bytes) -> Any:
+    """Parse a JSON body and clean every string in it (cheaply, when the bytes show there is nothing to clean)."""
+    data = json.loads(content)
+    return clean(data) if _MAY_HIDE.search(content) else data

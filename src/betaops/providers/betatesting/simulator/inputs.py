@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -179,8 +179,13 @@ class Input:
         return value
 
 
-def paginate(items: Iterable[dict[str, Any]], query: Input) -> dict[str, Any]:
-    """One page of `items` in the provider's `{"data": [...], "meta": {...}}` envelope."""
+def paginate(
+    items: Iterable[Any], query: Input, render: Callable[[Any], dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """One page of `items` in the provider's `{"data": [...], "meta": {...}}` envelope.
+
+    `render` turns a record into its JSON, for the page's rows only (a long list costs one page).
+    """
     page = need(query.integer("page", lo=1, hi=100_000, default=1))
     per_page = need(query.integer("per_page", lo=1, hi=MAX_PER_PAGE, default=DEFAULT_PER_PAGE))
     rows = list(items)
@@ -191,4 +196,5 @@ def paginate(items: Iterable[dict[str, Any]], query: Input) -> dict[str, Any]:
         "per_page": per_page,
         "total": len(rows),
     }
-    return {"data": rows[start : start + per_page], "meta": meta}
+    shown = rows[start : start + per_page]
+    return {"data": [render(r) for r in shown] if render is not None else shown, "meta": meta}

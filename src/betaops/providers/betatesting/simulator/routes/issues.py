@@ -5,6 +5,7 @@ from __future__ import annotations
 from betaops.providers.betatesting.models import IssuePriority, IssueStatus, SortOrder
 from betaops.providers.betatesting.simulator.context import Call, Endpoint, Reply
 from betaops.providers.betatesting.simulator.inputs import paginate
+from betaops.providers.betatesting.simulator.state import IssueRecord
 
 
 def list_issues(call: Call) -> Reply:
@@ -26,7 +27,7 @@ def list_issues(call: Call) -> Reply:
         issues.sort(key=lambda i: i.updated_at, reverse=by_update == "desc")
     if by_submit:
         issues.sort(key=lambda i: i.submitted_at, reverse=by_submit == "desc")
-    return Reply(200, paginate((i.wire() for i in issues), query))
+    return Reply(200, paginate(issues, query, render=IssueRecord.wire))
 
 
 def get_issue(call: Call) -> Reply:
