@@ -247,7 +247,9 @@ def make_fleet(
         spec, build, start = BUILDERS[name]
         clock = FakeClock(start)
         chosen_faults = (faults or {}).get(name) or Faults()
-        box, sim_config = build(settings, clock, chosen_faults, (auth or {}).get(name), (sim_fields or {}).get(name, {}))
+        box, sim_config = build(
+            settings, clock, chosen_faults, (auth or {}).get(name), (sim_fields or {}).get(name, {})
+        )
         wrapper = (wrap or {}).get(name)
         inner = wrapper(box.transport) if wrapper is not None else box.transport  # e.g. a contract checker
         transport = RecordingTransport(inner)
@@ -257,7 +259,10 @@ def make_fleet(
             sim.sleeps.append(seconds)
             sim.clock.advance(seconds)
 
-        overrides = {**(client_fields or {}).get(name, {}), **({} if max_retries is None else {"max_retries": max_retries})}
+        overrides = {
+            **(client_fields or {}).get(name, {}),
+            **({} if max_retries is None else {"max_retries": max_retries}),
+        }
         config = replace(box.config, **overrides)
         conn = Connection(spec, config, True, transport, box.state, clock=clock, sleep=fake_sleep)
         conn.defaults = spec.defaults(settings)
