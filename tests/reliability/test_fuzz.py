@@ -62,7 +62,6 @@ BETATESTING_FORMAT = re.compile(r'"message":\s*"(The [\w.]+ field (must|is requi
 # Gaps this fuzzing found in providers' input models, reported to their owners: each is excused only
 # for its tool and its own message, and pinned by a strict xfail test below, so a fix shows up there.
 KNOWN_GAPS = {
-    "betatesting_create_community_testers": "tags field must have at least 1 item",
     "testflight_create_recruitment_criteria": "deviceFamily: ",
     "testflight_update_recruitment_criteria": "deviceFamily: ",
 }
@@ -427,8 +426,7 @@ def test_every_path_id_refuses_traversal_before_any_request(session: Session, pr
     assert swept >= len(PATH_ATTACKS) * len([op for op in spec.operations if op.path_fields])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="known gap: an empty tags list, refused by BetaTesting")
-def test_known_gap_betatesting_empty_tags_stop_at_validation(session: Session) -> None:
+def test_an_empty_tags_list_stops_at_validation(session: Session) -> None:
     assert_refused_before_sending(
         session, "betatesting_create_community_testers", {"testers": [{"email": "a@b.co", "tags": []}]}
     )

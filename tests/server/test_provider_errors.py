@@ -175,3 +175,18 @@ async def test_unknown_outcome_is_said_plainly_and_the_token_can_be_reused(mode:
     assert again.structured_content is not None and again.structured_content["replayed"] is True
     assert len([t for t in box.state.tests.values() if t.name == "Once only"]) == 1
     assert box.writes == 1
+
+
+async def test_unreadable_answer_to_a_read_is_asked_again_but_a_write_is_not(mode: str) -> None:
+    faults = Faults()
+    box = make_sandbox(sim_config=SimConfig(faults=faults), confirm=ConfirmMode.NEVER)
+    faults.queue("truncated", method="GET", path="/tests")
+    test = own_test(box, "in_progress")
+    async with box.client(mode) as client:
+        read = await client.call_tool("betatesting_list_tests", {})
+        assert not read.is_error, text(read)
+        faults.queue("truncated_after_execute", method="PATCH")
+        write = await client.call_tool("betatesting_update_test", {"test_id": test.id, "description": "once"})
+    assert write.is_error and "could not be read" in text(write) and "outcome is unknown" in text(write)
+    assert len([r for r in box.state.requests if r.method == "PATCH"]) == 1
+    assert box.writes == 1

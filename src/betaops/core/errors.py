@@ -2,7 +2,8 @@
 
     ProviderError            provider, operation, status, code, message, retry_after, hint
     ├── ConfigError          credentials missing or malformed in settings (nothing was sent)
-    └── ConfirmationError    the guard refused (declined, expired, reused, changed target)
+    ├── ConfirmationError    the guard refused (declined, expired, reused, changed target)
+    └── UnreadableResponseError  the answer was not the JSON expected (truncated, an HTML page)
 
 Anything raised past these is a bug; the server maps it to a generic message.
 """
@@ -59,3 +60,7 @@ class ConfigError(ProviderError):
 
 class ConfirmationError(ProviderError):
     """The confirmation guard refused to execute a write."""
+
+
+class UnreadableResponseError(ProviderError):
+    """The provider answered, but not with the JSON we expected; a read may simply be asked again."""

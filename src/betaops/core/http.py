@@ -21,7 +21,7 @@ import anyio
 import httpx2
 from pydantic import BaseModel
 
-from betaops.core.errors import ProviderError
+from betaops.core.errors import ProviderError, UnreadableResponseError
 from betaops.core.operation import Operation, Returns
 from betaops.core.pagination import Page, Pagination
 from betaops.core.ratelimit import RateLimitStatus, SlidingWindowLimiter, parse_retry_after, ratelimit_headers
@@ -217,7 +217,12 @@ class ProviderClient:
                     continue
             if response.status_code >= 400:
                 raise self._status_error(op, response)
-            return self._reply(op, response, page_state)
+            try:
+                return self._reply(op, response, page_state)
+            except UnreadableResponseError:
+                if op.is_write or last:  # a write's answer was lost, not its effect: never repeat it blindly
+                    raise
+                await self._backoff(attempt, None)
 
     async def _backoff(self, attempt: int, retry_after: float | None) -> None:
         if retry_after is not None:
@@ -254,7 +259,7 @@ class ProviderClient:
             raise self._unreadable(op, response) from exc
 
     def _unreadable(self, op: Operation, response: httpx2.Response) -> ProviderError:
-        return ProviderError(
+        return UnreadableResponseError(
             self.config.name,
             "the provider's answer could not be read (not the JSON we expected).",
             operation=op.tool_name,

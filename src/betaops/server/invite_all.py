@@ -44,7 +44,7 @@ class Target(BaseModel):
         None, description="TestFlight group name, with app_id"
     )
     app_id: AppleId | None = Field(None, description="TestFlight app of a named group")
-    tags: Annotated[list[Tag], Field(max_length=20)] | None = Field(None, description="BetaTesting tags")
+    tags: Annotated[list[Tag], Field(min_length=1, max_length=20)] | None = Field(None, description="BetaTesting tags")
 
 
 class InviteAllParams(BaseModel):

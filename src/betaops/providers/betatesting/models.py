@@ -455,7 +455,7 @@ class NewCommunityTester(BaseModel):
     email: EmailStr = Field(description="Email address")
     first_name: ShortText | None = Field(None, serialization_alias="firstName", description="First name")
     last_name: ShortText | None = Field(None, serialization_alias="lastName", description="Last name")
-    tags: Annotated[list[Tag], Field(max_length=20)] | None = Field(None, description="Tags")
+    tags: Annotated[list[Tag], Field(min_length=1, max_length=20)] | None = Field(None, description="Tags")
 
 
 class BulkCreateCommunityTestersParams(Params):

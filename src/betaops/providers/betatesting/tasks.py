@@ -167,7 +167,9 @@ class InviteToCommunityParams(BaseModel):
     people: Annotated[list[Annotated[str, Field(max_length=320)]], Field(min_length=1, max_length=5000)] = Field(
         description="Emails, optionally 'First Last <email>' (1-5000)"
     )
-    tags: Annotated[list[Tag], Field(max_length=20)] | None = Field(None, description="Tags for the new testers")
+    tags: Annotated[list[Tag], Field(min_length=1, max_length=20)] | None = Field(
+        None, description="Tags for the new testers"
+    )
 
 
 BULK = 100  # the provider's bulk-create limit per call
