@@ -51,3 +51,15 @@ async def test_unknown_names_say_what_exists(mode: str) -> None:
     assert app.is_error and "Trailhead: Hiking Maps" in app.content[0].text  # type: ignore[union-attr]
     assert group.is_error and "Trail Crew" in group.content[0].text  # type: ignore[union-attr]
     assert box.writes == 0
+
+
+async def test_list_tools_page_up_to_apples_maximum(mode: str) -> None:
+    box = make_tf(toolsets=("testflight.testers",))
+    async with box.client(mode) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+        page = structured(await client.call_tool("testflight_list_beta_testers", {"page_size": 200}))
+        too_big = await client.call_tool("testflight_list_beta_testers", {"page_size": 201})
+    assert tools["testflight_list_beta_testers"].input_schema["properties"]["page_size"]["maximum"] == 200
+    assert page["count"] == 200 and page["next_cursor"]
+    assert too_big.is_error
+    box.transport.assert_clean()
