@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from mcp import Client
 
 from betaops.providers.betatesting.simulator.config import COMPANY_ID
 from betaops.providers.betatesting.simulator.state import BetaTestingState
+from betaops.server.app import ServerOptions, build_runtime, build_server
+from betaops.settings import Settings
 from tests.support import Sandbox, make_sandbox, text
 
 pytestmark = pytest.mark.anyio
@@ -113,3 +116,22 @@ async def test_pinned_test_lets_inputs_omit_it(monkeypatch: pytest.MonkeyPatch, 
     assert context.structured_content is not None
     assert context.structured_content["providers"][0]["pinned"] == {"test_id": 4103}
     assert json.dumps(context.structured_content).count("4103") == 1
+
+
+async def test_pinned_app_and_list_let_inputs_omit_them(monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    monkeypatch.setenv("TESTFLIGHT_APP_ID", "1588204131")
+    monkeypatch.setenv("BETASEND_LIST_ID", "5")
+    settings = Settings(_env_file=None)
+    options = ServerOptions(sandbox=True, toolsets=("all",))
+    server = build_server(settings, options, build_runtime(settings, options))
+    async with Client(server, mode=mode) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+        assert "app_id" not in tools["testflight_list_builds_of_app"].input_schema.get("required", [])
+        builds = await client.call_tool("testflight_list_builds_of_app", {"page_size": 2})
+        stats = await client.call_tool("betasend_get_list_statistics", {})
+        context = await client.call_tool("betaops_context", {})
+    assert builds.structured_content is not None and builds.structured_content["count"] == 2, text(builds)
+    assert not stats.is_error, text(stats)
+    assert context.structured_content is not None
+    pinned = {p["name"]: p["pinned"] for p in context.structured_content["providers"]}
+    assert pinned["testflight"] == {"app_id": "1588204131"} and pinned["betasend"] == {"list_id": 5}

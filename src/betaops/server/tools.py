@@ -19,7 +19,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, Field, create_model, model_validator
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError, create_model, model_validator
 
 from betaops.core.errors import ProviderError
 from betaops.core.operation import Effect, Operation, Returns
@@ -94,6 +94,15 @@ class NoControlCharacters(BaseModel):
         return data
 
 
+def _fits(annotation: Any, value: Any) -> bool:
+    """Whether a pinned value is valid for this field (e.g. an id pinned for a list-typed field is not)."""
+    try:
+        TypeAdapter(annotation).validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def input_model(
     op: Action, confirm: ConfirmMode, defaults: dict[str, Any] | None = None, max_page: int = MAX_PAGE
 ) -> type[BaseModel]:
@@ -103,7 +112,7 @@ def input_model(
     """
     extra: dict[str, Any] = {}
     for name, info in op.params.model_fields.items():
-        if defaults and name in defaults and defaults[name] is not None:
+        if defaults and defaults.get(name) is not None and _fits(info.annotation, defaults[name]):
             pinned = Field(defaults[name], description=f"{info.description} (default: pinned {defaults[name]})")
             extra[name] = (info.annotation, pinned)
     if isinstance(op, Operation) and op.paginated:

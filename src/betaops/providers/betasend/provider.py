@@ -145,4 +145,5 @@ BETASEND = ProviderSpec(
     tasks=TASKS,
     # The default surface: bring testers onto lists and look them up; the rest via discovery.
     core_tools=("get_list_statistics",),
+    defaults=lambda _: {"list_id": BetasendSettings().list_id},
 )

@@ -126,4 +126,5 @@ TESTFLIGHT = ProviderSpec(
     tasks=TASKS,
     # The conversations people have: invites, distribution, a build's state and its feedback.
     core_tools=("get_build_beta_status", "distribute_build"),
+    defaults=lambda _: {"app_id": TestFlightSettings().app_id, "beta_group_id": TestFlightSettings().beta_group_id},
 )

@@ -34,6 +34,7 @@ class TestFlightSettings(BaseSettings):
     private_key_path: Path | None = None
     private_key: SecretStr | None = Field(None, description="The .p8 PEM text, instead of a path")
     app_id: str | None = Field(None, description="The app task-level tools use when none is named")
+    beta_group_id: str | None = Field(None, description="A beta group that tool inputs may then omit")
     base_url: str = "https://api.appstoreconnect.apple.com"
     token_lifetime_s: int = Field(900, ge=60, le=1140)
 
