@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -105,7 +106,13 @@ def describe(op: Operation, params: BaseModel, target_op: Operation | None, targ
     if target_op is not None and target_op.result is not None and isinstance(target, dict):
         model = target_op.result.model_validate(target)
         label_fn = getattr(model, "label", None)
-        label = label_fn() if callable(label_fn) else f"{target_op.result.__name__} of test #{target.get('test_id')}"
+        if callable(label_fn):
+            label = label_fn()
+        else:  # e.g. "beta test (skill_id amzn1..., status RUNNING)"
+            noun = re.sub(r"(?<!^)(?=[A-Z])", " ", target_op.result.__name__).lower()
+            facts = [f"{f} {getattr(params, f)}" for f in target_op.path_fields]
+            facts += [f"status {target['status']}"] if isinstance(target.get("status"), str) else []
+            label = f"{noun} ({', '.join(facts)})" if facts else noun
     where = ", ".join(f"{f} {getattr(params, f)}" for f in op.path_fields)
     head = f"{op.title}: {label}" if label else f"{op.title} ({where})" if where else op.title
     if label and where and target_op is not None and set(op.path_fields) - set(target_op.path_fields):
