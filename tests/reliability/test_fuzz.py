@@ -53,6 +53,7 @@ HUGE = "A" * 100_000
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 SEGMENT = r"(?!\.{1,2}(?:/|$))[A-Za-z0-9._~-]{1,255}"  # one plain path segment, never . or ..
 BARE_SDK_ERROR = re.compile(r"^Error executing tool \w+\s*$")
+UNKNOWN_ID = re.compile(r"There is no [\w ]+ with id ")
 ALEXA_INPUT_CODES = re.compile(r'"code":\s*"(INVALID_[A-Z_]+|MISSING_PARAMETER)"')
 # BetaTesting answers 422 both for malformed input ("The status field must be one of: ...") and for
 # requests that are well-formed but not possible now ("Cannot launch test 4101: it is closed"); only
@@ -253,7 +254,8 @@ def malformed(provider: str, sent: Sent, routes: list[tuple[str, re.Pattern[str]
     answer = sent.answer.decode("utf-8", "replace")
     if provider == "betatesting" and sent.status == 422 and BETATESTING_FORMAT.search(answer):
         why.append(f"BetaTesting rejected it as invalid: {answer[:200]}")
-    if provider == "testflight" and sent.status == 400:
+    # A well-formed id that names nothing ("There is no app with id '0'") is not a malformed request.
+    if provider == "testflight" and sent.status == 400 and not UNKNOWN_ID.search(answer):
         why.append(f"App Store Connect rejected a parameter: {answer[:200]}")
     if provider == "alexa" and sent.status == 400 and ALEXA_INPUT_CODES.search(answer):
         why.append(f"SMAPI rejected the input: {answer[:200]}")
