@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from betaops import __version__
 from betaops.core.errors import ProviderError
-from betaops.server.guard import SKIP, Approve, Skip, params_of, plan
+from betaops.server.guard import SKIP, Approve, Skip, can_ask, params_of, plan, question
 from betaops.server.runtime import ConfirmMode, Runtime
 from betaops.server.schema import compact
 from betaops.server.tools import Entry, as_result, description, finish, invoke
@@ -217,15 +217,13 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
         item = runtime.catalog.get(tool)
         if item is None or not item.action.is_write or confirm_token or runtime.confirm is ConfirmMode.NEVER:
             return SKIP
-        caps = ctx.client_capabilities
-        if caps is None or caps.elicitation is None:
+        if not can_ask(ctx):
             return SKIP
         try:
             args = item.inp.model_validate(arguments)
-            preview = await plan(runtime, item.action, params_of(item.action, args))
+            return question(await plan(runtime, item.action, params_of(item.action, args)))
         except (ValidationError, ProviderError):
             return SKIP  # the call itself reports it, with "nothing was changed"
-        return Elicit(preview.preview + "\nApprove?", Approve)
 
     ask.__qualname__ = ask.__name__ = "confirm_betaops_call_operation"
 

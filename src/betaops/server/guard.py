@@ -132,22 +132,29 @@ def _short(value: Any) -> str:
     return text if len(text) <= 300 else text[:299] + "…"
 
 
+def can_ask(ctx: Context) -> bool:
+    """Whether this client answers elicitation (else the token path is used)."""
+    caps = ctx.client_capabilities
+    return caps is not None and caps.elicitation is not None
+
+
+def question(preview: Plan) -> Elicit[Approve]:
+    """The one question a human is asked before a write, worded the same for every tool."""
+    return Elicit(preview.preview + "\nApprove?", Approve)
+
+
 def make_resolver(runtime: Runtime, action: Action, names: list[str]) -> Any:
     """A per-tool resolver that asks the human when the client can answer, and skips otherwise."""
 
     async def resolver(ctx: Context, **tool_args: Any) -> Elicit[Approve] | Skip:
-        if tool_args.get("confirm_token"):
-            return SKIP
-        caps = ctx.client_capabilities
-        if caps is None or caps.elicitation is None:
+        if tool_args.get("confirm_token") or not can_ask(ctx):
             return SKIP
         fields = action.params.model_fields
         params = action.params.model_validate({k: v for k, v in tool_args.items() if k in fields})
         try:
-            preview = await plan(runtime, action, params)
+            return question(await plan(runtime, action, params))
         except ProviderError as exc:
             raise ToolError(str(exc)) from exc
-        return Elicit(preview.preview + "\nApprove?", Approve)
 
     parameters = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]
     parameters += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY) for n in names]

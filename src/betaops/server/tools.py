@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError, create_mode
 from betaops.core.errors import ProviderError
 from betaops.core.operation import Effect, Operation, Returns
 from betaops.core.pagination import decode_cursor, encode_cursor
-from betaops.core.task import Task
+from betaops.core.task import Progress, Task
 from betaops.server.guard import Action, Approve, make_resolver, params_of, run_write, task_context
 from betaops.server.results import ListResult, output_model, trim
 from betaops.server.runtime import ConfirmMode, Runtime
@@ -147,13 +147,9 @@ def input_model(
     return model
 
 
-async def run_read(runtime: Runtime, op: Action, args: BaseModel, ctx: Context) -> Any:
+async def run_read(runtime: Runtime, op: Action, args: BaseModel, progress: Progress) -> Any:
     params = params_of(op, args)
     if isinstance(op, Task):
-
-        async def progress(done: int, total: int | None, message: str) -> None:
-            await ctx.report_progress(done, total, message)
-
         return await op.run(task_context(runtime, op, progress), params, None)
     client = runtime.connection(op).client
     out = output_model(op)
@@ -164,10 +160,10 @@ async def run_read(runtime: Runtime, op: Action, args: BaseModel, ctx: Context) 
             items = [op.result.model_validate(x) for x in reply.data]
             return out.model_validate({"items": items, "count": len(items)})
         return out.model_validate(reply.data)
-    return await _run_list(runtime, op, params, args, ctx)
+    return await _run_list(runtime, op, params, args, progress)
 
 
-async def _run_list(runtime: Runtime, op: Operation, params: BaseModel, args: Any, ctx: Context) -> BaseModel:
+async def _run_list(runtime: Runtime, op: Operation, params: BaseModel, args: Any, progress: Progress) -> BaseModel:
     assert op.result is not None
     client = runtime.connection(op).client
     pagination = client.config.pagination
@@ -185,10 +181,10 @@ async def _run_list(runtime: Runtime, op: Operation, params: BaseModel, args: An
     if args.all_pages and next_state is not None:
         noun = op.result.__name__.lower()
 
-        async def progress(done: int, total: int | None) -> None:
-            await ctx.report_progress(done, total, f"fetched {done} of {total or '?'} {noun}s")
+        async def fetched(done: int, total: int | None) -> None:
+            await progress(done, total, f"fetched {done} of {total or '?'} {noun}s")
 
-        items, next_state = await client.fetch_pages(op, params, page, args.max_items, progress)
+        items, next_state = await client.fetch_pages(op, params, page, args.max_items, fetched)
         if next_state is not None:
             note = f"Stopped at max_items={args.max_items} (whole pages only); next_cursor continues."
     if args.all_pages and len(items) > args.max_items:
@@ -268,7 +264,7 @@ async def invoke(runtime: Runtime, item: Entry, args: BaseModel, approval: Any, 
             outcome = await run_write(runtime, op, args, approval, progress)
             result = item.out.model_validate(outcome, from_attributes=True)
         else:
-            result = await run_read(runtime, op, args, ctx)
+            result = await run_read(runtime, op, args, progress)
     except ProviderError as exc:
         raise ToolError(str(exc)) from exc
     return as_result(result.model_dump(mode="json"), provider_data=True)
