@@ -22,10 +22,20 @@ Progress = Callable[[int, int | None, str], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Plan:
-    """What a write task will do: a preview for the human and a fingerprint of the state it saw."""
+    """What a write will do, exactly as the human is shown it.
+
+    `preview` is the text the human approves. `fingerprint` is the state it was made from.
+    `bound` holds every identity and value the write acts on (build id, group ids, the recipient
+    list, issue ids...), resolved once here: `run` uses these and never looks anything up again by
+    name or as "newest". The approval covers preview, fingerprint and bound together, so a change in
+    any of them after approval refuses the write and shows a fresh preview. `noop` means nothing
+    would change: nobody is asked and nothing is sent.
+    """
 
     preview: str
     fingerprint: Any
+    bound: Any = None
+    noop: bool = False
 
 
 @dataclass
@@ -68,8 +78,9 @@ class Task:
     effect: Effect
     idempotent: bool
     toolset: str
-    # Reads: run(ctx, params, None). Writes: plan first, then run(ctx, params, idempotency_key).
-    run: Callable[[TaskContext, Any, str | None], Awaitable[BaseModel]]
+    # Reads: run(ctx, params, None, None). Writes: plan first, then, once approved and re-checked,
+    # run(ctx, params, idempotency_key, plan) acting on plan.bound.
+    run: Callable[[TaskContext, Any, str | None, Plan | None], Awaitable[BaseModel]]
     plan: Callable[[TaskContext, Any], Awaitable[Plan]] | None = None
 
     def __post_init__(self) -> None:

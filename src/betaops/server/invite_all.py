@@ -177,7 +177,7 @@ async def _after_alexa_failure(
     return outcomes, failures
 
 
-async def run_all(ctx: TaskContext, params: InviteAllParams, key: str | None) -> InviteAllResult:
+async def run_all(ctx: TaskContext, params: InviteAllParams, key: str | None, plan: Plan | None = None) -> InviteAllResult:
     people, invalid = _valid(params)
     reports: list[TargetReport] = []
     for n, target in enumerate(params.targets, 1):
