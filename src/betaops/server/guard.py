@@ -192,7 +192,7 @@ async def _execute(
     runtime: Runtime, action: Action, params: BaseModel, key: str, progress: Progress | None
 ) -> WriteResult:
     if isinstance(action, Task):
-        outcome = await action.run(task_context(runtime, action, progress), params, key)
+        outcome = await action.run(task_context(runtime, action, progress), params, key, None)
         return WriteResult(status=WriteStatus.EXECUTED, message=f"Done: {action.title.lower()}.", result=outcome)
     reply = await runtime.connection(action).client.call(action, params, idempotency_key=key)
     result: Any = None

@@ -177,7 +177,9 @@ async def _after_alexa_failure(
     return outcomes, failures
 
 
-async def run_all(ctx: TaskContext, params: InviteAllParams, key: str | None, plan: Plan | None = None) -> InviteAllResult:
+async def run_all(
+    ctx: TaskContext, params: InviteAllParams, key: str | None, plan: Plan | None = None
+) -> InviteAllResult:
     people, invalid = _valid(params)
     reports: list[TargetReport] = []
     for n, target in enumerate(params.targets, 1):
@@ -193,7 +195,7 @@ async def run_all(ctx: TaskContext, params: InviteAllParams, key: str | None, pl
                 assert isinstance(task_params, InviteToCommunityParams)
                 outcomes, failures = await add_to_community(sub, task_params, sub_key)
             else:
-                outcomes, failures = _normalise(target.provider, await task.run(sub, task_params, sub_key))
+                outcomes, failures = _normalise(target.provider, await task.run(sub, task_params, sub_key, None))
         except ProviderError as exc:
             if isinstance(task_params, AlexaInvite):
                 outcomes, failures = await _after_alexa_failure(sub, task_params, before, exc)

@@ -100,7 +100,7 @@ def register_resources(server: MCPServer, runtime: Runtime) -> None:
             task = next(t for t in testflight.tasks if t.name == "get_build_beta_status")
             try:
                 params = task.params.model_validate({"app": app})
-                status_ = await task.run(task_context(runtime, task), params, None)
+                status_ = await task.run(task_context(runtime, task), params, None, None)
             except (ProviderError, ValueError) as exc:
                 raise ResourceError(str(exc)) from exc
             return json.dumps(status_.model_dump(mode="json"), indent=2)

@@ -150,7 +150,7 @@ def input_model(
 async def run_read(runtime: Runtime, op: Action, args: BaseModel, progress: Progress) -> Any:
     params = params_of(op, args)
     if isinstance(op, Task):
-        return await op.run(task_context(runtime, op, progress), params, None)
+        return await op.run(task_context(runtime, op, progress), params, None, None)
     client = runtime.connection(op).client
     out = output_model(op)
     if op.returns is not Returns.LIST:

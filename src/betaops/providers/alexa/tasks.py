@@ -100,7 +100,9 @@ async def plan(ctx: TaskContext, params: InviteTestersParams) -> Plan:
     return Plan("\n".join(lines), {"beta_test": s.beta_test, "new": sorted(e.lower() for e in s.new)})
 
 
-async def run(ctx: TaskContext, params: InviteTestersParams, _key: str | None, plan: Plan | None = None) -> InviteOutcome:
+async def run(
+    ctx: TaskContext, params: InviteTestersParams, _key: str | None, plan: Plan | None = None
+) -> InviteOutcome:
     assert params.skill_id is not None
     s = await survey(ctx, params)  # fresh: whoever joined since the preview is skipped
     chunks = [s.new[i : i + MAX_TESTERS_PER_CALL] for i in range(0, len(s.new), MAX_TESTERS_PER_CALL)]

@@ -246,7 +246,9 @@ async def apply_additions(ctx: TaskContext, additions: Additions) -> AddSubscrib
     )
 
 
-async def _run(ctx: TaskContext, params: AddSubscribersParams, key: str | None, plan: Plan | None = None) -> AddSubscribersResult:
+async def _run(
+    ctx: TaskContext, params: AddSubscribersParams, key: str | None, plan: Plan | None = None
+) -> AddSubscribersResult:
     return await apply_additions(ctx, await plan_additions(ctx, params))
 
 

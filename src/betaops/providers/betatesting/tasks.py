@@ -59,7 +59,9 @@ def _line(issue: dict[str, Any]) -> IssueLine:
     return IssueLine.model_validate({k: issue.get(k) for k in IssueLine.model_fields})
 
 
-async def summarize_issues(ctx: TaskContext, params: SummarizeIssuesParams, _: str | None, plan: Plan | None = None) -> IssueSummary:
+async def summarize_issues(
+    ctx: TaskContext, params: SummarizeIssuesParams, _: str | None, plan: Plan | None = None
+) -> IssueSummary:
     issues = await ctx.collect("list_issues", {"test_id": params.test_id, "sort_submit_date": "desc"})
     await ctx.report(len(issues), len(issues), f"read {len(issues)} issues")
     now = datetime.now(UTC)
@@ -143,7 +145,9 @@ async def plan_update_issues(ctx: TaskContext, params: UpdateIssuesParams) -> Pl
     return Plan("\n".join(lines), fingerprint)
 
 
-async def update_issues(ctx: TaskContext, params: UpdateIssuesParams, key: str | None, plan: Plan | None = None) -> UpdateIssuesResult:
+async def update_issues(
+    ctx: TaskContext, params: UpdateIssuesParams, key: str | None, plan: Plan | None = None
+) -> UpdateIssuesResult:
     outcomes: list[IssueOutcome] = []
     for n, change in enumerate(params.changes):
         args = {"test_id": params.test_id, "issue_id": change.issue_id, **_fields(change)}
@@ -199,7 +203,9 @@ async def plan_invite(ctx: TaskContext, params: InviteToCommunityParams) -> Plan
     return Plan("\n".join(lines), sorted(p.email for p in new))
 
 
-async def invite_to_community(ctx: TaskContext, params: InviteToCommunityParams, key: str | None, plan: Plan | None = None) -> TargetReport:
+async def invite_to_community(
+    ctx: TaskContext, params: InviteToCommunityParams, key: str | None, plan: Plan | None = None
+) -> TargetReport:
     outcomes, failures = await add_to_community(ctx, params, key)
     return TargetReport.build("BetaTesting community", outcomes, failures)
 

@@ -189,7 +189,9 @@ async def plan_invite(ctx: TaskContext, params: EmailsParams) -> Plan:
     return Plan("\n".join(lines), {"group": p.group.get("id"), "members": sorted(current), "existing": p.existing})
 
 
-async def run_invite(ctx: TaskContext, params: EmailsParams, key: str | None, plan: Plan | None = None) -> MembershipResult:
+async def run_invite(
+    ctx: TaskContext, params: EmailsParams, key: str | None, plan: Plan | None = None
+) -> MembershipResult:
     p, _ = await _classify(ctx, params)
     group_id = str(p.group["id"])
     outcomes = [Outcome(email=e, outcome="already_in_group") for e in p.already]
@@ -238,7 +240,9 @@ async def plan_remove(ctx: TaskContext, params: EmailsParams) -> Plan:
     return Plan("\n".join(lines), {"group": group.get("id"), "members": sorted(current)})
 
 
-async def run_remove(ctx: TaskContext, params: EmailsParams, key: str | None, plan: Plan | None = None) -> MembershipResult:
+async def run_remove(
+    ctx: TaskContext, params: EmailsParams, key: str | None, plan: Plan | None = None
+) -> MembershipResult:
     group = await resolve_group(ctx, params)
     group_id = str(group["id"])
     current = await members(ctx, group_id)
@@ -431,7 +435,9 @@ async def plan_distribute(ctx: TaskContext, params: DistributeParams) -> Plan:
     return Plan("\n".join(lines), fingerprint)
 
 
-async def run_distribute(ctx: TaskContext, params: DistributeParams, key: str | None, plan: Plan | None = None) -> DistributeResult:
+async def run_distribute(
+    ctx: TaskContext, params: DistributeParams, key: str | None, plan: Plan | None = None
+) -> DistributeResult:
     build, groups = await _distribution(ctx, params)
     have = set(build.get("beta_group_ids") or [])
     adding = [g["id"] for g in groups if g["id"] not in have]
@@ -494,7 +500,9 @@ async def _feedback(ctx: TaskContext, name: str, app_id: str, build_id: str, n: 
     return total, items
 
 
-async def run_status(ctx: TaskContext, params: BuildStatusParams, key: str | None, plan: Plan | None = None) -> BuildBetaStatus:
+async def run_status(
+    ctx: TaskContext, params: BuildStatusParams, key: str | None, plan: Plan | None = None
+) -> BuildBetaStatus:
     build_id = await resolve_build(ctx, params)
     build = await read_build(ctx, build_id)
     detail = build.get("build_beta_detail") or {}
