@@ -18,7 +18,8 @@ def mode(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))  # approvals, audit: per test
     for name in ("BETATESTING_API_KEY", "BETATESTING_CLIENT_ID", "BETATESTING_CLIENT_SECRET", "BETAOPS_CONFIRM_SECRET"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir("/")  # no stray .env file is read

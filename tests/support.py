@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import httpx2
 from mcp import Client
@@ -21,6 +22,13 @@ from betaops.server.app import ServerOptions, build_server, select_toolsets
 from betaops.server.runtime import ConfirmMode, Connection, Runtime
 from betaops.settings import Settings
 from betaops.sim.clock import FakeClock
+
+
+def confirming(preview: Any) -> dict[str, Any]:
+    """The control arguments that confirm a preview: its token and its one-line summary."""
+    data = preview.structured_content if isinstance(preview, CallToolResult) else preview
+    assert data is not None and data.get("confirm_token"), data
+    return {"confirm_token": data["confirm_token"], "confirm_summary": data["confirm_summary"]}
 
 
 def approval_client(

@@ -19,7 +19,7 @@ def server_params(*flags: str) -> StdioServerParameters:
 async def test_sandbox_server_answers_over_stdio(mode: str) -> None:
     async with Client(server_params("--sandbox"), mode=mode) as client:
         tools = {t.name for t in (await client.list_tools()).tools}
-        assert {"betatesting_list_tests", "betatesting_update_issues", "betaops_call_operation"} <= tools
+        assert {"betatesting_list_tests", "betatesting_update_issues", "betaops_write_operation"} <= tools
         result = await client.call_tool("betatesting_list_tests", {"status": "in_progress"})
         assert not result.is_error
         assert result.structured_content is not None

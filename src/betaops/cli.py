@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             settings = Settings()
             runtime = build_runtime(settings, options(ns))
-            server = build_server(settings, options(ns), runtime)
+            server = build_server(settings, options(ns), runtime, http=http_options(ns) if ns.http else None)
             if ns.http:
                 serve_http(server, settings, http_options(ns), runtime)
             else:

@@ -18,6 +18,9 @@ class Settings(BaseSettings):
         None, description="Signs confirmation tokens; set it to keep tokens valid across restarts or replicas"
     )
     timeout_s: float = Field(30.0, gt=0)
+    state_dir: Path | None = Field(
+        None, description="Where spent approvals and the audit log live; default $XDG_STATE_HOME/betaops"
+    )
     audit_log: Path | None = Field(None, description="JSON-lines audit of every write; default in the state dir")
     http_tokens: SecretStr | None = Field(
         None, description="serve --http: accepted bearer tokens, comma-separated; required beyond loopback"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 
 import pytest
@@ -81,6 +83,7 @@ async def test_write_limiter_paces_a_bulk_job_under_the_providers_quota() -> Non
     box = make_sandbox(sim_config=SimConfig(clock=clock), confirm=ConfirmMode.NEVER)
     mine = {t.id for t in box.state.tests.values() if t.company_id == COMPANY_ID}
     issue = next(i for i in box.state.issues.values() if i.test_id in mine)
+    issue.priority = "critical"  # every write below changes it (a write that changes nothing is not sent)
     priorities = ["low", "medium", "high"] * 14  # 42 writes against a 30/minute quota
     async with box.client() as client:
         for p in priorities:
@@ -119,19 +122,27 @@ async def test_api_key_never_reaches_logs_or_errors(caplog: pytest.LogCaptureFix
     assert all(r.headers.get("authorization") in (None, "[redacted]") for r in box.state.requests)
 
 
-def test_cursor_round_trips_only_for_its_own_tool_and_filters() -> None:
-    cursor = encode_cursor("betatesting_list_issues", {"test_id": 1}, {"page": 3, "per_page": 25})
-    assert decode_cursor("betatesting", "betatesting_list_issues", {"test_id": 1}, cursor) == {
+def test_cursor_round_trips_only_for_its_own_tool_filters_and_signature() -> None:
+    key = b"k" * 32
+    cursor = encode_cursor("betatesting_list_issues", {"test_id": 1}, {"page": 3, "per_page": 25}, key)
+    assert decode_cursor("betatesting", "betatesting_list_issues", {"test_id": 1}, cursor, key) == {
         "page": 3,
         "per_page": 25,
     }
-    for tool, args, bad in [
-        ("betatesting_list_testers", {"test_id": 1}, cursor),
-        ("betatesting_list_issues", {"test_id": 2}, cursor),
-        ("betatesting_list_issues", {"test_id": 1}, "garbage!!"),
+    # A cursor forged to carry another path (the signature no longer matches) is refused.
+    head, sig = cursor.split(".")
+    raw = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    raw["s"] = {"next": "https://betatesting.com/api/external/v2/company/users"}
+    forged = base64.urlsafe_b64encode(json.dumps(raw).encode()).decode().rstrip("=") + "." + sig
+    for tool, args, bad, with_key in [
+        ("betatesting_list_testers", {"test_id": 1}, cursor, key),
+        ("betatesting_list_issues", {"test_id": 2}, cursor, key),
+        ("betatesting_list_issues", {"test_id": 1}, "garbage!!", key),
+        ("betatesting_list_issues", {"test_id": 1}, forged, key),
+        ("betatesting_list_issues", {"test_id": 1}, cursor, b"other" * 8),
     ]:
         with pytest.raises(ProviderError):
-            decode_cursor("betatesting", tool, args, bad)
+            decode_cursor("betatesting", tool, args, bad, with_key)
 
 
 def test_invisible_and_bidi_characters_are_stripped() -> None:

@@ -10,7 +10,9 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from starlette.applications import Starlette
 
-from betaops.server.http import HostOriginGuard
+from betaops.server.app import ServerOptions, build_server
+from betaops.server.http import HostOriginGuard, HttpOptions, build_http_app
+from betaops.server.runtime import Runtime
 from betaops.settings import Settings
 
 BASE = "http://127.0.0.1:8000"
@@ -86,3 +88,11 @@ async def mcp_client(
         client = Client(streamable_http_client(URL, http_client=http), mode=mode, **options)  # type: ignore[arg-type]
         async with client:
             yield client
+
+
+def http_app(
+    runtime: Runtime, settings: Settings, options: HttpOptions, *, warn_for: Runtime | None = None
+) -> HostOriginGuard:
+    """`serve --http` for this runtime: the server built with the endpoint's auth, then its ASGI app."""
+    server = build_server(settings, ServerOptions(), runtime, http=options)
+    return build_http_app(server, settings, options, warn_for)

@@ -10,9 +10,9 @@ import pytest
 
 from betaops import cli
 from betaops.core.errors import ConfigError
-from betaops.server.app import ServerOptions, build_runtime, build_server
-from betaops.server.http import HttpOptions, build_http_app, is_loopback, transport_security
-from tests.http.http_support import SECRET, TOKEN, http_settings
+from betaops.server.app import ServerOptions, build_runtime
+from betaops.server.http import HttpOptions, is_loopback, transport_security
+from tests.http.http_support import SECRET, TOKEN, http_app, http_settings
 from tests.support import make_sandbox
 
 
@@ -29,7 +29,7 @@ def _restore_logging() -> Iterator[None]:
 
 
 def build(settings: Any, **options: Any) -> Any:
-    return build_http_app(make_sandbox().server, settings, HttpOptions(**options))
+    return http_app(make_sandbox().runtime, settings, HttpOptions(**options))
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"])
@@ -112,9 +112,8 @@ def test_cli_passes_the_http_flags_through() -> None:
 def test_stateless_warns_about_providers_without_idempotency_keys(caplog: pytest.LogCaptureFixture) -> None:
     settings = http_settings(confirm_secret=SECRET)
     runtime = build_runtime(settings, ServerOptions(sandbox=True))
-    server = build_server(settings, ServerOptions(sandbox=True), runtime)
     with caplog.at_level(logging.WARNING, logger="betaops.server.http"):
-        build_http_app(server, settings, HttpOptions(stateless=True), runtime)
+        http_app(runtime, settings, HttpOptions(stateless=True), warn_for=runtime)
     [warning] = [r.getMessage() for r in caplog.records if r.name == "betaops.server.http"]
     exposed = [c.spec.title for c in runtime.connections.values() if c.config.idempotency_header is None]
     assert exposed and all(title in warning for title in exposed)
@@ -125,5 +124,5 @@ def test_stateless_warns_about_providers_without_idempotency_keys(caplog: pytest
 def test_stateless_with_keyed_providers_only_does_not_warn(caplog: pytest.LogCaptureFixture) -> None:
     box = make_sandbox()  # BetaTesting only
     with caplog.at_level(logging.WARNING, logger="betaops.server.http"):
-        build_http_app(box.server, http_settings(confirm_secret=SECRET), HttpOptions(stateless=True), box.runtime)
+        http_app(box.runtime, http_settings(confirm_secret=SECRET), HttpOptions(stateless=True), warn_for=box.runtime)
     assert not [r for r in caplog.records if r.name == "betaops.server.http"]

@@ -7,8 +7,18 @@ from typing import Any
 
 import pytest
 
-from betaops.server.http import HttpOptions, build_http_app
-from tests.http.http_support import OTHER_TOKEN, TOKEN, URL, WRITE, http_client, http_settings, mcp_client, running
+from betaops.server.http import HttpOptions
+from tests.http.http_support import (
+    OTHER_TOKEN,
+    TOKEN,
+    URL,
+    WRITE,
+    http_app,
+    http_client,
+    http_settings,
+    mcp_client,
+    running,
+)
 from tests.support import make_sandbox, text
 
 pytestmark = pytest.mark.anyio
@@ -25,11 +35,11 @@ JSON_POST = {"Content-Type": "application/json", "Accept": "application/json, te
 def secured_app(**options: Any) -> Any:
     box = make_sandbox()
     settings = http_settings(http_tokens=f"{TOKEN}, {OTHER_TOKEN}")
-    return build_http_app(box.server, settings, HttpOptions(**options))
+    return http_app(box.runtime, settings, HttpOptions(**options))
 
 
 def open_app(**options: Any) -> Any:
-    return build_http_app(make_sandbox().server, http_settings(), HttpOptions(**options))
+    return http_app(make_sandbox().runtime, http_settings(), HttpOptions(**options))
 
 
 async def test_health_answers_without_auth_and_reveals_nothing() -> None:
@@ -107,7 +117,7 @@ async def test_public_url_and_issuer_shape_the_metadata_and_allowed_host() -> No
         http_public_url="https://mcp.example.com/mcp",
         http_auth_issuer="https://auth.example.com",
     )
-    app = build_http_app(box.server, settings, HttpOptions(host="0.0.0.0"))
+    app = http_app(box.runtime, settings, HttpOptions(host="0.0.0.0"))
     async with running(app), http_client(app) as http:
         meta = (await http.get("/.well-known/oauth-protected-resource/mcp")).json()
         challenge = await http.post("/mcp", headers={**JSON_POST, "Host": "mcp.example.com"}, json=INIT)

@@ -17,12 +17,12 @@ from betaops.core.confirm import ConfirmationTokens
 from betaops.providers.betatesting.provider import BETATESTING, sandbox
 from betaops.providers.betatesting.simulator.seed import build_state
 from betaops.providers.betatesting.simulator.state import BetaTestingState
-from betaops.server.app import ServerOptions, build_server, select_toolsets
-from betaops.server.http import HostOriginGuard, HttpOptions, build_http_app
+from betaops.server.app import select_toolsets
+from betaops.server.http import HostOriginGuard, HttpOptions
 from betaops.server.runtime import Connection, Runtime
 from betaops.sim.clock import FakeClock
-from tests.http.http_support import SECRET, WRITE, RoundRobin, http_settings, mcp_client, running
-from tests.support import text
+from tests.http.http_support import SECRET, WRITE, RoundRobin, http_app, http_settings, mcp_client, running
+from tests.support import confirming, text
 
 pytestmark = pytest.mark.anyio
 
@@ -55,8 +55,7 @@ def replicas(count: int = 2, secret: str = SECRET) -> Replicas:
             tokens=ConfirmationTokens(secret.encode(), clock=clock),  # own spent-token record per replica
             toolsets=select_toolsets(connections, ("all",)),
         )
-        server = build_server(settings, ServerOptions(), runtime)
-        apps.append(build_http_app(server, settings, HttpOptions(stateless=True)))
+        apps.append(http_app(runtime, settings, HttpOptions(stateless=True)))
     return Replicas(apps, state)
 
 
@@ -79,7 +78,7 @@ async def test_a_preview_from_one_replica_executes_on_another(mode: str) -> None
         preview = structured(await call(a, mode, WRITE, args))
         assert preview["status"] == "confirmation_required"
         assert pool.writes == 0
-        done = structured(await call(b, mode, WRITE, {**args, "confirm_token": preview["confirm_token"]}))
+        done = structured(await call(b, mode, WRITE, {**args, **confirming(preview)}))
     assert done["status"] == "executed"
     assert pool.state.tests[TEST_ID].status == "paused"
     assert pool.writes == 1
@@ -90,7 +89,7 @@ async def test_a_token_from_another_secret_executes_nothing(mode: str) -> None:
     args = {"test_id": TEST_ID, "stage": "pause"}
     async with running(ours.apps[0], theirs.apps[0]):
         preview = structured(await call(theirs.apps[0], mode, WRITE, args))
-        refused = await call(ours.apps[0], mode, WRITE, {**args, "confirm_token": preview["confirm_token"]})
+        refused = await call(ours.apps[0], mode, WRITE, {**args, **confirming(preview)})
     assert refused.is_error
     assert "not valid" in text(refused) and "Nothing was changed" in text(refused)
     assert ours.writes == 0
@@ -101,9 +100,9 @@ async def test_replaying_on_the_same_replica_is_refused(mode: str) -> None:
     a, b = pool.apps
     args = {"test_id": TEST_ID, "stage": "pause"}
     async with running(a, b):
-        token = structured(await call(a, mode, WRITE, args))["confirm_token"]
-        assert structured(await call(b, mode, WRITE, {**args, "confirm_token": token}))["status"] == "executed"
-        again = await call(b, mode, WRITE, {**args, "confirm_token": token})
+        token = confirming(structured(await call(a, mode, WRITE, args)))
+        assert structured(await call(b, mode, WRITE, {**args, **token}))["status"] == "executed"
+        again = await call(b, mode, WRITE, {**args, **token})
     assert again.is_error and "already used" in text(again)
     assert pool.writes == 1
 
@@ -113,9 +112,9 @@ async def test_replaying_on_another_replica_after_the_target_changed_is_refused(
     a, b = pool.apps
     args = {"test_id": TEST_ID, "stage": "pause"}
     async with running(a, b):
-        token = structured(await call(a, mode, WRITE, args))["confirm_token"]
-        assert structured(await call(b, mode, WRITE, {**args, "confirm_token": token}))["status"] == "executed"
-        again = await call(a, mode, WRITE, {**args, "confirm_token": token})  # a never saw it spent
+        token = confirming(structured(await call(a, mode, WRITE, args)))
+        assert structured(await call(b, mode, WRITE, {**args, **token}))["status"] == "executed"
+        again = await call(a, mode, WRITE, {**args, **token})  # a never saw it spent
     assert again.is_error and "target changed" in text(again)
     assert pool.writes == 1
 
@@ -129,9 +128,9 @@ async def test_replaying_on_another_replica_is_replayed_by_the_provider_not_done
     tool = "betatesting_send_message_to_testers"
     messages_before = len(pool.state.messages)
     async with running(a, b):
-        token = structured(await call(a, mode, tool, args))["confirm_token"]
-        first = structured(await call(b, mode, tool, {**args, "confirm_token": token}))
-        replay = structured(await call(a, mode, tool, {**args, "confirm_token": token}))
+        token = confirming(structured(await call(a, mode, tool, args)))
+        first = structured(await call(b, mode, tool, {**args, **token}))
+        replay = structured(await call(a, mode, tool, {**args, **token}))
     assert first["status"] == "executed" and first["replayed"] is False
     assert replay["status"] == "executed" and replay["replayed"] is True
     assert "not done twice" in replay["message"]

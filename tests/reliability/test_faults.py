@@ -44,6 +44,7 @@ from tests.providers.betatesting.test_simulator import SAMPLES as BETATESTING_SA
 from tests.providers.betatesting.test_simulator import Ids
 from tests.providers.testflight import tf_samples
 from tests.reliability.fleet import Fleet, make_fleet, text
+from tests.support import confirming
 
 pytestmark = pytest.mark.anyio
 
@@ -247,14 +248,14 @@ class Run:
             await self.call(asking, recipe, args)
             return
         preview = await self.call(plain, recipe, args)
-        token = (preview.structured_content or {}).get("confirm_token")
+        token = confirming(preview.structured_content)
         if preview.is_error or not token:
             return
-        done = await self.call(plain, recipe, {**args, "confirm_token": token})
+        done = await self.call(plain, recipe, {**args, **token})
         if recipe.provider in KEYED and done.is_error and "outcome is unknown" in text(done):
             # The tool says repeating the same confirmed call is safe: the provider replays it.
             self.tally.repeats += 1
-            await self.call(plain, recipe, {**args, "confirm_token": token})
+            await self.call(plain, recipe, {**args, **token})
 
     async def run(self, mode: str) -> None:
         async with self.fleet.client(mode) as plain, self.fleet.client(mode, answer="accept") as asking:

@@ -21,6 +21,7 @@ from mcp.types import CallToolResult
 from betaops.providers.alexa.simulator import DEMO_SKILL_ID
 from tests.providers.betatesting.test_simulator import Ids
 from tests.reliability.fleet import Fleet, make_fleet, text
+from tests.support import confirming
 
 pytestmark = pytest.mark.anyio
 
@@ -119,12 +120,12 @@ def fleet_for(fleets: dict[str, Fleet]) -> Callable[[Write], Fleet]:
     return get
 
 
-async def preview(client: Client, write: Write, args: dict[str, Any]) -> str:
+async def preview(client: Client, write: Write, args: dict[str, Any]) -> dict[str, Any]:
     result = await client.call_tool(write.tool, args)
     body = result.structured_content
     assert body is not None and body["status"] == "confirmation_required", text(result)
-    token = body["confirm_token"]
-    assert isinstance(token, str)
+    token = confirming(body)
+    assert isinstance(token, dict)
     return token
 
 
@@ -140,13 +141,13 @@ async def test_forged_junk_and_expired_tokens_execute_nothing(
     args = write.args(fleet, "a")
     async with fleet.client(mode) as client:
         token = await preview(client, write, args)
-        head, sig = token.split(".")
+        head, sig = token["confirm_token"].split(".")
         forged_sig = head + "." + ("A" if sig[0] != "A" else "B") + sig[1:]
         forged_head = ("A" if head[0] != "A" else "B") + head[1:] + "." + sig
-        for bad in (forged_sig, forged_head, "not-a-token", token + "x", "." * 3):
-            refused(await client.call_tool(write.tool, {**args, "confirm_token": bad}), "not valid")
+        for bad in (forged_sig, forged_head, "not-a-token", token["confirm_token"] + "x", "." * 3):
+            refused(await client.call_tool(write.tool, {**args, **token, "confirm_token": bad}), "not valid")
         fleet.token_clock.advance(601)
-        refused(await client.call_tool(write.tool, {**args, "confirm_token": token}), "expired")
+        refused(await client.call_tool(write.tool, {**args, **token}), "expired")
     assert not fleet[write.provider].write_log
 
 
@@ -159,13 +160,13 @@ async def test_a_token_works_once_for_exactly_its_arguments(
     async with fleet.client(mode) as client:
         token = await preview(client, write, args)
         refused(
-            await client.call_tool(write.tool, {**other, "confirm_token": token}),
+            await client.call_tool(write.tool, {**other, **token}),
             "different tool or different arguments",
         )
         assert not fleet[write.provider].write_log
-        done = await client.call_tool(write.tool, {**args, "confirm_token": token})
+        done = await client.call_tool(write.tool, {**args, **token})
         assert done.structured_content is not None and done.structured_content["status"] == "executed", text(done)
-        refused(await client.call_tool(write.tool, {**args, "confirm_token": token}), "already used")
+        refused(await client.call_tool(write.tool, {**args, **token}), "already used")
     assert len(fleet[write.provider].write_log) == 1
 
 
@@ -176,7 +177,7 @@ async def test_a_token_is_refused_by_every_other_tool(mode: str) -> None:
         for write in WRITES:
             for tool, token in tokens.items():
                 if tool != write.tool:
-                    result = await client.call_tool(write.tool, {**write.args(fleet, "a"), "confirm_token": token})
+                    result = await client.call_tool(write.tool, {**write.args(fleet, "a"), **token})
                     refused(result, "different tool or different arguments")
     assert fleet.writes == 0
 
@@ -192,7 +193,7 @@ async def test_one_token_raced_against_itself_executes_once(
         token = await preview(client, write, args)
 
         async def redeem() -> None:
-            outcomes.append(await client.call_tool(write.tool, {**args, "confirm_token": token}))
+            outcomes.append(await client.call_tool(write.tool, {**args, **token}))
 
         async with anyio.create_task_group() as group:
             for _ in range(5):
@@ -228,11 +229,11 @@ async def test_a_confirmed_call_repeated_after_a_timeout_writes_once(
         token = await preview(client, write, args)
         # Every attempt of the write loses its answer (a keyed write is retried under its key).
         sim.faults.queue("timeout_after_execute", 4, method=write.method, path=write.path)
-        lost = await client.call_tool(write.tool, {**args, "confirm_token": token})
+        lost = await client.call_tool(write.tool, {**args, **token})
         assert lost.is_error and "outcome is unknown" in text(lost), text(lost)
         assert len(sim.write_log) == 1
         sim.faults.clear()
-        again = await client.call_tool(write.tool, {**args, "confirm_token": token})
+        again = await client.call_tool(write.tool, {**args, **token})
         if not write.keyed:
             # No key to replay under: the token is spent, and a fresh preview shows the current state.
             refused(again, "already used")
@@ -257,14 +258,14 @@ async def test_a_timeout_before_the_provider_acted_still_writes_at_most_once(
     async with fleet.client(mode) as client:
         token = await preview(client, write, args)
         sim.faults.queue("timeout", 1, method=write.method, path=write.path)
-        first = await client.call_tool(write.tool, {**args, "confirm_token": token})
-        again = await client.call_tool(write.tool, {**args, "confirm_token": token})
+        first = await client.call_tool(write.tool, {**args, **token})
+        again = await client.call_tool(write.tool, {**args, **token})
         if not write.keyed:
             assert first.is_error and "outcome is unknown" in text(first)
             assert not sim.write_log
             refused(again, "already used")
             token = await preview(client, write, args)
-            again = await client.call_tool(write.tool, {**args, "confirm_token": token})
+            again = await client.call_tool(write.tool, {**args, **token})
         # Keyed: the client retried under the key at once; either way exactly one write happened.
         for result in (first, again):
             assert result.is_error or (result.structured_content or {}).get("status") == "executed", text(result)

@@ -24,7 +24,7 @@ from mcp.types import CallToolResult
 
 from betaops.core.sanitize import clean, clean_json
 from betaops.providers.alexa.simulator import DEMO_SKILL_ID
-from betaops.server.tools import PROVIDER_DATA, PROVIDER_DATA_META
+from betaops.server.executor import PROVIDER_DATA, PROVIDER_DATA_META
 from tests.providers.betatesting.test_simulator import Ids
 from tests.reliability.fleet import Fleet, make_fleet, text
 
@@ -147,7 +147,7 @@ async def test_read_results_are_sanitised_and_marked_as_provider_data(mode: str)
             assert_marked_and_clean(await client.call_tool(tool, args), *labels)
         # The same operation reached through the discovery tool is marked the same way.
         via = await client.call_tool(
-            "betaops_call_operation",
+            "betaops_read_operation",
             {"tool": "betatesting_get_issue", "arguments": {"test_id": ids.test, "issue_id": ids.issue}},
         )
         assert_marked_and_clean(via, "Issue title", "Issue body")

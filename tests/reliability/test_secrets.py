@@ -35,6 +35,7 @@ from betaops.providers.testflight.auth import ApiKey, AppStoreConnectJWT, load_p
 from betaops.providers.testflight.simulator import config as tf_sim
 from tests.providers.betatesting.test_simulator import Ids
 from tests.reliability.fleet import Fleet, Sent, alexa_auth, make_fleet, text
+from tests.support import confirming
 
 pytestmark = pytest.mark.anyio
 
@@ -98,9 +99,9 @@ async def call(client: Client, seen: Seen, tool: str, args: dict[str, Any]) -> C
 
 async def confirmed(client: Client, seen: Seen, tool: str, args: dict[str, Any]) -> CallToolResult:
     first = await call(client, seen, tool, args)
-    token = (first.structured_content or {}).get("confirm_token")
+    token = confirming(first.structured_content)
     assert token, text(first)
-    return await call(client, seen, tool, {**args, "confirm_token": token})
+    return await call(client, seen, tool, {**args, **token})
 
 
 async def swap_auth(fleet: Fleet, provider: str, auth: httpx2.Auth) -> None:

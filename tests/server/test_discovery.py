@@ -11,7 +11,7 @@ from betaops.providers.betatesting.simulator.config import COMPANY_ID
 from betaops.providers.betatesting.simulator.state import BetaTestingState
 from betaops.server.app import ServerOptions, build_runtime, build_server
 from betaops.settings import Settings
-from tests.support import Sandbox, make_sandbox, text
+from tests.support import Sandbox, confirming, make_sandbox, text
 
 pytestmark = pytest.mark.anyio
 
@@ -48,7 +48,7 @@ async def test_unlisted_operation_is_found_described_and_called(mode: str) -> No
         schema = described.structured_content["input_schema"]
         assert schema["required"] == ["test_id"] and schema["additionalProperties"] is False
         called = await client.call_tool(
-            "betaops_call_operation",
+            "betaops_read_operation",
             {"tool": "betatesting_list_shipments", "arguments": {"test_id": hardware_test(box.state)}},
         )
     assert called.structured_content is not None, text(called)
@@ -62,19 +62,19 @@ async def test_call_operation_write_is_guarded_like_a_listed_tool(mode: str) -> 
     args = {"test_id": test_id, "shipment_id": shipment.id, "carrier": "DHL"}
     request = {"tool": "betatesting_update_shipment", "arguments": args}
     async with box.client(mode, answer="decline") as client:
-        declined = await client.call_tool("betaops_call_operation", request)
+        declined = await client.call_tool("betaops_write_operation", request)
     assert declined.structured_content is not None and declined.structured_content["status"] == "not_executed"
     async with box.client(mode) as client:
-        preview = await client.call_tool("betaops_call_operation", request)
+        preview = await client.call_tool("betaops_write_operation", request)
         assert preview.structured_content is not None
-        token = preview.structured_content["confirm_token"]
+        token = confirming(preview.structured_content)
         assert "DHL" in preview.structured_content["preview"] and box.writes == 0
-        done = await client.call_tool("betaops_call_operation", {**request, "confirm_token": token})
+        done = await client.call_tool("betaops_write_operation", {**request, **token})
     assert done.structured_content is not None and done.structured_content["status"] == "executed"
     assert box.state.shipments[shipment.id].carrier == "DHL" and box.writes == 1
     async with box.client(mode, answer="accept") as client:
         accepted = await client.call_tool(
-            "betaops_call_operation", {**request, "arguments": {**args, "carrier": "UPS"}}
+            "betaops_write_operation", {**request, "arguments": {**args, "carrier": "UPS"}}
         )
     assert accepted.structured_content is not None and accepted.structured_content["status"] == "executed"
     assert len(box.asked) == 1 and "UPS" in box.asked[0]
@@ -83,9 +83,9 @@ async def test_call_operation_write_is_guarded_like_a_listed_tool(mode: str) -> 
 
 async def test_call_operation_refuses_bad_names_and_arguments(box: Sandbox) -> None:
     async with box.client() as client:
-        unknown = await client.call_tool("betaops_call_operation", {"tool": "betatesting_drop_database"})
+        unknown = await client.call_tool("betaops_read_operation", {"tool": "betatesting_drop_database"})
         bad = await client.call_tool(
-            "betaops_call_operation", {"tool": "betatesting_delete_issue", "arguments": {"test_id": "../x"}}
+            "betaops_write_operation", {"tool": "betatesting_delete_issue", "arguments": {"test_id": "../x"}}
         )
     assert unknown.is_error and "search_operations" in text(unknown)
     assert bad.is_error and "Nothing was changed" in text(bad)
@@ -97,11 +97,11 @@ async def test_read_only_mode_makes_writes_unreachable_through_discovery() -> No
     async with box.client() as client:
         found = await client.call_tool("betaops_search_operations", {"query": "delete issue"})
         refused = await client.call_tool(
-            "betaops_call_operation", {"tool": "betatesting_delete_issue", "arguments": {"test_id": 1, "issue_id": 1}}
+            "betaops_write_operation", {"tool": "betatesting_delete_issue", "arguments": {"test_id": 1, "issue_id": 1}}
         )
     assert found.structured_content is not None
     assert all(m["effect"] == "read" for m in found.structured_content["matches"])
-    assert refused.is_error and box.writes == 0 and box.state.requests == []
+    assert refused.is_error and "Unknown tool" in text(refused) and box.writes == 0 and box.state.requests == []
 
 
 async def test_pinned_test_lets_inputs_omit_it(monkeypatch: pytest.MonkeyPatch, mode: str) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from betaops.providers.betatesting.simulator.config import COMPANY_ID
 from betaops.server.runtime import ConfirmMode
-from tests.support import Sandbox, make_sandbox, text
+from tests.support import Sandbox, confirming, make_sandbox, text
 
 pytestmark = pytest.mark.anyio
 
@@ -34,7 +34,7 @@ async def test_elicitation_accept_changes_exactly_what_was_shown(box: Sandbox, m
     assert result.structured_content["result"]["priority"] == "critical"
     assert box.state.issues[issue.id].priority == "critical"
     assert len(box.asked) == 1
-    assert issue.title in box.asked[0] and "priority = 'critical'" in box.asked[0]
+    assert issue.title in box.asked[0] and 'Change priority: "low" → "critical".' in box.asked[0]
     assert "priority low" in box.asked[0]  # the current state, fetched before asking
     assert box.writes == 1
 
@@ -61,14 +61,16 @@ async def test_accepting_with_approve_false_changes_nothing(box: Sandbox, mode: 
     assert box.writes == 0
 
 
-async def preview(box: Sandbox, mode: str, args: dict[str, Any], tool: str = "betatesting_update_issue") -> str:
+async def preview(
+    box: Sandbox, mode: str, args: dict[str, Any], tool: str = "betatesting_update_issue"
+) -> dict[str, Any]:
     async with box.client(mode) as client:
         result = await client.call_tool(tool, args)
     assert result.structured_content is not None, text(result)
     assert result.structured_content["status"] == "confirmation_required"
     assert "Nothing was changed" in result.structured_content["message"]
-    token = result.structured_content["confirm_token"]
-    assert isinstance(token, str)
+    token = confirming(result.structured_content)
+    assert isinstance(token, dict)
     return token
 
 
@@ -80,11 +82,14 @@ async def test_token_path_previews_then_executes_once(box: Sandbox, mode: str) -
         assert first.structured_content is not None
         assert issue.title in first.structured_content["preview"]
         assert box.writes == 0
-        token = first.structured_content["confirm_token"]
-        done = await client.call_tool("betatesting_update_issue", {**args, "confirm_token": token})
+        token = confirming(first.structured_content)
+        done = await client.call_tool("betatesting_update_issue", {**args, **token})
         assert done.structured_content is not None and done.structured_content["status"] == "executed"
-        again = await client.call_tool("betatesting_update_issue", {**args, "confirm_token": token})
-    assert again.is_error and "already used" in text(again) and "Nothing was changed" in text(again)
+        again = await client.call_tool("betatesting_update_issue", {**args, **token})
+    # The same token again is the same approval: nothing new is sent, the first outcome comes back.
+    assert again.structured_content is not None and again.structured_content["replayed"] is True
+    assert "already used" in again.structured_content["message"]
+    assert again.structured_content["result"]["priority"] == "critical"
     assert box.state.issues[issue.id].priority == "critical"
     assert box.writes == 1
 
@@ -93,15 +98,11 @@ async def test_token_for_other_arguments_executes_nothing(box: Sandbox, mode: st
     issue = an_issue(box, priority="low")
     token = await preview(box, mode, update_args(issue, "high"))
     async with box.client(mode) as client:
-        swapped = await client.call_tool(
-            "betatesting_update_issue", {**update_args(issue, "trivial"), "confirm_token": token}
-        )
+        swapped = await client.call_tool("betatesting_update_issue", {**update_args(issue, "trivial"), **token})
         other_issue = an_issue(box, priority="medium")
-        moved = await client.call_tool(
-            "betatesting_update_issue", {**update_args(other_issue, "high"), "confirm_token": token}
-        )
+        moved = await client.call_tool("betatesting_update_issue", {**update_args(other_issue, "high"), **token})
         other_tool = await client.call_tool(
-            "betatesting_delete_issue", {"test_id": issue.test_id, "issue_id": issue.id, "confirm_token": token}
+            "betatesting_delete_issue", {"test_id": issue.test_id, "issue_id": issue.id, **token}
         )
     for result in (swapped, moved, other_tool):
         assert result.is_error and "different tool or different arguments" in text(result)
@@ -112,13 +113,13 @@ async def test_forged_and_expired_tokens_execute_nothing(box: Sandbox, mode: str
     issue = an_issue(box, priority="low")
     args = update_args(issue)
     token = await preview(box, mode, args)
-    head, sig = token.split(".")
+    head, sig = token["confirm_token"].split(".")
     forged = head + "." + ("A" if sig[0] != "A" else "B") + sig[1:]
     async with box.client(mode) as client:
-        bad = await client.call_tool("betatesting_update_issue", {**args, "confirm_token": forged})
-        junk = await client.call_tool("betatesting_update_issue", {**args, "confirm_token": "not-a-token"})
+        bad = await client.call_tool("betatesting_update_issue", {**args, **token, "confirm_token": forged})
+        junk = await client.call_tool("betatesting_update_issue", {**args, **token, "confirm_token": "not-a-token"})
         box.token_clock.advance(601)
-        late = await client.call_tool("betatesting_update_issue", {**args, "confirm_token": token})
+        late = await client.call_tool("betatesting_update_issue", {**args, **token})
     assert bad.is_error and "not valid" in text(bad)
     assert junk.is_error and "not valid" in text(junk)
     assert late.is_error and "expired" in text(late)
@@ -132,7 +133,7 @@ async def test_token_refused_when_target_changed_since_preview(box: Sandbox, mod
     record = box.state.issues[issue.id]
     record.status = "retest" if record.status != "retest" else "to_do"  # someone else triaged it meanwhile
     async with box.client(mode) as client:
-        result = await client.call_tool("betatesting_update_issue", {**args, "confirm_token": token})
+        result = await client.call_tool("betatesting_update_issue", {**args, **token})
     assert result.is_error and "target changed" in text(result)
     assert box.state.issues[issue.id].priority == "low"
     assert box.writes == 0
@@ -144,7 +145,7 @@ async def test_token_from_another_server_secret_is_refused(mode: str) -> None:
     issue = an_issue(first, priority="low")
     token = await preview(first, mode, update_args(issue))
     async with second.client(mode) as client:
-        result = await client.call_tool("betatesting_update_issue", {**update_args(issue), "confirm_token": token})
+        result = await client.call_tool("betatesting_update_issue", {**update_args(issue), **token})
     assert result.is_error and "not valid" in text(result)
     assert second.writes == 0
 

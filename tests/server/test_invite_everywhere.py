@@ -16,6 +16,7 @@ from betaops.server.app import ServerOptions, build_server
 from betaops.server.runtime import Connection, Runtime
 from betaops.settings import Settings
 from betaops.sim.faults import Faults
+from tests.support import confirming
 
 pytestmark = pytest.mark.anyio
 PEOPLE = ["Ada Lovelace <ada@example.com>", "grace@example.org", "GRACE@example.org", "nope", "linus@example.net"]
@@ -62,7 +63,7 @@ async def test_one_approval_invites_everywhere_and_reports_each_email(mode: str)
     async with Client(server, mode=mode, elicitation_callback=approve_all(asked)) as client:
         result = await client.call_tool("betaops_invite_testers", {"people": PEOPLE, "targets": TARGETS})
         listed = await client.call_tool(
-            "betaops_call_operation",
+            "betaops_read_operation",
             {"tool": "alexa_list_beta_testers", "arguments": {"skill_id": DEMO_SKILL_ID, "all_pages": True}},
         )
     body = result.structured_content
@@ -85,10 +86,8 @@ async def test_token_path_previews_every_target_then_runs_once(mode: str) -> Non
         assert first.structured_content is not None
         assert first.structured_content["status"] == "confirmation_required"
         assert writes(states) == 0
-        token = first.structured_content["confirm_token"]
-        done = await client.call_tool(
-            "betaops_invite_testers", {"people": PEOPLE, "targets": TARGETS, "confirm_token": token}
-        )
+        token = confirming(first.structured_content)
+        done = await client.call_tool("betaops_invite_testers", {"people": PEOPLE, "targets": TARGETS, **token})
     assert done.structured_content is not None and done.structured_content["status"] == "executed"
 
 

@@ -20,7 +20,7 @@ from betaops.providers.betatesting.simulator.config import (
 from betaops.server.runtime import ConfirmMode
 from betaops.sim.clock import FakeClock
 from betaops.sim.faults import Faults
-from tests.support import Sandbox, make_sandbox, text
+from tests.support import Sandbox, confirming, make_sandbox, text
 
 pytestmark = pytest.mark.anyio
 
@@ -55,6 +55,7 @@ async def test_read_only_oauth_token_cannot_write(mode: str) -> None:
     )
     box = make_sandbox(auth=auth, confirm=ConfirmMode.NEVER)
     issue = an_issue(box)
+    box.state.issues[issue.id].priority = "high"  # so that "trivial" is a change
     async with box.client(mode) as client:
         read = await client.call_tool("betatesting_get_issue", {"test_id": issue.test_id, "issue_id": issue.id})
         write = await client.call_tool(
@@ -167,11 +168,11 @@ async def test_unknown_outcome_is_said_plainly_and_the_token_can_be_reused(mode:
     async with box.client(mode) as client:
         first = await client.call_tool("betatesting_copy_test", args)
         assert first.structured_content is not None
-        token = first.structured_content["confirm_token"]
+        token = confirming(first.structured_content)
         faults.queue("timeout_after_execute", method="POST", path="/copy")
-        lost = await client.call_tool("betatesting_copy_test", {**args, "confirm_token": token})
+        lost = await client.call_tool("betatesting_copy_test", {**args, **token})
         assert lost.is_error and "outcome is unknown" in text(lost)
-        again = await client.call_tool("betatesting_copy_test", {**args, "confirm_token": token})
+        again = await client.call_tool("betatesting_copy_test", {**args, **token})
     assert again.structured_content is not None and again.structured_content["replayed"] is True
     assert len([t for t in box.state.tests.values() if t.name == "Once only"]) == 1
     assert box.writes == 1

@@ -29,7 +29,8 @@ META = {
     "betaops_context",
     "betaops_search_operations",
     "betaops_describe_operation",
-    "betaops_call_operation",
+    "betaops_read_operation",
+    "betaops_write_operation",
     "betaops_invite_testers",
 }
 
@@ -54,12 +55,13 @@ async def test_every_operation_is_a_tool_with_truthful_annotations(box: Sandbox,
 
 async def test_discovery_tools_say_what_they_may_do(box: Sandbox) -> None:
     tools = await listed(box)
-    for name in META - {"betaops_call_operation", "betaops_invite_testers"}:
+    for name in META - {"betaops_write_operation", "betaops_invite_testers"}:
         assert tools[name].annotations.read_only_hint is True  # type: ignore[union-attr]
-    call = tools["betaops_call_operation"].annotations
+    call = tools["betaops_write_operation"].annotations
     assert call is not None and call.read_only_hint is False and call.destructive_hint is True
     read_only = await listed(make_sandbox(read_only=True))
-    assert read_only["betaops_call_operation"].annotations.read_only_hint is True  # type: ignore[union-attr]
+    assert "betaops_write_operation" not in read_only  # nothing to write: the tool is not offered
+    assert read_only["betaops_read_operation"].annotations.read_only_hint is True  # type: ignore[union-attr]
 
 
 async def test_deletes_are_destructive_and_reads_are_idempotent(box: Sandbox) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from betaops.providers.betatesting.simulator.config import COMPANY_ID, SimConfig
 from betaops.sim.faults import Faults
-from tests.support import Sandbox, make_sandbox, text
+from tests.support import Sandbox, confirming, make_sandbox, text
 
 pytestmark = pytest.mark.anyio
 OPEN = {"draft", "to_do", "in_progress", "needs_more_info", "retest"}
@@ -62,10 +62,10 @@ async def test_bulk_update_token_path_and_refusal_when_an_issue_changed(box: San
     async with box.client(mode) as client:
         preview = await client.call_tool("betatesting_update_issues", args)
         assert preview.structured_content is not None
-        token = preview.structured_content["confirm_token"]
+        token = confirming(preview.structured_content)
         assert chosen[0].title in preview.structured_content["preview"]
         box.state.issues[chosen[1].id].priority = "trivial" if chosen[1].priority != "trivial" else "low"
-        refused = await client.call_tool("betatesting_update_issues", {**args, "confirm_token": token})
+        refused = await client.call_tool("betatesting_update_issues", {**args, **token})
     assert refused.is_error and "target changed" in text(refused)
     assert box.writes == 0
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import anyio
 
+from betaops.core.approvals import default_state_dir
+
 _SECRET_KEY = re.compile(r"token|secret|password|passwd|hash|api_?key|authorization|credential", re.I)
 REDACTED = "[redacted]"
 
@@ -30,8 +32,7 @@ def redact(value: Any) -> Any:
 
 
 def default_path() -> Path:
-    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(state) / "betaops" / "audit.jsonl"
+    return default_state_dir() / "audit.jsonl"
 
 
 class AuditLog:
@@ -45,13 +46,26 @@ class AuditLog:
             await anyio.to_thread.run_sync(self._write, line)
 
     def _write(self, line: str) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as handle:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # 0600: the log names testers and what was sent to them.
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(line)
             handle.flush()
             os.fsync(handle.fileno())
 
-    async def attempt(self, *, tool: str, provider: str, arguments: dict[str, Any], mode: str, key: str) -> str:
+    async def attempt(
+        self,
+        *,
+        tool: str,
+        provider: str,
+        arguments: dict[str, Any],
+        mode: str,
+        key: str,
+        approval: str,
+        how: str,
+        repeat_of: str | None = None,
+    ) -> str:
         record_id = uuid.uuid4().hex
         await self._append(
             {
@@ -63,6 +77,9 @@ class AuditLog:
                 "mode": mode,
                 "arguments": redact(arguments),
                 "idempotency_key": key,
+                "approval": approval,  # the approval id: a token nonce, a sealed round, or an elicited answer
+                "approved_by": how,
+                "repeat_of": repeat_of,  # set when this repeats an approval whose first outcome was unknown
                 "outcome": "unknown",
             }
         )

@@ -1,10 +1,13 @@
-"""Confirmation tokens: a preview's promise that exactly this change, and only once, may run.
+"""Confirmation tokens: a preview's promise that exactly this change may run, for clients that cannot be asked.
 
 A token is `payload.signature`, HMAC-SHA256 over the tool name, a digest of the exact arguments,
-a digest of the target's state at preview time, an expiry and a nonce. Redeeming checks all of
-them; the nonce is single-use. When a write's outcome is unknown (the response was lost), the
-nonce is released so the same confirmed call can be repeated: it carries the same idempotency
-key, so the provider replays the first result instead of doing the work twice.
+a digest of the one-line summary the confirming call must carry, the binding of the exact plan
+shown (preview, state and every id it acts on), an expiry and a nonce. Verifying checks signature,
+tool, arguments, summary and expiry; the plan binding is checked separately so that a repeat of an
+already used token can be answered with its first outcome. The nonce is the approval id: its
+single use is kept by the approval store (`core/approvals.py`), not here.
+
+The same secret signs list cursors (`cursor_key`), so a cursor cannot be forged to read another path.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import json
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from betaops.core.errors import ConfirmationError
@@ -38,13 +40,7 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-@dataclass(frozen=True)
-class Redeemed:
-    nonce: str
-
-    @property
-    def idempotency_key(self) -> str:
-        return f"betaops-{hashlib.sha256(self.nonce.encode()).hexdigest()[:40]}"
+FRESH = "Call again without confirm_token to get a fresh preview and token."
 
 
 class ConfirmationTokens:
@@ -54,59 +50,66 @@ class ConfirmationTokens:
         self._secret = secret
         self._ttl = ttl_s
         self._clock = clock
-        self._spent: dict[str, float] = {}  # nonce -> expiry (kept until it could no longer verify)
-        self._in_flight: set[str] = set()
+
+    @property
+    def cursor_key(self) -> bytes:
+        return hmac.new(self._secret, b"betaops/cursor/v1", hashlib.sha256).digest()
+
+    @property
+    def state_key(self) -> bytes:
+        """The key that seals 2026-07-28 requestState (derived from, never equal to, the secret)."""
+        return hmac.new(self._secret, b"betaops/http/request-state/v1", hashlib.sha256).digest()
 
     def _sign(self, payload: bytes) -> bytes:
         return hmac.new(self._secret, payload, hashlib.sha256).digest()
 
-    def issue(self, tool: str, args: dict[str, Any], target: Any) -> tuple[str, float]:
+    def issue(self, tool: str, args: dict[str, Any], summary: str, binding: str) -> tuple[str, float]:
         expires = self._clock() + self._ttl
-        payload = json.dumps(
-            {"t": tool, "a": digest(args), "g": digest(target), "e": expires, "n": secrets.token_hex(16)},
-            separators=(",", ":"),
-        ).encode()
+        claims = {"t": tool, "a": digest(args), "s": digest(summary), "g": binding, "e": expires}
+        payload = json.dumps({**claims, "n": secrets.token_hex(16)}, separators=(",", ":")).encode()
         return f"{_b64(payload)}.{_b64(self._sign(payload))}", expires
 
-    def redeem(self, provider: str, tool: str, token: str, args: dict[str, Any], target: Any) -> Redeemed:
-        """Check a token for this exact call and reserve its nonce; raise if anything differs."""
-
-        def refuse(why: str, hint: str) -> ConfirmationError:
-            return ConfirmationError(provider, why, operation=tool, hint=hint)
-
-        fresh = "Call again without confirm_token to get a fresh preview and token."
+    def _claims(self, provider: str, tool: str, token: str) -> dict[str, Any]:
         try:
             head, sig = token.split(".", 1)
             payload = _unb64(head)
             good = hmac.compare_digest(self._sign(payload), _unb64(sig))
-            claims = json.loads(payload) if good else {}
+            claims = json.loads(payload) if good else None
         except (ValueError, binascii.Error):
-            good, claims = False, {}
-        if not good or not isinstance(claims, dict):
-            raise refuse("the confirm_token is not valid (malformed or not issued by this server).", fresh)
+            claims = None
+        if not isinstance(claims, dict):
+            raise ConfirmationError(
+                provider, "the confirm_token is not valid (forged or damaged).", operation=tool, hint=FRESH
+            )
+        return claims
+
+    def verify(self, provider: str, tool: str, token: str, args: dict[str, Any], summary: str | None) -> str:
+        """Check a token for this exact call and summary; return its nonce (the approval id)."""
+
+        def refuse(why: str, hint: str) -> ConfirmationError:
+            return ConfirmationError(provider, why, operation=tool, hint=hint)
+
+        claims = self._claims(provider, tool, token)
         if claims.get("t") != tool or claims.get("a") != digest(args):
             raise refuse(
                 "the confirm_token was issued for a different tool or different arguments.",
                 "Repeat the call with exactly the arguments shown in the preview, or get a new preview.",
             )
-        now = self._clock()
-        if float(claims.get("e", 0)) <= now:
-            raise refuse("the confirm_token has expired (tokens last 10 minutes).", fresh)
-        nonce = str(claims.get("n"))
-        self._spent = {n: e for n, e in self._spent.items() if e > now}
-        if nonce in self._spent or nonce in self._in_flight:
-            raise refuse("the confirm_token was already used.", fresh)
-        if claims.get("g") != digest(target):
+        if summary is None or claims.get("s") != digest(summary):
             raise refuse(
-                "the target changed since the preview was made.",
-                "Review the new state: call again without confirm_token for a fresh preview.",
+                "confirm_summary is missing or differs from the preview's summary line.",
+                "Pass confirm_summary exactly as the preview returned it, so the approval shows what it approves.",
             )
-        self._in_flight.add(nonce)
-        self._spent[nonce] = float(claims["e"])
-        return Redeemed(nonce)
+        if float(claims.get("e", 0)) <= self._clock():
+            raise refuse("the confirm_token has expired (tokens last 10 minutes).", FRESH)
+        return str(claims.get("n"))
 
-    def settle(self, redeemed: Redeemed, *, outcome_known: bool) -> None:
-        """Finish a redeemed token: spent for good, or released when the outcome is unknown."""
-        self._in_flight.discard(redeemed.nonce)
-        if not outcome_known:
-            self._spent.pop(redeemed.nonce, None)
+    def check_target(self, provider: str, tool: str, token: str, binding: str) -> None:
+        """Refuse when what the write would do now differs from the plan the token was issued for."""
+        if self._claims(provider, tool, token).get("g") != binding:
+            raise ConfirmationError(
+                provider,
+                "what this change would do differs from the preview (the target changed since it was made).",
+                operation=tool,
+                hint="Review the new state: call again without confirm_token for a fresh preview.",
+            )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -211,23 +212,30 @@ def _digest(tool: str, args: dict[str, Any]) -> str:
     return hashlib.sha256(canon.encode()).hexdigest()[:16]
 
 
-def encode_cursor(tool: str, args: dict[str, Any], state: dict[str, Any]) -> str:
-    raw = json.dumps({"t": tool, "a": _digest(tool, args), "s": state}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+def _sign(key: bytes, raw: bytes) -> str:
+    return base64.urlsafe_b64encode(hmac.new(key, raw, hashlib.sha256).digest()[:16]).decode().rstrip("=")
 
 
-def decode_cursor(provider: str, tool: str, args: dict[str, Any], cursor: str) -> dict[str, Any]:
+def encode_cursor(tool: str, args: dict[str, Any], state: dict[str, Any], key: bytes) -> str:
+    """An opaque cursor, HMAC-signed: only a cursor this server made, for this tool and filters, is accepted."""
+    raw = json.dumps({"t": tool, "a": _digest(tool, args), "s": state}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=") + "." + _sign(key, raw)
+
+
+def decode_cursor(provider: str, tool: str, args: dict[str, Any], cursor: str, key: bytes) -> dict[str, Any]:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        data = json.loads(raw)
+        head, signature = cursor.split(".", 1)
+        raw = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4))
+        signed = hmac.compare_digest(_sign(key, raw), signature)
+        data = json.loads(raw) if signed else {}
         state = data["s"]
-        ok = data["t"] == tool and data["a"] == _digest(tool, args) and isinstance(state, dict)
+        ok = signed and data["t"] == tool and data["a"] == _digest(tool, args) and isinstance(state, dict)
     except (binascii.Error, ValueError, KeyError, TypeError):
         ok, state = False, {}
     if not ok:
         raise ProviderError(
             provider,
-            "the cursor is not valid for this tool with these filters.",
+            "the cursor is not valid for this tool with these filters (it must be passed exactly as returned).",
             operation=tool,
             hint="Pass the cursor exactly as returned, with the same filter arguments, or omit it to start over.",
         )

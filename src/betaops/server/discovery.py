@@ -1,18 +1,18 @@
 """The tools that keep the listed surface small while every operation stays reachable.
 
 `betaops_context` says what is configured; `betaops_search_operations` finds operations by words;
-`betaops_describe_operation` gives one's input schema; `betaops_call_operation` runs it with the
-same validation, confirmation guard and audit as a listed tool (it is the same code path).
+`betaops_describe_operation` gives one's input schema. `betaops_read_operation` runs a read and
+`betaops_write_operation` a write: two tools so that each one's annotations are true (a host that
+gates on them asks before writes, not before reads). Both validate into the action's own input
+model and run the one executor, with the same guard and audit as a listed tool.
 """
 
 from __future__ import annotations
 
-import inspect
 import re
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from mcp.server.elicitation import ElicitationResult
-from mcp.server.mcpserver import Context, Elicit, Resolve
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
@@ -20,11 +20,11 @@ from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from betaops import __version__
-from betaops.core.errors import ProviderError
-from betaops.server.guard import SKIP, Approve, Skip, can_ask, params_of, plan, question
-from betaops.server.runtime import ConfirmMode, Runtime
+from betaops.server.executor import approval, as_result, execute
+from betaops.server.runtime import Runtime
 from betaops.server.schema import compact
-from betaops.server.tools import Entry, as_result, description, finish, invoke
+from betaops.server.sdk import make_tool
+from betaops.server.tools import CONFIRM_FIELDS, Entry, description
 
 PREFIX = "betaops"
 WORD = re.compile(r"[a-z0-9]+")
@@ -44,6 +44,7 @@ class ContextResult(BaseModel):
     server: str
     read_only: bool
     confirm: str
+    approvals: str  # where spent approvals are recorded
     providers: list[ProviderContext]
     listed_tools: int
     reachable_operations: int
@@ -55,7 +56,7 @@ class NoInput(ArgModelBase):
 
 class SearchInput(ArgModelBase):
     model_config = ConfigDict(extra="forbid")
-    query: str = Field(min_length=1, max_length=200, description="Words, e.g. 'invite testers group'")
+    query: str = Field(min_length=1, max_length=200, description="Words")
     provider: str | None = Field(None, max_length=40, description="Only this provider")
     limit: int = Field(10, ge=1, le=25, description="Most results")
 
@@ -75,23 +76,27 @@ class SearchResult(BaseModel):
 
 class DescribeInput(ArgModelBase):
     model_config = ConfigDict(extra="forbid")
-    tool: str = Field(min_length=1, max_length=128, description="Tool name from betaops_search_operations")
+    tool: str = Field(min_length=1, max_length=128, description="From betaops_search_operations")
 
 
 class Description(BaseModel):
     tool: str
-    title: str
     description: str
     effect: str
     listed: bool
+    call_with: str
     input_schema: dict[str, Any]
 
 
-class CallInput(ArgModelBase):
+class ReadInput(ArgModelBase):
     model_config = ConfigDict(extra="forbid")
-    tool: str = Field(min_length=1, max_length=128, description="Tool name from betaops_search_operations")
+    tool: str = Field(min_length=1, max_length=128, description="From betaops_search_operations")
     arguments: dict[str, Any] = Field(default_factory=dict, description="Its arguments (see describe)")
-    confirm_token: str | None = Field(None, max_length=2000, description="From a preview, to execute it")
+
+
+class WriteInput(ReadInput):
+    confirm_token: str | None = CONFIRM_FIELDS["confirm_token"][1]
+    confirm_summary: str | None = CONFIRM_FIELDS["confirm_summary"][1]
 
 
 class CallOutput(BaseModel):
@@ -122,34 +127,33 @@ def _score(item: Entry, words: list[str]) -> int:
     return score
 
 
-def _tool(
-    fn: Any, name: str, title: str, description: str, inp: type[BaseModel], out: type[BaseModel], hints: ToolAnnotations
-) -> Tool:
-    params = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]
-    extra = dict(fn.__annotations__)
-    params += [
-        inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, annotation=extra[n])
-        for n in extra
-        if n not in ("ctx", "return")
-    ]
-    params += [
-        inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[f.annotation, f])
-        for n, f in inp.model_fields.items()
-    ]
-    returns = Annotated[CallToolResult, out]
-    fn.__signature__ = inspect.Signature(params, return_annotation=returns)
-    fn.__annotations__ = {**extra, "ctx": Context, "return": returns}
-    fn.__name__ = name
-    tool = Tool.from_function(
-        fn, name=name, title=title, description=description, annotations=hints, structured_output=True
-    )
-    return finish(tool, inp)
+def _resolve(runtime: Runtime, request: ReadInput, writes: bool) -> tuple[Entry, BaseModel]:
+    """The catalog entry a discovery call names, and its arguments validated by that entry's own model."""
+    item = _lookup(runtime, request.tool)
+    if item.action.is_write != writes:
+        other = f"{PREFIX}_write_operation" if item.action.is_write else f"{PREFIX}_read_operation"
+        kind = "changes something" if item.action.is_write else "only reads"
+        raise ToolError(f"{item.name} {kind}: call it with {other}. Nothing was changed.")
+    arguments = dict(request.arguments)
+    for control in ("confirm_token", "confirm_summary"):
+        if control in arguments:
+            raise ToolError(f"pass {control} next to arguments, not inside them. Nothing was changed.")
+        if getattr(request, control, None) is not None:
+            arguments[control] = getattr(request, control)
+    try:
+        return item, item.inp.model_validate(arguments)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'arguments'}: {e['msg']}" for e in exc.errors(include_url=False)
+        )
+        outcome = " Nothing was changed." if writes else ""
+        raise ToolError(f"invalid arguments for {item.name}: {problems}.{outcome}") from exc
 
 
 def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
     read = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
-    async def context(ctx: Context, **_: Any) -> CallToolResult:
+    async def context(ctx: Context, args: BaseModel, shown: Any, answer: Any) -> CallToolResult:
         providers = [
             ProviderContext(
                 name=name,
@@ -166,16 +170,15 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
             server=f"betaops {__version__}",
             read_only=runtime.read_only,
             confirm=str(runtime.confirm),
+            approvals=runtime.approvals.describe(),
             providers=providers,
             listed_tools=len(listed),
             reachable_operations=len(runtime.catalog),
         )
         return as_result(result.model_dump(mode="json"))
 
-    context.__annotations__ = {}
-
-    async def search(ctx: Context, **kwargs: Any) -> CallToolResult:
-        args = SearchInput.model_validate(kwargs)
+    async def search(ctx: Context, args: BaseModel, shown: Any, answer: Any) -> CallToolResult:
+        assert isinstance(args, SearchInput)
         words = WORD.findall(args.query.lower())
         scored = [
             (_score(item, words), item)
@@ -195,94 +198,82 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
         ]
         return as_result(SearchResult(matches=matches, total=len(hits)).model_dump(mode="json"))
 
-    search.__annotations__ = {}
-
-    async def describe(ctx: Context, **kwargs: Any) -> CallToolResult:
-        item = _lookup(runtime, DescribeInput.model_validate(kwargs).tool)
+    async def describe(ctx: Context, args: BaseModel, shown: Any, answer: Any) -> CallToolResult:
+        assert isinstance(args, DescribeInput)
+        item = _lookup(runtime, args.tool)
         result = Description(
             tool=item.name,
-            title=item.action.title,
-            description=description(item.action, runtime.confirm),
+            description=f"{item.action.title}. {description(item.action, runtime.confirm)}",
             effect=str(item.action.effect),
             listed=item.name in listed,
+            call_with=f"{PREFIX}_write_operation" if item.action.is_write else f"{PREFIX}_read_operation",
             input_schema=compact(item.inp.model_json_schema(by_alias=False)),
         )
         return as_result(result.model_dump(mode="json"))
 
-    describe.__annotations__ = {}
+    async def read_op(ctx: Context, args: BaseModel, shown: Any, answer: Any) -> CallToolResult:
+        assert isinstance(args, ReadInput)
+        item, inner = _resolve(runtime, args, writes=False)
+        return await execute(runtime, item, ctx, inner, shown, answer)
 
-    async def ask(
-        ctx: Context, tool: str, arguments: dict[str, Any], confirm_token: str | None
-    ) -> Elicit[Approve] | Skip:
-        item = runtime.catalog.get(tool)
-        if item is None or not item.action.is_write or confirm_token or runtime.confirm is ConfirmMode.NEVER:
-            return SKIP
-        if not can_ask(ctx):
-            return SKIP
-        try:
-            args = item.inp.model_validate(arguments)
-            return question(await plan(runtime, item.action, params_of(item.action, args)))
-        except (ValidationError, ProviderError):
-            return SKIP  # the call itself reports it, with "nothing was changed"
+    async def write_op(ctx: Context, args: BaseModel, shown: Any, answer: Any) -> CallToolResult:
+        assert isinstance(args, WriteInput)
+        item, inner = _resolve(runtime, args, writes=True)
+        return await execute(runtime, item, ctx, inner, shown, answer)
 
-    ask.__qualname__ = ask.__name__ = "confirm_betaops_call_operation"
-
-    async def call(ctx: Context, approval: Any = None, **kwargs: Any) -> CallToolResult:
-        request = CallInput.model_validate(kwargs)
-        item = _lookup(runtime, request.tool)
-        arguments = dict(request.arguments)
-        if request.confirm_token:
-            arguments["confirm_token"] = request.confirm_token
-        try:
-            args = item.inp.model_validate(arguments)
-        except ValidationError as exc:
-            outcome = " Nothing was changed." if item.action.is_write else ""
-            raise ToolError(f"invalid arguments for {item.name}: {exc}.{outcome}") from exc
-        return await invoke(runtime, item, args, approval, ctx)
-
-    call.__annotations__ = {"approval": Annotated[ElicitationResult[Approve], Resolve(ask)]}
-
-    writes = not runtime.read_only
-    call_hints = ToolAnnotations(
-        read_only_hint=not writes, destructive_hint=writes, idempotent_hint=False, open_world_hint=True
-    )
-    return [
-        _tool(
-            context,
-            f"{PREFIX}_context",
-            "What is configured",
-            "Providers configured, sandbox or live, pinned defaults, rate-limit headroom. Call it first; "
-            "unlisted operations are reachable with betaops_search_operations.",
-            NoInput,
-            ContextResult,
-            read,
+    tools = [
+        make_tool(
+            name=f"{PREFIX}_context",
+            title="What is configured",
+            description="Call it first: providers, sandbox or live, pins, rate limits, approval store.",
+            annotations=read,
+            inp=NoInput,
+            out=ContextResult,
+            handler=context,
         ),
-        _tool(
-            search,
-            f"{PREFIX}_search_operations",
-            "Find an operation",
-            "Search every reachable operation (listed or not) by words in its name, summary, provider or resource.",
-            SearchInput,
-            SearchResult,
-            read,
+        make_tool(
+            name=f"{PREFIX}_search_operations",
+            title="Find an operation",
+            description="Find any operation, listed or not, by words (e.g. 'list builds').",
+            annotations=read,
+            inp=SearchInput,
+            out=SearchResult,
+            handler=search,
         ),
-        _tool(
-            describe,
-            f"{PREFIX}_describe_operation",
-            "Describe an operation",
-            "One operation's description and input schema, to call it with betaops_call_operation.",
-            DescribeInput,
-            Description,
-            read,
+        make_tool(
+            name=f"{PREFIX}_describe_operation",
+            title="Describe an operation",
+            description="One operation's input schema and the tool that runs it.",
+            annotations=read,
+            inp=DescribeInput,
+            out=Description,
+            handler=describe,
         ),
-        _tool(
-            call,
-            f"{PREFIX}_call_operation",
-            "Call an operation",
-            "Run any reachable operation by name, validated and guarded exactly like a listed tool: "
-            "writes need the user's approval (asked, or preview + confirm_token).",
-            CallInput,
-            CallOutput,
-            call_hints,
+        make_tool(
+            name=f"{PREFIX}_read_operation",
+            title="Run a read",
+            description="Run any read by name, like a listed tool.",
+            annotations=ToolAnnotations(
+                read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+            ),
+            inp=ReadInput,
+            out=CallOutput,
+            handler=read_op,
         ),
     ]
+    if not runtime.read_only:
+        tools.append(
+            make_tool(
+                name=f"{PREFIX}_write_operation",
+                title="Run a write",
+                description="Run any write by name, like a listed tool. Needs the user's approval.",
+                annotations=ToolAnnotations(
+                    read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=True
+                ),
+                inp=WriteInput,
+                out=CallOutput,
+                handler=write_op,
+                approval=approval(runtime, lambda args: _resolve(runtime, args, writes=True)),  # type: ignore[arg-type]
+            )
+        )
+    return tools

@@ -1,36 +1,48 @@
-"""The confirmation guard every write passes, derived from the operation's effect.
+"""The confirmation guard: it decides whether a write was approved, and lets each approval act once.
 
-Three ways a write can run, decided here and nowhere else:
-1. The client can answer elicitation: the human sees a plain-language preview (built from a fresh
-   read of the target) and accepts, declines or cancels.
-2. It cannot: the call returns the preview and a confirm_token bound to tool, arguments and the
-   target's state; the same call with the token re-reads the target and runs only if unchanged.
+How a write is approved, decided here and nowhere else:
+1. The client answers elicitation: the human is asked, with a preview built from a fresh read.
+   When the client can be asked, it is always asked; a confirm_token is never a way around that.
+2. It cannot (and `--confirm auto`): the call returns the preview, a one-line summary and a
+   confirm_token bound to tool, arguments, summary and the exact plan; the confirming call repeats
+   the arguments with token and summary. `--confirm elicit` refuses instead.
 3. `--confirm never` (unattended automation): it runs at once.
-Every path that does not execute says that nothing was changed.
+
+Bound to what was shown: after approval the write is planned again and must match the approved
+plan (preview, state, and every id it acts on); a task then acts on that plan's ids only.
+Exactly once: each approval has an id (see `core/approvals.py`) claimed before anything is sent;
+a repeat returns the first outcome and sends nothing new.
 """
 
 from __future__ import annotations
 
-import inspect
 import logging
-import re
+import time
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import anyio
+from mcp.server.elicitation import AcceptedElicitation
 from mcp.server.mcpserver import Context, Elicit
-from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
+from betaops.core.approvals import State, idempotency_key
+from betaops.core.confirm import digest
 from betaops.core.errors import ProviderError
-from betaops.core.operation import Effect, Operation, Returns
+from betaops.core.operation import Operation, Returns
+from betaops.core.shapes import fit
 from betaops.core.task import Plan, Progress, Task, TaskContext
+from betaops.server.previews import describe
 from betaops.server.results import WriteResult, WriteStatus
-from betaops.server.runtime import Runtime
+from betaops.server.runtime import ConfirmMode, Runtime
+from betaops.server.sdk import round_id
 
 logger = logging.getLogger(__name__)
 
 NOTHING_CHANGED = "Nothing was changed."
+
+Action = Operation | Task
 
 
 class Approve(BaseModel):
@@ -39,14 +51,11 @@ class Approve(BaseModel):
     approve: bool = Field(description="Apply this change?")
 
 
-class Skip:
-    """Resolver outcome when nobody is asked (token given, or no elicitation support)."""
+@dataclass(frozen=True)
+class NotAsked:
+    """Why nobody was asked: nothing to do, unattended mode, or a client that cannot be asked."""
 
-
-SKIP = Skip()
-
-
-Action = Operation | Task
+    why: Literal["noop", "never", "cannot-ask"]
 
 
 def params_of(action: Action, args: BaseModel) -> BaseModel:
@@ -70,199 +79,257 @@ def task_context(runtime: Runtime, action: Action, progress: Progress | None = N
     return TaskContext(first.client, {}, progress, providers=contexts)
 
 
-def runtime_target_op(runtime: Runtime, op: Operation) -> Operation | None:
+def _target_op(runtime: Runtime, op: Operation) -> Operation | None:
     if op.target is None:
         return None
-    conn = runtime.connections[op.provider]
-    return next(o for o in conn.spec.operations if o.name == op.target)
-
-
-async def read_target(runtime: Runtime, op: Operation, params: BaseModel) -> tuple[Operation | None, Any]:
-    """Fetch what `op` would change, so the preview names it and the token can bind to it."""
-    target_op = runtime_target_op(runtime, op)
-    if target_op is None:
-        return None, None
-    target_params = target_op.params.model_validate(params.model_dump(include=set(target_op.params.model_fields)))
-    try:
-        reply = await runtime.connection(op).client.call(target_op, target_params)
-    except ProviderError as exc:
-        exc.changed = False
-        raise
-    return target_op, reply.data
+    return next(o for o in runtime.connections[op.provider].spec.operations if o.name == op.target)
 
 
 async def plan(runtime: Runtime, action: Action, params: BaseModel) -> Plan:
-    """The preview of a write and the state it was made from (re-checked before executing)."""
+    """What this write would do, read fresh from the provider; raises ProviderError (nothing changed)."""
     if isinstance(action, Task):
         assert action.plan is not None
         return await action.plan(task_context(runtime, action), params)
-    target_op, target = await read_target(runtime, action, params)
-    return Plan(describe(action, params, target_op, target), target)
+    target_op = _target_op(runtime, action)
+    target = None
+    if target_op is not None:
+        target_params = target_op.params.model_validate(params.model_dump(include=set(target_op.params.model_fields)))
+        try:
+            target = (await runtime.connection(action).client.call(target_op, target_params)).data
+        except ProviderError as exc:
+            exc.changed = False
+            raise
+    return describe(action, params, target_op, target)
 
 
-def describe(op: Operation, params: BaseModel, target_op: Operation | None, target: Any) -> str:
-    """A plain-language summary of exactly what will change."""
-    label = ""
-    if target_op is not None and target_op.result is not None and isinstance(target, dict):
-        model = target_op.result.model_validate(target)
-        label_fn = getattr(model, "label", None)
-        if callable(label_fn):
-            label = label_fn()
-        else:  # e.g. "beta test (skill_id amzn1..., status RUNNING)"
-            noun = re.sub(r"(?<!^)(?=[A-Z])", " ", target_op.result.__name__).lower()
-            facts = [f"{f} {getattr(params, f)}" for f in target_op.path_fields]
-            facts += [f"status {target['status']}"] if isinstance(target.get("status"), str) else []
-            label = f"{noun} ({', '.join(facts)})" if facts else noun
-    where = ", ".join(f"{f} {getattr(params, f)}" for f in op.path_fields)
-    head = f"{op.title}: {label}" if label else f"{op.title} ({where})" if where else op.title
-    if label and where and target_op is not None and set(op.path_fields) - set(target_op.path_fields):
-        head += f" ({where})"
-    changes = params.model_dump(mode="json", exclude_none=True, exclude=set(op.path_fields))
-    lines = [head + "."]
-    if changes:
-        shown = "; ".join(f"{k} = {_short(v)}" for k, v in changes.items())
-        lines.append(f"With: {shown}.")
-    if op.effect is Effect.DESTRUCTIVE:
-        lines.append("This cannot be undone.")
-    return "\n".join(lines)
+def binding(action: Action, params: BaseModel, shown: Plan) -> str:
+    """What an approval covers: the tool, its exact arguments, and the whole plan it was shown."""
+    return digest(
+        {"t": action.tool_name, "a": call_args(params), "p": shown.preview, "f": shown.fingerprint, "b": shown.bound}
+    )
 
 
-def _short(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 300 else text[:299] + "…"
+def summary(shown: Plan) -> str:
+    """The preview's first line: what a host's permission dialog shows in the confirming call."""
+    return shown.preview.split("\n", 1)[0][:300]
 
 
 def can_ask(ctx: Context) -> bool:
-    """Whether this client answers elicitation (else the token path is used)."""
+    """Whether this client answers form elicitation."""
     caps = ctx.client_capabilities
     return caps is not None and caps.elicitation is not None
 
 
-def question(preview: Plan) -> Elicit[Approve]:
-    """The one question a human is asked before a write, worded the same for every tool."""
-    return Elicit(preview.preview + "\nApprove?", Approve)
+def ask(runtime: Runtime, ctx: Context, shown: Plan) -> Elicit[Approve] | NotAsked:
+    """The question for the human, or why nobody is asked."""
+    if shown.noop:
+        return NotAsked("noop")
+    if runtime.confirm is ConfirmMode.NEVER:
+        return NotAsked("never")
+    if not can_ask(ctx):
+        return NotAsked("cannot-ask")
+    return Elicit(f"{shown.preview}\nApprove?", Approve)
 
 
-def make_resolver(runtime: Runtime, action: Action, names: list[str]) -> Any:
-    """A per-tool resolver that asks the human when the client can answer, and skips otherwise."""
-
-    async def resolver(ctx: Context, **tool_args: Any) -> Elicit[Approve] | Skip:
-        if tool_args.get("confirm_token") or not can_ask(ctx):
-            return SKIP
-        fields = action.params.model_fields
-        params = action.params.model_validate({k: v for k, v in tool_args.items() if k in fields})
-        try:
-            return question(await plan(runtime, action, params))
-        except ProviderError as exc:
-            raise ToolError(str(exc)) from exc
-
-    parameters = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]
-    parameters += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY) for n in names]
-    resolver.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-    resolver.__annotations__ = {"ctx": Context}
-    resolver.__qualname__ = resolver.__name__ = f"confirm_{action.tool_name}"
-    return resolver
-
-
-async def execute(
-    runtime: Runtime, action: Action, params: BaseModel, key: str, progress: Progress | None = None
-) -> WriteResult:
-    """Run a confirmed write, with an audit record written before anything is sent."""
-    logger.info("executing %s", action.tool_name)
-    audit = runtime.audit
-    if audit is None:
-        return await _execute(runtime, action, params, key, progress)
-    record = await audit.attempt(
-        tool=action.tool_name, provider=action.provider, arguments=call_args(params), mode=runtime.mode, key=key
+def nothing_to_do(shown: Plan) -> WriteResult:
+    return WriteResult(
+        status=WriteStatus.NOT_EXECUTED, message=f"Nothing to do. {NOTHING_CHANGED}", preview=shown.preview
     )
+
+
+def not_executed(why: str, preview: str | None = None) -> WriteResult:
+    return WriteResult(status=WriteStatus.NOT_EXECUTED, message=f"{why} {NOTHING_CHANGED}", preview=preview)
+
+
+async def decide(
+    runtime: Runtime,
+    ctx: Context,
+    action: Action,
+    args: BaseModel,
+    shown: Plan,
+    answer: Any,
+    progress: Progress | None,
+) -> WriteResult:
+    """Turn the human's answer (or its absence) into one executed write, or into nothing."""
+    params = params_of(action, args)
+    data = answer.data if isinstance(answer, AcceptedElicitation) else None
+    if isinstance(data, NotAsked):
+        token_given = getattr(args, "confirm_token", None) is not None and not can_ask(ctx)
+        if data.why == "noop" and not token_given:
+            return nothing_to_do(shown)
+        if data.why == "never":
+            return await once(runtime, action, params, shown, f"never:{uuid.uuid4()}", "confirm-never", progress)
+        return await _by_token(runtime, action, params, args, shown, progress)
+    if not isinstance(data, Approve):
+        action_taken = getattr(answer, "action", "cancel")
+        return not_executed("The user declined." if action_taken == "decline" else "The user cancelled.")
+    if not data.approve:
+        return not_executed("The change was not approved.")
+    if ctx.protocol_version is not None and ctx.request_state is not None:
+        approval_id = round_id(ctx)
+        if approval_id is None:  # fail closed: an approval that cannot be identified cannot be kept single-use
+            return not_executed("The approval round could not be verified; call again to be asked afresh.")
+        approval_id = f"round:{approval_id}"
+    else:  # handshake era: the answer arrived mid-call, within this request only
+        approval_id = f"elicit:{uuid.uuid4()}"
+    return await _recheck_and_run(runtime, action, params, shown, approval_id, "elicitation", progress)
+
+
+async def _recheck_and_run(
+    runtime: Runtime,
+    action: Action,
+    params: BaseModel,
+    shown: Plan,
+    approval_id: str,
+    how: str,
+    progress: Progress | None,
+) -> WriteResult:
+    earlier = await runtime.approvals.get(approval_id)
+    if earlier is not None:
+        return await once(runtime, action, params, shown, approval_id, how, progress)
+    current = await plan(runtime, action, params)
+    if binding(action, params, current) != binding(action, params, shown):
+        return not_executed(
+            "What this change would do differs from what was approved (the target changed after the preview). "
+            "Review the new preview and ask again.",
+            current.preview,
+        )
+    return await once(runtime, action, params, current, approval_id, how, progress)
+
+
+async def _by_token(
+    runtime: Runtime, action: Action, params: BaseModel, args: BaseModel, shown: Plan, progress: Progress | None
+) -> WriteResult:
+    token = getattr(args, "confirm_token", None)
+    if runtime.confirm is ConfirmMode.ELICIT:
+        return not_executed(
+            "This server asks a human for every write (--confirm elicit), and this client cannot be asked "
+            "(it does not support elicitation)."
+        )
+    if not token:
+        return _preview(runtime, action, params, shown)
+    nonce = runtime.tokens.verify(
+        action.provider, action.tool_name, token, call_args(params), getattr(args, "confirm_summary", None)
+    )
+    approval_id = f"token:{nonce}"
+    if await runtime.approvals.get(approval_id) is None:
+        if shown.noop:
+            return nothing_to_do(shown)
+        runtime.tokens.check_target(action.provider, action.tool_name, token, binding(action, params, shown))
+    return await once(runtime, action, params, shown, approval_id, "token", progress)
+
+
+def _preview(runtime: Runtime, action: Action, params: BaseModel, shown: Plan) -> WriteResult:
+    line = summary(shown)
+    token, _ = runtime.tokens.issue(action.tool_name, call_args(params), line, binding(action, params, shown))
+    return WriteResult(
+        status=WriteStatus.CONFIRMATION_REQUIRED,
+        message=(
+            "Confirmation required: show the preview to the user. If they approve, call this tool again with the "
+            f"same arguments plus confirm_token and confirm_summary (valid 10 minutes). {NOTHING_CHANGED}"
+        ),
+        preview=shown.preview,
+        confirm_token=token,
+        confirm_summary=line,
+    )
+
+
+async def once(
+    runtime: Runtime,
+    action: Action,
+    params: BaseModel,
+    shown: Plan,
+    approval_id: str,
+    how: str,
+    progress: Progress | None,
+) -> WriteResult:
+    """Run the approved write at most once per approval id; a repeat gets the first outcome."""
+    earlier = await runtime.approvals.claim(approval_id, tool=action.tool_name, how=how)
+    repeat_of: str | None = None
+    if earlier is not None:
+        if earlier.state is not State.SENDING and earlier.outcome is not None:
+            first = WriteResult.model_validate(earlier.outcome)
+            return first.model_copy(
+                update={
+                    "message": f"This approval was already used ({time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(earlier.at))});"
+                    f" nothing new was sent. Its first outcome: {first.message}",
+                    "replayed": True,
+                }
+            )
+        conn = runtime.connections.get(action.provider)
+        keyed = isinstance(action, Operation) and conn is not None and conn.config.idempotency_header is not None
+        if approval_id in runtime.in_flight or not keyed:
+            return not_executed(
+                "This approval was already used and its outcome is not known yet (still running, or its answer was "
+                "lost); nothing new was sent. Check the current state, then ask for a fresh preview if needed."
+            )
+        repeat_of = approval_id  # an unknown outcome, repeated under the same key: the provider replays it
+    runtime.in_flight.add(approval_id)
     try:
-        result = await _execute(runtime, action, params, key, progress)
+        return await _send(runtime, action, params, shown, approval_id, how, repeat_of, progress)
+    finally:
+        runtime.in_flight.discard(approval_id)
+
+
+async def _send(
+    runtime: Runtime,
+    action: Action,
+    params: BaseModel,
+    shown: Plan,
+    approval_id: str,
+    how: str,
+    repeat_of: str | None,
+    progress: Progress | None,
+) -> WriteResult:
+    key = idempotency_key(approval_id)
+    logger.info("executing %s (approved by %s)", action.tool_name, how)
+    record = None
+    if runtime.audit is not None:
+        record = await runtime.audit.attempt(
+            tool=action.tool_name,
+            provider=action.provider,
+            arguments=call_args(params),
+            mode=runtime.mode,
+            key=key,
+            approval=approval_id,
+            how=how,
+            repeat_of=repeat_of,
+        )
+    try:
+        result = await _execute(runtime, action, params, shown, key, progress)
     except ProviderError as exc:
-        await audit.outcome(record, "failed" if exc.changed is False else "unknown", str(exc))
+        if exc.changed is False:
+            failed = not_executed(f"The provider refused: {exc}")
+            await runtime.approvals.settle(approval_id, State.FAILED, failed.model_dump(mode="json"))
+        if record is not None:
+            await runtime.audit.outcome(record, "failed" if exc.changed is False else "unknown", str(exc))  # type: ignore[union-attr]
         raise
     except BaseException:
-        with anyio.CancelScope(shield=True):
-            await audit.outcome(record, "unknown", "interrupted before the provider answered")
+        if record is not None:
+            with anyio.CancelScope(shield=True):
+                await runtime.audit.outcome(record, "unknown", "interrupted before the provider answered")  # type: ignore[union-attr]
         raise
-    await audit.outcome(record, "executed", result.message)
+    await runtime.approvals.settle(approval_id, State.EXECUTED, result.model_dump(mode="json"))
+    if record is not None:
+        await runtime.audit.outcome(record, "executed", result.message)  # type: ignore[union-attr]
     return result
 
 
 async def _execute(
-    runtime: Runtime, action: Action, params: BaseModel, key: str, progress: Progress | None
+    runtime: Runtime, action: Action, params: BaseModel, shown: Plan, key: str, progress: Progress | None
 ) -> WriteResult:
+    done = f"Done: {action.title.lower()}."
     if isinstance(action, Task):
-        outcome = await action.run(task_context(runtime, action, progress), params, key, None)
-        return WriteResult(status=WriteStatus.EXECUTED, message=f"Done: {action.title.lower()}.", result=outcome)
+        outcome = await action.run(task_context(runtime, action, progress), params, key, shown)
+        return WriteResult(status=WriteStatus.EXECUTED, message=done, result=outcome)
     reply = await runtime.connection(action).client.call(action, params, idempotency_key=key)
     result: Any = None
+    note: str | None = None
     if action.result is not None and reply.data is not None:
-        if action.returns is Returns.ITEMS:
-            result = [action.result.model_validate(x).model_dump(mode="json") for x in reply.data]
-        else:
-            result = action.result.model_validate(reply.data).model_dump(mode="json")
-    message = f"Done: {action.title.lower()}."
+        result, note = fit(action.result, reply.data, many=action.returns is Returns.ITEMS)
+    message = done
     if reply.replayed:
         message += " The provider replayed an earlier identical request; it was not done twice."
+    if note:
+        message += f" {note}"
     return WriteResult(status=WriteStatus.EXECUTED, message=message, result=result, replayed=reply.replayed)
-
-
-async def run_write(
-    runtime: Runtime, action: Action, args: BaseModel, approval: Any, progress: Progress | None = None
-) -> WriteResult:
-    """Route one write call through the guard. Raises ToolError with 'Nothing was changed' on refusals."""
-    params = params_of(action, args)
-    token = getattr(args, "confirm_token", None)
-    try:
-        if runtime.confirm == "never":
-            return await execute(runtime, action, params, f"betaops-{uuid.uuid4()}", progress)
-        if token:
-            return await _with_token(runtime, action, params, token, progress)
-        data = getattr(approval, "data", None)
-        if isinstance(data, Approve):
-            if not data.approve:
-                return _not_executed("The change was not approved.")
-            return await execute(runtime, action, params, f"betaops-{uuid.uuid4()}", progress)
-        if isinstance(data, Skip):
-            return await _preview(runtime, action, params)
-        action_taken = getattr(approval, "action", "cancel")
-        return _not_executed("The user declined." if action_taken == "decline" else "The user cancelled.")
-    except ProviderError as exc:
-        raise ToolError(str(exc)) from exc
-
-
-def _not_executed(why: str) -> WriteResult:
-    return WriteResult(status=WriteStatus.NOT_EXECUTED, message=f"{why} {NOTHING_CHANGED}")
-
-
-async def _preview(runtime: Runtime, action: Action, params: BaseModel) -> WriteResult:
-    preview = await plan(runtime, action, params)
-    token, expires = runtime.tokens.issue(action.tool_name, call_args(params), preview.fingerprint)
-    return WriteResult(
-        status=WriteStatus.CONFIRMATION_REQUIRED,
-        message=(
-            "Confirmation required: show the preview to the user. If they approve, call this tool again "
-            f"with the same arguments plus confirm_token. {NOTHING_CHANGED}"
-        ),
-        preview=preview.preview,
-        confirm_token=token,
-        expires_at=expires,
-    )
-
-
-async def _with_token(
-    runtime: Runtime, action: Action, params: BaseModel, token: str, progress: Progress | None
-) -> WriteResult:
-    current = await plan(runtime, action, params)
-    redeemed = runtime.tokens.redeem(action.provider, action.tool_name, token, call_args(params), current.fingerprint)
-    try:
-        result = await execute(runtime, action, params, redeemed.idempotency_key, progress)
-    except ProviderError as exc:
-        # The token is released for a repeat only where the provider replays a repeated key; elsewhere
-        # a repeat could act twice, so the user needs a fresh preview of the current state instead.
-        conn = runtime.connections.get(action.provider)
-        replays = conn is not None and conn.config.idempotency_header is not None
-        runtime.tokens.settle(redeemed, outcome_known=exc.changed is not None or not replays)
-        raise
-    runtime.tokens.settle(redeemed, outcome_known=True)
-    return result

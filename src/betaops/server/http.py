@@ -8,12 +8,16 @@ What makes it safe to expose:
   a missing or wrong token gets 401 with `WWW-Authenticate` naming the protected-resource
   metadata (RFC 9728), which is served at `/.well-known/oauth-protected-resource/mcp`.
 - `/health` answers 200 without auth and says nothing but that the server is up.
+- Any host beyond loopback (a non-loopback bind, an `--allowed-host`, an `--allowed-origin`, or
+  `BETAOPS_HTTP_PUBLIC_URL`) means the server can be reached from elsewhere: it needs bearer tokens,
+  or `serve` refuses to start. A proxy in front of a loopback bind is "elsewhere" too.
 - `--stateless`: no session state between requests, so any replica can serve any request. The
   confirmation tokens and the 2026-07-28 `requestState` are sealed with keys derived from
-  `BETAOPS_CONFIRM_SECRET`, so a preview made on one replica executes on another. The single-use
-  record of spent tokens is per process: a token replayed on another replica passes the signature
-  check there, and the provider's idempotency key (derived from the token's nonce) is what stops
-  the work being done twice (see the README).
+  `BETAOPS_CONFIRM_SECRET`, so a preview made on one replica executes on another. Spent approvals
+  live in the state directory (`BETAOPS_STATE_DIR`): replicas that share it share the record.
+
+Everything goes through the SDK's public API: `MCPServer(auth=..., token_verifier=...,
+request_state_security=...)` (see `server/app.py`), `custom_route` and `streamable_http_app`.
 """
 
 from __future__ import annotations
@@ -29,11 +33,9 @@ from urllib.parse import urlsplit
 from mcp.server import MCPServer
 from mcp.server.auth.provider import AccessToken, TokenVerifier
 from mcp.server.auth.settings import AuthSettings
-from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
 from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from betaops.core.errors import ConfigError
@@ -166,71 +168,77 @@ async def health(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def request_state_key(secret: bytes) -> bytes:
-    """A key for sealing 2026-07-28 requestState, derived from (never equal to) the confirmation secret."""
-    return hmac.new(secret, b"betaops/http/request-state/v1", hashlib.sha256).digest()
-
-
-def share_request_state(server: MCPServer, secret: bytes) -> None:
-    """Seal requestState with a key every replica derives alike (the SDK's default key is per process)."""
-    chain = server.middleware
-    for i, layer in enumerate(chain):
-        if isinstance(layer, RequestStateBoundary):
-            security = RequestStateSecurity(keys=[request_state_key(secret)])
-            chain[i] = RequestStateBoundary(security, default_audience=server.name)
-            return
-    raise RuntimeError("the MCP server has no request-state boundary to configure")
-
-
 def replay_exposed(runtime: Runtime) -> list[str]:
     """Providers whose writes carry no idempotency key: only the per-replica token record guards them."""
     return [c.spec.title for c in runtime.connections.values() if c.config.idempotency_header is None]
 
 
+def _reachable_from_elsewhere(settings: Settings, options: HttpOptions) -> str | None:
+    """Why this server can be reached beyond loopback (so needs tokens), or None."""
+    if not is_loopback(options.host):
+        return f"--host {options.host} is not loopback"
+    if settings.http_public_url:
+        return "BETAOPS_HTTP_PUBLIC_URL is set (the server is reached through a proxy)"
+    for host in options.allowed_hosts:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 or host.endswith("]:*") else host
+        if not is_loopback(name):
+            return f"--allowed-host {host} is not loopback"
+    for origin in options.allowed_origins:
+        name = urlsplit(origin).hostname or origin
+        if not is_loopback(name):
+            return f"--allowed-origin {origin} is not loopback"
+    return None
+
+
+def http_auth(settings: Settings, options: HttpOptions) -> tuple[AuthSettings | None, TokenVerifier | None]:
+    """The bearer-token auth for `serve --http`; raises ConfigError where tokens are needed and missing."""
+    tokens = parse_tokens(settings)
+    reason = _reachable_from_elsewhere(settings, options)
+    if reason is not None and not tokens:
+        raise ConfigError(
+            "betaops",
+            f"{reason}, and an HTTP server reachable beyond loopback needs bearer tokens.",
+            hint=f"Set {TOKENS_ENV} to one or more long random tokens (comma-separated), or serve on loopback only.",
+        )
+    if not tokens:
+        return None, None
+    url = resource_url(settings, options)
+    issuer = settings.http_auth_issuer or f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
+    auth = AuthSettings(issuer_url=issuer, resource_server_url=url, validate_token_resource=False)
+    return auth, StaticTokenVerifier(tokens)
+
+
 def build_http_app(
     server: MCPServer, settings: Settings, options: HttpOptions, runtime: Runtime | None = None
 ) -> HostOriginGuard:
-    """The ASGI app for `serve --http`; raises ConfigError for an unsafe or incomplete setup."""
-    tokens = parse_tokens(settings)
-    if not is_loopback(options.host) and not tokens:
+    """The ASGI app for `serve --http`, from a server built with `build_server(..., http=options)`.
+
+    Raises ConfigError for an unsafe or incomplete setup.
+    """
+    auth, _ = http_auth(settings, options)
+    if (auth is None) != (server.settings.auth is None):
         raise ConfigError(
             "betaops",
-            f"--host {options.host} is not loopback, and an HTTP server beyond loopback needs bearer tokens.",
-            hint=f"Set {TOKENS_ENV} to one or more long random tokens (comma-separated), or listen on 127.0.0.1.",
+            "the MCP server was not built with this HTTP configuration's authentication.",
+            hint="Build it with build_server(settings, options, runtime, http=HttpOptions(...)).",
         )
-    secret = settings.confirm_secret.get_secret_value().encode() if settings.confirm_secret else None
-    if options.stateless and secret is None:
+    if options.stateless and settings.confirm_secret is None:
         raise ConfigError(
             "betaops",
             "--stateless needs BETAOPS_CONFIRM_SECRET: a preview made on one replica must verify on another.",
             hint="Set the same BETAOPS_CONFIRM_SECRET (32+ random characters) on every replica.",
         )
-    if secret is not None:
-        share_request_state(server, secret)
     if options.stateless and runtime is not None and (exposed := replay_exposed(runtime)):
         logger.warning(
-            "stateless: each replica remembers only the confirm_tokens it redeemed itself; %s take no "
-            "idempotency key, so a token replayed on another replica can repeat a write that leaves its "
-            "previewed target unchanged (e.g. a reminder or an invitation). Route a client to one replica "
-            "(sticky sessions) for those.",
+            "stateless: spent approvals are recorded in %s; replicas that do not share it cannot see each "
+            "other's, and %s take no idempotency key, so an approval replayed on another replica could repeat a "
+            "write there. Share BETAOPS_STATE_DIR, or route a client to one replica (sticky sessions).",
+            runtime.approvals.describe(),
             ", ".join(exposed),
         )
     security = transport_security(settings, options)
-    url = resource_url(settings, options)
-    auth: AuthSettings | None = None
-    verifier: StaticTokenVerifier | None = None
-    if tokens:
-        issuer = settings.http_auth_issuer or f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
-        auth = AuthSettings(issuer_url=issuer, resource_server_url=url, validate_token_resource=False)
-        verifier = StaticTokenVerifier(tokens)
-    app = server._lowlevel_server.streamable_http_app(
-        streamable_http_path=MCP_PATH,
-        stateless_http=options.stateless,
-        transport_security=security,
-        host=options.host,
-        auth=auth,
-        token_verifier=verifier,
-        custom_starlette_routes=[Route(HEALTH_PATH, health, methods=["GET"])],
+    app = server.streamable_http_app(
+        streamable_http_path=MCP_PATH, stateless_http=options.stateless, transport_security=security, host=options.host
     )
     return HostOriginGuard(app, security, [MCP_PATH])
 

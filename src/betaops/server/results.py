@@ -47,7 +47,7 @@ class WriteResult(BaseModel):
     message: str
     preview: str | None = None
     confirm_token: str | None = None
-    expires_at: float | None = None
+    confirm_summary: str | None = None
     replayed: bool = False
     result: Any = None
 

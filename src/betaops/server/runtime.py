@@ -13,6 +13,7 @@ from typing import Any
 import anyio
 import httpx2
 
+from betaops.core.approvals import ApprovalStore, SqliteApprovals
 from betaops.core.audit import AuditLog
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.errors import ConfigError
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 class ConfirmMode(StrEnum):
     AUTO = "auto"  # ask by elicitation, else preview + token
+    ELICIT = "elicit"  # ask by elicitation; refuse every write where nobody can be asked
     NEVER = "never"  # unattended automation: execute writes without asking
 
 
@@ -65,6 +67,9 @@ class Runtime:
     toolsets: tuple[str, ...] | None = None  # None: the default surface (each provider's core tools)
     audit: AuditLog | None = None
     catalog: dict[str, Any] = field(default_factory=dict)  # tool name -> tools.Entry, every reachable action
+    # Spent approvals: the embedded store in the state directory in a served process; in memory otherwise.
+    approvals: ApprovalStore = field(default_factory=lambda: SqliteApprovals(":memory:"))
+    in_flight: set[str] = field(default_factory=set)  # approval ids whose write this process is sending
     _users: int = field(default=0)
 
     def connection(self, op: Operation) -> Connection:

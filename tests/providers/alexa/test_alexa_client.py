@@ -19,6 +19,7 @@ from betaops.providers.alexa.simulator import (
 )
 from betaops.settings import Settings
 from tests.providers.alexa.alexa_support import AlexaBox, make_alexa, text
+from tests.support import confirming
 
 pytestmark = pytest.mark.anyio
 
@@ -63,9 +64,7 @@ async def test_a_401_on_a_write_refreshes_and_the_write_happens_once(box: AlexaB
         first = await client.call_tool("alexa_add_beta_testers", args)
         assert first.structured_content is not None
         box.state.tokens.clear()
-        done = await client.call_tool(
-            "alexa_add_beta_testers", {**args, "confirm_token": first.structured_content["confirm_token"]}
-        )
+        done = await client.call_tool("alexa_add_beta_testers", {**args, **confirming(first.structured_content)})
     assert done.structured_content is not None and done.structured_content["status"] == "executed", text(done)
     assert len(box.state.write_log) == 1 and box.emails(DEMO_SKILL_ID).count("once@example.com") == 1
 

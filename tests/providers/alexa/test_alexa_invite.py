@@ -9,6 +9,7 @@ import pytest
 from betaops.providers.alexa.simulator import DEMO_SKILL_ID, DRAFT_SKILL_ID, LARGE_SKILL_ID
 from betaops.sim.faults import Fault, Faults
 from tests.providers.alexa.alexa_support import AlexaBox, make_alexa, text
+from tests.support import confirming
 
 pytestmark = pytest.mark.anyio
 TOOL = "alexa_invite_testers"
@@ -38,7 +39,7 @@ async def invite(box: AlexaBox, mode: str, emails: list[str], skill_id: str = LA
         assert first.structured_content is not None, text(first)
         assert first.structured_content["status"] == "confirmation_required"
         assert len(box.state.write_log) == writes  # the preview changed nothing
-        done = await client.call_tool(TOOL, {**args, "confirm_token": first.structured_content["confirm_token"]})
+        done = await client.call_tool(TOOL, {**args, **confirming(first.structured_content)})
     return first.structured_content["preview"], done
 
 

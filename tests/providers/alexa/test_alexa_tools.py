@@ -20,6 +20,7 @@ from betaops.providers.alexa.simulator import (
 from betaops.providers.alexa.tasks import INVITE_TESTERS
 from tests.providers.alexa.alexa_support import AlexaBox, make_alexa, text
 from tests.snapshots import check_snapshots
+from tests.support import confirming
 
 pytestmark = pytest.mark.anyio
 SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
@@ -54,7 +55,7 @@ async def by_token(box: AlexaBox, mode: str, tool: str, args: dict[str, Any]) ->
         assert first.structured_content is not None, text(first)
         assert first.structured_content["status"] == "confirmation_required"
         writes_before = box.writes
-        done = await client.call_tool(tool, {**args, "confirm_token": first.structured_content["confirm_token"]})
+        done = await client.call_tool(tool, {**args, **confirming(first.structured_content)})
     assert done.structured_content is not None, text(done)
     assert done.structured_content["status"] == "executed", text(done)
     assert box.writes > writes_before or tool == INVITE_TESTERS.tool_name
@@ -191,7 +192,7 @@ async def test_a_token_is_refused_once_the_beta_test_changed(box: AlexaBox, mode
         box.state.skills[LEGACY_SKILL_ID].beta_test.feedbackEmail = "changed@example.com"  # type: ignore[union-attr]
         late = await client.call_tool(
             "alexa_end_beta_test",
-            {"skill_id": LEGACY_SKILL_ID, "confirm_token": first.structured_content["confirm_token"]},
+            {"skill_id": LEGACY_SKILL_ID, **confirming(first.structured_content)},
         )
     assert late.is_error and "target changed" in text(late) and "Nothing was changed" in text(late)
     assert box.writes == 0

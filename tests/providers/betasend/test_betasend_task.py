@@ -10,7 +10,7 @@ from betaops.providers.betasend.simulator import BETA_LIST_ID
 from betaops.providers.betasend.tasks import CHUNK
 from betaops.server.runtime import ConfirmMode
 from tests.providers.betasend.harness import BetasendBox, make_box, make_sim
-from tests.support import text
+from tests.support import confirming, text
 
 pytestmark = pytest.mark.anyio
 TOOL = "betasend_add_subscribers_to_lists"
@@ -107,11 +107,11 @@ async def test_token_is_refused_when_the_lists_changed_since_the_preview(mode: s
         assert first.structured_content is not None
         assert first.structured_content["status"] == "confirmation_required"
         assert "2 new (a@acme.example, b@acme.example)" in first.structured_content["preview"]
-        token = first.structured_content["confirm_token"]
+        token = confirming(first.structured_content)
         other = make_sim(state=box.state)  # someone else subscribes a@ to list 5 meanwhile
         async with other.http:
             assert (await other.post("subscribers-add", {"email": "a@acme.example", "list_id": 5})).status_code == 200
-        later = await client.call_tool(TOOL, {**args, "confirm_token": token})
+        later = await client.call_tool(TOOL, {**args, **token})
     assert later.is_error and "Nothing was changed" in text(later)
     assert len(adds(box)) == 1 and box.state.by_email("b@acme.example") is None
 

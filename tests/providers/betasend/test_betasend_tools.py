@@ -27,7 +27,7 @@ from betaops.providers.betasend.tasks import TASKS
 from betaops.server.runtime import ConfirmMode
 from tests.providers.betasend.harness import SECRETS, BetasendBox, make_box
 from tests.snapshots import check_snapshots
-from tests.support import text
+from tests.support import confirming, text
 
 pytestmark = pytest.mark.anyio
 SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
@@ -124,11 +124,11 @@ async def test_write_runs_through_the_token_path_once(name: str, mode: str) -> N
         assert first.structured_content is not None, text(first)
         assert first.structured_content["status"] == "confirmation_required"
         assert box.writes == 0 and not DONE[action.name](box.state)
-        token = first.structured_content["confirm_token"]
-        done = await client.call_tool(name, {**args, "confirm_token": token})
+        token = confirming(first.structured_content)
+        done = await client.call_tool(name, {**args, **token})
         assert done.structured_content is not None, text(done)
         assert done.structured_content["status"] == "executed"
-        again = await client.call_tool(name, {**args, "confirm_token": token})
+        again = await client.call_tool(name, {**args, **token})
     assert again.is_error and "Nothing was changed" in text(again)
     assert DONE[action.name](box.state)
 

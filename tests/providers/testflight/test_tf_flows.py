@@ -12,6 +12,7 @@ from betaops.server.runtime import ConfirmMode
 from betaops.sim.clock import FakeClock
 from tests.providers.testflight.tf_samples import member_of, outsider
 from tests.providers.testflight.tf_support import TFBox, make_tf, structured
+from tests.support import confirming
 
 pytestmark = pytest.mark.anyio
 TASK_SETS = ("testflight.testers", "testflight.builds")
@@ -69,7 +70,7 @@ async def test_invite_token_path_partial_failure_then_rerun_invites_nobody_twice
         assert first["status"] == "confirmation_required" and box.writes == 0
         # The first create fails with a 500 before anything is written: its outcome is unknown to the client.
         sim.faults.queue("500", method="POST", path="/v1/betaTesters")
-        args = {**invite_args(box, *emails), "confirm_token": first["confirm_token"]}
+        args = {**invite_args(box, *emails), **confirming(first)}
         done = structured(await client.call_tool("testflight_invite_testers", args))
         assert done["status"] == "executed"
         outcomes = {o["email"]: o["outcome"] for o in done["result"]["outcomes"]}
@@ -78,7 +79,7 @@ async def test_invite_token_path_partial_failure_then_rerun_invites_nobody_twice
         again = structured(await client.call_tool("testflight_invite_testers", invite_args(box, *emails)))
         assert "a1@example.com" in again["preview"]
         assert "Already in the group (skipped): a2@example.com, a3@example.com" in again["preview"]
-        args = {**invite_args(box, *emails), "confirm_token": again["confirm_token"]}
+        args = {**invite_args(box, *emails), **confirming(again)}
         rerun = structured(await client.call_tool("testflight_invite_testers", args))
     assert rerun["result"]["counts"] == {"already_in_group": 2, "created": 1}
     assert box.writes == 3
@@ -93,7 +94,7 @@ async def test_invite_token_is_refused_when_the_group_changed(mode: str) -> None
         first = structured(await client.call_tool("testflight_invite_testers", invite_args(box, "z@example.com")))
         # Someone else changes the group between preview and approval.
         box.state.resources["betaGroups"][box.id("trailhead.pilots")].rels["betaTesters"].pop()
-        args = {**invite_args(box, "z@example.com"), "confirm_token": first["confirm_token"]}
+        args = {**invite_args(box, "z@example.com"), **confirming(first)}
         result = await client.call_tool("testflight_invite_testers", args)
     assert result.is_error
     assert "Nothing was changed" in result.content[0].text  # type: ignore[union-attr]

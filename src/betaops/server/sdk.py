@@ -1,0 +1,163 @@
+"""The one adapter between betaops and the MCP SDK (mcp 2.3.0): tools, approval resolvers, round ids.
+
+Everything that depends on how the SDK turns a Python function into a tool lives here, so a tool
+is described once as (name, annotations, input model, output model, handler, approval) and the
+rest of the server never builds a signature. The SDK's resolver mechanism asks the human in both
+protocol eras: mid-call in the handshake era, as an `input_required` round in 2026-07-28.
+
+`RoundCodec` is the SDK's public request-state codec hook (`RequestStateSecurity(codec=...)`): it
+seals with the SDK's own AES-GCM codec and, when it unseals an inbound round, notes a digest of the
+sealed bytes. That digest is the approval id of a 2026-07-28 elicitation: a replayed round carries
+the same sealed bytes, so it has the same id; a new call gets a new seal and a new id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from mcp.server.elicitation import ElicitationResult
+from mcp.server.mcpserver import Context, Resolve
+from mcp.server.mcpserver.tools import Tool
+from mcp.server.request_state import AESGCMRequestStateCodec, RequestStateSecurity
+from mcp.types import CallToolResult, ToolAnnotations
+from pydantic import BaseModel
+
+from betaops.server.schema import minimal
+
+SDK_VERSION = "2.3.0"  # the version this adapter was written and contract-tested against
+
+Handler = Callable[..., Awaitable[CallToolResult]]
+
+_unsealed: ContextVar[tuple[str, str] | None] = ContextVar("betaops_unsealed_round", default=None)
+
+
+class RoundCodec:
+    """AES-GCM request-state sealing (the SDK's codec) that remembers which sealed round arrived."""
+
+    def __init__(self, key: bytes) -> None:
+        self._inner = AESGCMRequestStateCodec([key])
+
+    def seal(self, payload: bytes) -> str:
+        return self._inner.seal(payload)
+
+    def unseal(self, token: str) -> bytes:
+        payload = self._inner.unseal(token)
+        try:
+            inner = json.loads(payload).get("s")
+        except ValueError:
+            inner = None
+        if isinstance(inner, str):
+            _unsealed.set((hashlib.sha256(token.encode()).hexdigest()[:32], inner))
+        return payload
+
+
+def request_state_security(key: bytes) -> RequestStateSecurity:
+    return RequestStateSecurity(codec=RoundCodec(key))
+
+
+def round_id(ctx: Context) -> str | None:
+    """The id of the sealed 2026-07-28 round this request answers, or None.
+
+    Only a round unsealed for this very request counts: its plaintext must be the request state
+    the handler sees, so a value left over from another request can never stand in.
+    """
+    noted = _unsealed.get()
+    state = ctx.request_state
+    if noted is None or state is None or noted[1] != state:
+        return None
+    return noted[0]
+
+
+@dataclass(frozen=True)
+class Approval:
+    """How a write tool asks: a resolver that plans (shared) and one that asks the human."""
+
+    plan: Callable[..., Awaitable[Any]]  # (ctx, **tool_args) -> a plan, or anything the handler reads
+    ask: Callable[[Context, Any], Awaitable[Any]]  # (ctx, plan) -> Elicit[...] or a value (nobody asked)
+    answer: type[BaseModel]  # the Elicit schema
+
+
+def _keyword(name: str, annotation: Any = inspect.Parameter.empty) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
+
+
+def _named(fn: Callable[..., Any], name: str, params: list[inspect.Parameter], hints: dict[str, Any]) -> Any:
+    fn.__signature__ = inspect.Signature(params, return_annotation=hints.get("return", inspect.Signature.empty))  # type: ignore[attr-defined]
+    fn.__annotations__ = hints
+    fn.__qualname__ = fn.__name__ = name
+    return fn
+
+
+def make_tool(
+    *,
+    name: str,
+    title: str,
+    description: str,
+    annotations: ToolAnnotations,
+    inp: type[BaseModel],
+    out: type[BaseModel],
+    handler: Handler,
+    approval: Approval | None = None,
+) -> Tool:
+    """An SDK tool calling `handler(ctx, args, shown, answer)`, with `args` validated by `inp`.
+
+    `inp` is published as the input schema and enforced strictly (the SDK's own model would
+    ignore unknown keys). With `approval`, `shown` is the plan the question was made from and
+    `answer` the human's answer (or whatever `approval.ask` returned instead of asking).
+    """
+    fields = list(inp.model_fields)
+
+    async def body(ctx: Context, shown: Any = None, answer: Any = None, **kwargs: Any) -> CallToolResult:
+        return await handler(ctx, inp.model_validate(kwargs), shown, answer)
+
+    params = [_keyword("ctx", Context)]
+    hints: dict[str, Any] = {"ctx": Context, "return": Annotated[CallToolResult, out]}
+    if approval is not None:
+        planner = _named(
+            _adapt_plan(approval.plan, inp),
+            f"plan_{name}",
+            [_keyword("ctx", Context), *(_keyword(f) for f in fields)],
+            {"ctx": Context},
+        )
+        shown_type = Annotated[Any, Resolve(planner)]
+
+        async def ask(ctx: Context, shown: Any) -> Any:
+            return await approval.ask(ctx, shown)
+
+        asker = _named(ask, f"confirm_{name}", [_keyword("ctx", Context), _keyword("shown", shown_type)], {})
+        asker.__annotations__ = {"ctx": Context, "shown": shown_type}
+        answer_type = Annotated[ElicitationResult[approval.answer], Resolve(asker)]  # type: ignore[name-defined]
+        params += [_keyword("shown", shown_type), _keyword("answer", answer_type)]
+        hints |= {"shown": shown_type, "answer": answer_type}
+    params += [_keyword(n, Annotated[f.annotation, f]) for n, f in inp.model_fields.items()]
+    _named(body, name, params, hints)
+    tool = Tool.from_function(
+        body, name=name, title=title, description=description, annotations=annotations, structured_output=True
+    )
+    tool.fn_metadata.arg_model = inp  # type: ignore[assignment]
+    tool.parameters = minimal(inp.model_json_schema(by_alias=False))
+    if tool.fn_metadata.output_schema is not None:
+        tool.fn_metadata.output_schema = _no_defaults(minimal(tool.fn_metadata.output_schema))
+    return tool
+
+
+def _no_defaults(schema: Any) -> Any:
+    """An output schema without `default`s: they validate nothing in what the server returns."""
+    if isinstance(schema, dict):
+        return {k: _no_defaults(v) for k, v in schema.items() if not (k == "default" and not isinstance(v, dict))}
+    if isinstance(schema, list):
+        return [_no_defaults(v) for v in schema]
+    return schema
+
+
+def _adapt_plan(plan: Callable[..., Awaitable[Any]], inp: type[BaseModel]) -> Callable[..., Awaitable[Any]]:
+    async def planner(ctx: Context, **kwargs: Any) -> Any:
+        return await plan(ctx, inp.model_validate(kwargs))
+
+    return planner
