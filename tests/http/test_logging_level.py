@@ -39,7 +39,7 @@ class Inbox:
         self.messages.append(params)
 
     def executing(self) -> list[LoggingMessageNotificationParams]:
-        return [m for m in self.messages if m.data == f"executing {WRITE}"]
+        return [m for m in self.messages if str(m.data).startswith(f"executing {WRITE} ")]
 
 
 async def set_level(client: Client, level: LoggingLevel) -> None:

@@ -248,9 +248,10 @@ class Run:
             await self.call(asking, recipe, args)
             return
         preview = await self.call(plain, recipe, args)
-        token = confirming(preview.structured_content)
-        if preview.is_error or not token:
+        body = preview.structured_content or {}
+        if preview.is_error or not body.get("confirm_token"):
             return
+        token = confirming(body)
         done = await self.call(plain, recipe, {**args, **token})
         if recipe.provider in KEYED and done.is_error and "outcome is unknown" in text(done):
             # The tool says repeating the same confirmed call is safe: the provider replays it.

@@ -25,6 +25,7 @@ from mcp.types import CallToolResult
 from betaops.core.sanitize import clean, clean_json
 from betaops.providers.alexa.simulator import DEMO_SKILL_ID
 from betaops.server.executor import PROVIDER_DATA, PROVIDER_DATA_META
+from betaops.server.previews import escaped
 from tests.providers.betatesting.test_simulator import Ids
 from tests.reliability.fleet import Fleet, make_fleet, text
 
@@ -167,11 +168,11 @@ async def test_hostile_text_in_a_write_preview_and_its_result_is_sanitised(mode:
     assert body["status"] == "executed"
     # The human was asked with the issue's title: visible, with nothing hidden in it.
     assert len(fleet.asked) == 1 and not hidden(fleet.asked[0])
-    assert visible("Issue title") in fleet.asked[0]
+    assert escaped(visible("Issue title")) in fleet.asked[0]  # whole, escaped onto one line
     async with fleet.client(mode) as plain:
         preview = await plain.call_tool("betatesting_update_issue", {**args, "priority": "low"})
-    previewed = assert_marked_and_clean(preview, "Issue title")
-    assert previewed["status"] == "confirmation_required" and visible("Issue title") in previewed["preview"]
+    previewed = assert_marked_and_clean(preview)  # the title is in it escaped, checked below
+    assert previewed["status"] == "confirmation_required" and escaped(visible("Issue title")) in previewed["preview"]
 
 
 def plant_betatesting(fleet: Fleet) -> Ids:

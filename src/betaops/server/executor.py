@@ -102,6 +102,8 @@ async def execute(
             result = await run_read(runtime, op, args, progress)
             return as_result(result.model_dump(mode="json"), provider_data=True)
         if isinstance(shown, Refused):
+            if (first := await guard.used_token(runtime, ctx, op, args)) is not None:
+                return as_result(item.out.model_validate(first, from_attributes=True).model_dump(mode="json"))
             raise shown.error
         if not isinstance(shown, Plan):
             raise ToolError(f"{op.tool_name} was called without its approval step. Nothing was changed.")
@@ -109,7 +111,8 @@ async def execute(
     except ProviderError as exc:
         return error_result(exc)
     data = item.out.model_validate(outcome, from_attributes=True).model_dump(mode="json")
-    return as_result(data, provider_data=outcome.result is not None)
+    # A preview quotes provider text (escaped) and a result carries it; a bare refusal is betaops' own words.
+    return as_result(data, provider_data=outcome.result is not None or outcome.preview is not None)
 
 
 class _Loose(BaseModel):

@@ -27,7 +27,7 @@ from mcp.server.elicitation import AcceptedElicitation
 from mcp.server.mcpserver import Context, Elicit
 from pydantic import BaseModel, Field
 
-from betaops.core.approvals import State, idempotency_key
+from betaops.core.approvals import Record, State, idempotency_key
 from betaops.core.confirm import digest
 from betaops.core.errors import ProviderError
 from betaops.core.operation import Operation, Returns
@@ -234,6 +234,35 @@ def _preview(runtime: Runtime, action: Action, params: BaseModel, shown: Plan) -
     )
 
 
+def _first_outcome(record: Record) -> WriteResult | None:
+    """What a repeat of a used approval gets: its first outcome, marked as a replay."""
+    if record.state is State.SENDING or record.outcome is None:
+        return None
+    first = WriteResult.model_validate(record.outcome)
+    when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(record.at))
+    message = f"This approval was already used ({when}); nothing new was sent. Its first outcome: {first.message}"
+    return first.model_copy(update={"message": message, "replayed": True})
+
+
+async def used_token(runtime: Runtime, ctx: Context, action: Action, args: BaseModel) -> WriteResult | None:
+    """The first outcome of a used token, when the call repeats one (even if its target is gone now)."""
+    token = getattr(args, "confirm_token", None)
+    if not token or can_ask(ctx):
+        return None
+    try:
+        nonce = runtime.tokens.verify(
+            action.provider,
+            action.tool_name,
+            token,
+            call_args(params_of(action, args)),
+            getattr(args, "confirm_summary", None),
+        )
+    except ProviderError:
+        return None
+    record = await runtime.approvals.get(f"token:{nonce}")
+    return _first_outcome(record) if record is not None else None
+
+
 async def once(
     runtime: Runtime,
     action: Action,
@@ -247,15 +276,8 @@ async def once(
     earlier = await runtime.approvals.claim(approval_id, tool=action.tool_name, how=how)
     repeat_of: str | None = None
     if earlier is not None:
-        if earlier.state is not State.SENDING and earlier.outcome is not None:
-            first = WriteResult.model_validate(earlier.outcome)
-            return first.model_copy(
-                update={
-                    "message": f"This approval was already used ({time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(earlier.at))});"
-                    f" nothing new was sent. Its first outcome: {first.message}",
-                    "replayed": True,
-                }
-            )
+        if (first := _first_outcome(earlier)) is not None:
+            return first
         conn = runtime.connections.get(action.provider)
         keyed = isinstance(action, Operation) and conn is not None and conn.config.idempotency_header is not None
         if approval_id in runtime.in_flight or not keyed:
