@@ -126,20 +126,22 @@ class World:
                     write.tool,
                     args,
                     input_responses=answers,
-                    request_state=first.request_state,  # type: ignore[arg-type]
+                    request_state=first.request_state,
                 )
             assert first.request_state is not None
             self.rounds.append((index, write.tool, first, args))
             self.count(first.request_state, result)
         elif kind == "replay_round" and self.rounds:
             _, tool, first, round_args = self.rounds[index % len(self.rounds)]
-            answers = {k: ElicitResult(action="accept", content={"approve": True}) for k in first.input_requests or {}}
+            answers: dict[str, Any] = {
+                k: ElicitResult(action="accept", content={"approve": True}) for k in first.input_requests or {}
+            }
             async with self.client(_accept) as client:
                 result = await client.session.call_tool(
                     tool,
                     round_args,
                     input_responses=answers,
-                    request_state=first.request_state,  # type: ignore[arg-type]
+                    request_state=first.request_state,
                 )
             if isinstance(result, CallToolResult):
                 assert first.request_state is not None
