@@ -57,6 +57,10 @@ async def _decline(context: ClientRequestContext, params: ElicitRequestParams) -
     return ElicitResult(action="decline")
 
 
+def accepted(answers: dict[str, ElicitResult]) -> dict[str, Any]:
+    return dict(answers)
+
+
 def _fresh(result: CallToolResult) -> bool:
     data = result.structured_content or {}
     return data.get("status") == "executed" and not data.get("replayed")
@@ -125,7 +129,7 @@ class World:
                 result = await client.session.call_tool(
                     write.tool,
                     args,
-                    input_responses=answers,
+                    input_responses=accepted(answers),
                     request_state=first.request_state,
                 )
             assert first.request_state is not None
@@ -133,14 +137,14 @@ class World:
             self.count(first.request_state, result)
         elif kind == "replay_round" and self.rounds:
             _, tool, first, round_args = self.rounds[index % len(self.rounds)]
-            answers: dict[str, Any] = {
+            answers = {
                 k: ElicitResult(action="accept", content={"approve": True}) for k in first.input_requests or {}
             }
             async with self.client(_accept) as client:
                 result = await client.session.call_tool(
                     tool,
                     round_args,
-                    input_responses=answers,
+                    input_responses=accepted(answers),
                     request_state=first.request_state,
                 )
             if isinstance(result, CallToolResult):
