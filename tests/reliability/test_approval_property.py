@@ -137,9 +137,7 @@ class World:
             self.count(first.request_state, result)
         elif kind == "replay_round" and self.rounds:
             _, tool, first, round_args = self.rounds[index % len(self.rounds)]
-            answers = {
-                k: ElicitResult(action="accept", content={"approve": True}) for k in first.input_requests or {}
-            }
+            answers = {k: ElicitResult(action="accept", content={"approve": True}) for k in first.input_requests or {}}
             async with self.client(_accept) as client:
                 result = await client.session.call_tool(
                     tool,

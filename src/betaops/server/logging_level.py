@@ -22,6 +22,8 @@ from mcp.types import EmptyResult, LoggingLevel, LoggingMessageNotification, Log
 from mcp.types import SetLevelRequestParams as SetLevelParams
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
+from betaops.server.sdk import add_request_handler, connection_state
+
 LEVELS: tuple[LoggingLevel, ...] = get_args(LoggingLevel)  # ascending severity (RFC 5424)
 STATE_KEY = "betaops.log_level"
 SOURCE_LOGGER = "betaops"
@@ -46,24 +48,17 @@ def at_or_above(level: LoggingLevel) -> frozenset[LoggingLevel]:
     return frozenset(LEVELS[LEVELS.index(level) :])
 
 
-def _connection_state(ctx: ServerRequestContext[Any, Any]) -> dict[str, Any]:
-    # ServerSession exposes no public handle on its Connection; its `state` is the SDK's
-    # documented per-connection scratch space.
-    state: dict[str, Any] = ctx.session._connection.state
-    return state
-
-
 def allowed_levels(ctx: ServerRequestContext[Any, Any]) -> frozenset[LoggingLevel]:
     """The levels this request's client asked for (empty: it did not ask)."""
     if ctx.protocol_version in MODERN_PROTOCOL_VERSIONS:
         return allowed_log_levels(ctx.protocol_version, ctx.meta)
-    chosen = _connection_state(ctx).get(STATE_KEY)
+    chosen = connection_state(ctx).get(STATE_KEY)
     return at_or_above(chosen) if chosen in LEVELS else frozenset()
 
 
 async def set_level(ctx: ServerRequestContext[Any, Any], params: SetLevelParams) -> EmptyResult:
     """Remember the client's level for the rest of its connection."""
-    _connection_state(ctx)[STATE_KEY] = params.level
+    connection_state(ctx)[STATE_KEY] = params.level
     return EmptyResult()
 
 
@@ -110,7 +105,7 @@ async def _send(
 
 def install_logging_level(server: MCPServer) -> None:
     """Answer `logging/setLevel` (advertising the logging capability) and forward log records."""
-    server._lowlevel_server.add_request_handler("logging/setLevel", SetLevelParams, set_level)
+    add_request_handler(server, "logging/setLevel", SetLevelParams, set_level)
     server.middleware.append(forward_logs)
     source = logging.getLogger(SOURCE_LOGGER)
     if _COLLECTOR not in source.handlers:

@@ -21,6 +21,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from mcp.server import MCPServer
+from mcp.server.context import ServerRequestContext
 from mcp.server.elicitation import ElicitationResult
 from mcp.server.mcpserver import Context, Resolve
 from mcp.server.mcpserver.tools import Tool
@@ -161,3 +163,19 @@ def _adapt_plan(plan: Callable[..., Awaitable[Any]], inp: type[BaseModel]) -> Ca
         return await plan(ctx, inp.model_validate(kwargs))
 
     return planner
+
+
+# ---------------------------------------------------------------- private SDK parts (mcp 2.3.0)
+# Two things betaops needs have no public API in mcp 2.3.0. They live here and nowhere else, and
+# tests/server/test_sdk_contract.py fails first if an upgrade moves them.
+
+
+def add_request_handler(server: MCPServer, method: str, params: type[BaseModel], handler: Callable[..., Any]) -> None:
+    """Answer a request MCPServer does not (e.g. `logging/setLevel`): the low-level server's handler table."""
+    server._lowlevel_server.add_request_handler(method, params, handler)
+
+
+def connection_state(ctx: ServerRequestContext[Any, Any]) -> dict[str, Any]:
+    """The SDK's documented per-connection scratch space; ServerSession exposes no public handle on it."""
+    state: dict[str, Any] = ctx.session._connection.state
+    return state
