@@ -131,10 +131,12 @@ class World:
                     args,
                     input_responses=accepted(answers),
                     request_state=first.request_state,
+                    allow_input_required=True,
                 )
             assert first.request_state is not None
             self.rounds.append((index, write.tool, first, args))
-            self.count(first.request_state, result)
+            if isinstance(result, CallToolResult):
+                self.count(first.request_state, result)
         elif kind == "replay_round" and self.rounds:
             _, tool, first, round_args = self.rounds[index % len(self.rounds)]
             answers = {k: ElicitResult(action="accept", content={"approve": True}) for k in first.input_requests or {}}
@@ -144,6 +146,7 @@ class World:
                     round_args,
                     input_responses=accepted(answers),
                     request_state=first.request_state,
+                    allow_input_required=True,  # asked again when the target changed since: nothing ran
                 )
             if isinstance(result, CallToolResult):
                 assert first.request_state is not None
