@@ -126,7 +126,7 @@ class World:
                 answers = {
                     k: ElicitResult(action="accept", content={"approve": True}) for k in first.input_requests or {}
                 }
-                result = await client.session.call_tool(
+                answered = await client.session.call_tool(
                     write.tool,
                     args,
                     input_responses=accepted(answers),
@@ -135,22 +135,22 @@ class World:
                 )
             assert first.request_state is not None
             self.rounds.append((index, write.tool, first, args))
-            if isinstance(result, CallToolResult):
-                self.count(first.request_state, result)
+            if isinstance(answered, CallToolResult):
+                self.count(first.request_state, answered)
         elif kind == "replay_round" and self.rounds:
             _, tool, first, round_args = self.rounds[index % len(self.rounds)]
             answers = {k: ElicitResult(action="accept", content={"approve": True}) for k in first.input_requests or {}}
             async with self.client(_accept) as client:
-                result = await client.session.call_tool(
+                replayed = await client.session.call_tool(
                     tool,
                     round_args,
                     input_responses=accepted(answers),
                     request_state=first.request_state,
                     allow_input_required=True,  # asked again when the target changed since: nothing ran
                 )
-            if isinstance(result, CallToolResult):
+            if isinstance(replayed, CallToolResult):
                 assert first.request_state is not None
-                self.count(first.request_state, result)
+                self.count(first.request_state, replayed)
 
 
 def _fleet() -> Fleet:
