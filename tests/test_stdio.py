@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 import pytest
@@ -37,3 +38,24 @@ async def test_read_only_server_over_stdio_lists_no_writes() -> None:
         tools = (await client.list_tools()).tools
     assert len(tools) == 16 + 1 + 4  # 16 read operations, the issue summary, 4 discovery tools
     assert all(t.annotations and t.annotations.read_only_hint for t in tools)
+
+
+def test_the_tool_list_is_in_the_same_order_on_every_start() -> None:
+    """Issue 12: the list was built from a set, so its order changed with the hash seed of each process."""
+    script = (
+        "import anyio, json\n"
+        "from mcp import Client\n"
+        "from betaops.server.app import ServerOptions, build_runtime, build_server\n"
+        "from betaops.settings import Settings\n"
+        "async def main():\n"
+        "    s = Settings(_env_file=None); o = ServerOptions(sandbox=True)\n"
+        "    async with Client(build_server(s, o, build_runtime(s, o))) as c:\n"
+        "        print(json.dumps([t.name for t in (await c.list_tools()).tools]))\n"
+        "anyio.run(main)\n"
+    )
+    orders = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+        orders.add(out.stdout.strip())
+    assert len(orders) == 1

@@ -121,7 +121,9 @@ def build_server(
         logger.warning("confirmation is OFF (--confirm never): write tools execute without asking anyone")
 
     runtime.catalog = {op.tool_name: entry(runtime, op) for op in reachable_actions(runtime)}
-    listed = {name for name, item in runtime.catalog.items() if is_listed(runtime, item.action)}
+    # A list (catalog order: providers in registry order, each provider's tasks then operations), never
+    # a set: the same tools/list on every start, so a host's prompt cache keeps working.
+    listed = [name for name, item in runtime.catalog.items() if is_listed(runtime, item.action)]
 
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[Runtime]:
@@ -135,7 +137,7 @@ def build_server(
         "betaops",
         version=__version__,
         instructions=instructions(runtime),
-        tools=[*(build_tool(runtime, runtime.catalog[name]) for name in listed), *build_meta_tools(runtime, listed)],
+        tools=[*(build_tool(runtime, runtime.catalog[name]) for name in listed), *build_meta_tools(runtime, set(listed))],
         lifespan=lifespan,
         request_state_security=request_state_security(runtime.tokens.state_key),
         auth=auth,
