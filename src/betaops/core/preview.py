@@ -47,12 +47,19 @@ def value(value: Any) -> str:
     return quoted(value)
 
 
+def count(n: int, noun: str) -> str:
+    """'1 email', '3 emails', '1 entry': `noun` is given in the plural."""
+    if n != 1:
+        return f"{n} {noun}"
+    return f"1 {noun[:-3]}y" if noun.endswith("ies") else f"1 {noun.removesuffix('s')}"
+
+
 def every(items: Iterable[Any], noun: str) -> str:
-    """An exact count and every item, quoted: '3 emails: "a@x", "b@x", "c@x"'."""
+    """An exact count and every item, quoted: '3 emails: "a@x", "b@x", "c@x"' (noun in the plural)."""
     shown = [quoted(i) for i in items]
     if not shown:
-        return f"0 {noun}"
-    return f"{len(shown)} {noun}: {', '.join(shown)}"
+        return count(0, noun)
+    return f"{count(len(shown), noun)}: {', '.join(shown)}"
 
 
 def change(field: str, before: Any, after: Any) -> str:

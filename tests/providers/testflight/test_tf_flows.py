@@ -42,8 +42,10 @@ async def test_invite_with_elicitation_reports_each_email(mode: str) -> None:
         body = structured(await client.call_tool("testflight_invite_testers", invite_args(box, *emails)))
     assert body["status"] == "executed", body
     preview = box.asked[0]
-    assert "ada@example.com, grace@example.com" in preview and existing in preview
-    assert f"Already in the group (skipped): {member}" in preview and "not-an-email" in preview
+    assert 'created and invited: 2 emails: "Ada Lovelace <ada@example.com>", "grace@example.com"' in preview
+    assert f'Existing testers added to the group: 1 email: "{existing}"' in preview
+    assert f'Already in the group (skipped): 1 email: "{member}"' in preview
+    assert 'Not valid emails (skipped): 1 entry: "not-an-email"' in preview
     outcomes = {o["email"]: o["outcome"] for o in body["result"]["outcomes"]}
     assert outcomes == {
         "ada@example.com": "created",
@@ -78,7 +80,7 @@ async def test_invite_token_path_partial_failure_then_rerun_invites_nobody_twice
         assert box.writes == 2
         again = structured(await client.call_tool("testflight_invite_testers", invite_args(box, *emails)))
         assert "a1@example.com" in again["preview"]
-        assert "Already in the group (skipped): a2@example.com, a3@example.com" in again["preview"]
+        assert 'Already in the group (skipped): 2 emails: "a2@example.com", "a3@example.com"' in again["preview"]
         args = {**invite_args(box, *emails), **confirming(again)}
         rerun = structured(await client.call_tool("testflight_invite_testers", args))
     assert rerun["result"]["counts"] == {"already_in_group": 2, "created": 1}

@@ -5,9 +5,10 @@
 - distribute a build to groups, submitting it for Beta App Review when an external group needs it;
 - read a build's beta state and its newest crash and screenshot feedback.
 
-Each write task's plan reads the current state, and its fingerprint is that state (for the invite,
-the group's member emails), so a confirm token is refused if the group changed since the preview.
-Runs re-read and act on what is missing only: repeating one after a partial failure does nothing twice.
+Each write's plan resolves every name once (the group, the build, "newest", the tester ids) and
+binds the result: the guard re-plans after approval and refuses if anything differs, and the run
+acts on `plan.bound` only, so it never reaches a build or group the human did not see. A repeat
+after a partial failure plans again from what is there, so nothing is done twice.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from betaops.core.errors import ProviderError
 from betaops.core.operation import Effect
+from betaops.core.preview import every, quoted, value
 from betaops.core.task import Plan, Task, TaskContext
 from betaops.providers.testflight.operations import Id
 from betaops.providers.testflight.settings import TestFlightSettings
@@ -134,131 +136,149 @@ def _counts(outcomes: list[Outcome]) -> dict[str, int]:
     return counts
 
 
-def _group_label(group: dict[str, Any]) -> str:
-    kind = "internal" if group.get("isInternalGroup") else "external"
-    return f"beta group {group.get('name')!r} ({kind}, id {group.get('id')})"
+class GroupFacts(BaseModel):
+    """A group as the human saw it: a renamed or re-flagged group changes the plan."""
+
+    id: str
+    name: str | None = None
+    internal: bool
 
 
-def _list(emails: list[str], limit: int = 20) -> str:
-    shown = ", ".join(emails[:limit])
-    return shown + (f" and {len(emails) - limit} more" if len(emails) > limit else "")
+def _facts(group: dict[str, Any]) -> GroupFacts:
+    return GroupFacts(id=str(group["id"]), name=group.get("name"), internal=bool(group.get("isInternalGroup")))
+
+
+def _group_label(group: GroupFacts) -> str:
+    kind = "internal" if group.internal else "external"
+    return f"beta group {quoted(group.name)} ({kind}, id {group.id})"
+
+
+def _person(email: str, name: tuple[str | None, str | None]) -> str:
+    full = " ".join(p for p in name if p)
+    return f"{full} <{email}>" if full else email
 
 
 # ---------------------------------------------------------------------------- invite
 
 
-class InvitePlan(BaseModel):
-    group: dict[str, Any]
-    new: dict[str, tuple[str | None, str | None]]
-    existing: dict[str, str]
+class InviteBound(BaseModel):
+    group: GroupFacts
+    create: dict[str, tuple[str | None, str | None]] = Field(description="email -> (first, last) of new testers")
+    add: dict[str, str] = Field(description="email -> tester id of existing testers outside the group")
     already: list[str]
     invalid: list[str]
 
 
-async def _classify(ctx: TaskContext, params: EmailsParams) -> tuple[InvitePlan, dict[str, str]]:
-    group = await resolve_group(ctx, params)
-    current = await members(ctx, str(group["id"]))
+async def plan_invite(ctx: TaskContext, params: EmailsParams) -> Plan:
+    group = _facts(await resolve_group(ctx, params))
+    current = await members(ctx, group.id)
     valid, invalid = parse_emails(params.emails)
     outside = [e for e in valid if e not in current]
     existing = await find_testers(ctx, outside) if outside else {}
-    plan = InvitePlan(
+    b = InviteBound(
         group=group,
-        new={e: valid[e] for e in outside if e not in existing},
-        existing={e: existing[e] for e in outside if e in existing},
+        create={e: valid[e] for e in outside if e not in existing},
+        add={e: existing[e] for e in outside if e in existing},
         already=[e for e in valid if e in current],
         invalid=invalid,
     )
-    return plan, current
-
-
-async def plan_invite(ctx: TaskContext, params: EmailsParams) -> Plan:
-    p, current = await _classify(ctx, params)
-    lines = [f"Invite {len(p.new) + len(p.existing)} tester(s) to {_group_label(p.group)}."]
-    if p.new:
-        lines.append(f"New testers (created and invited): {_list(list(p.new))}.")
-    if p.existing:
-        lines.append(f"Existing testers added to the group: {_list(list(p.existing))}.")
-    if p.already:
-        lines.append(f"Already in the group (skipped): {_list(p.already)}.")
-    if p.invalid:
-        lines.append(f"Not valid emails (skipped): {_list(p.invalid)}.")
-    if not p.new and not p.existing:
-        lines.append("Nothing to do.")
-    elif not p.group.get("isInternalGroup"):
+    count = len(b.create) + len(b.add)
+    if count:
+        lines = [f"Invite {count} tester(s) to {_group_label(group)}."]
+    else:
+        lines = [f"Nothing will change: nobody to invite to {_group_label(group)}."]
+    if b.create:
+        named = (_person(e, n) for e, n in b.create.items())
+        lines.append(f"New testers, created and invited: {every(named, 'emails')}.")
+    if b.add:
+        lines.append(f"Existing testers added to the group: {every(b.add, 'emails')}.")
+    if b.already:
+        lines.append(f"Already in the group (skipped): {every(b.already, 'emails')}.")
+    if b.invalid:
+        lines.append(f"Not valid emails (skipped): {every(b.invalid, 'entries')}.")
+    if count and not group.internal:
         lines.append("Apple emails each external tester an invitation.")
-    return Plan("\n".join(lines), {"group": p.group.get("id"), "members": sorted(current), "existing": p.existing})
+    fingerprint = {"group": group.model_dump(), "members": sorted(current)}
+    return Plan("\n".join(lines), fingerprint, b.model_dump(mode="json"), noop=not count)
 
 
-async def run_invite(
-    ctx: TaskContext, params: EmailsParams, key: str | None, plan: Plan | None = None
-) -> MembershipResult:
-    p, _ = await _classify(ctx, params)
-    group_id = str(p.group["id"])
-    outcomes = [Outcome(email=e, outcome="already_in_group") for e in p.already]
-    outcomes += [Outcome(email=e, outcome="invalid", detail="not a valid email address") for e in p.invalid]
-    for chunk in _chunks(list(p.existing)):
-        ids = [p.existing[e] for e in chunk]
+async def run_invite(ctx: TaskContext, params: EmailsParams, key: str | None, plan: Plan | None) -> MembershipResult:
+    assert plan is not None, "a write runs with its approved plan"
+    b = InviteBound.model_validate(plan.bound)
+    outcomes = [Outcome(email=e, outcome="already_in_group") for e in b.already]
+    outcomes += [Outcome(email=e, outcome="invalid", detail="not a valid email address") for e in b.invalid]
+    for chunk in _chunks(list(b.add)):
+        ids = [b.add[e] for e in chunk]
         try:
-            await ctx.call("add_testers_to_beta_group", {"beta_group_id": group_id, "beta_tester_ids": ids})
-            outcomes += [Outcome(email=e, outcome="added", tester_id=p.existing[e]) for e in chunk]
+            await ctx.call("add_testers_to_beta_group", {"beta_group_id": b.group.id, "beta_tester_ids": ids})
+            outcomes += [Outcome(email=e, outcome="added", tester_id=b.add[e]) for e in chunk]
         except ProviderError as exc:
             kind: Any = "failed" if exc.changed is False else "unknown"
-            outcomes += [Outcome(email=e, outcome=kind, tester_id=p.existing[e], detail=exc.message) for e in chunk]
-    for done, (email, (first, last)) in enumerate(p.new.items(), start=1):
-        args: dict[str, Any] = {"email": email, "beta_group_ids": [group_id], "first_name": first, "last_name": last}
+            outcomes += [Outcome(email=e, outcome=kind, tester_id=b.add[e], detail=exc.message) for e in chunk]
+    for done, (email, (first, last)) in enumerate(b.create.items(), start=1):
+        args: dict[str, Any] = {"email": email, "beta_group_ids": [b.group.id], "first_name": first, "last_name": last}
         try:
             reply = await ctx.call("create_beta_tester", {k: v for k, v in args.items() if v is not None})
             outcomes.append(Outcome(email=email, outcome="created", tester_id=reply.data.get("id")))
         except ProviderError as exc:
             kind = "failed" if exc.changed is False else "unknown"
             outcomes.append(Outcome(email=email, outcome=kind, detail=f"{exc.message} {exc.hint}".strip()))
-        await ctx.report(done, len(p.new), f"created {done} of {len(p.new)} testers")
+        await ctx.report(done, len(b.create), f"created {done} of {len(b.create)} testers")
     return MembershipResult(
-        beta_group_id=group_id,
-        beta_group_name=p.group.get("name"),
-        outcomes=outcomes,
-        counts=_counts(outcomes),
+        beta_group_id=b.group.id, beta_group_name=b.group.name, outcomes=outcomes, counts=_counts(outcomes)
     )
 
 
 # ---------------------------------------------------------------------------- remove
 
 
+class RemoveBound(BaseModel):
+    group: GroupFacts
+    remove: dict[str, str] = Field(description="email -> tester id of the members who leave")
+    absent: list[str]
+    invalid: list[str]
+
+
 async def plan_remove(ctx: TaskContext, params: EmailsParams) -> Plan:
-    group = await resolve_group(ctx, params)
-    current = await members(ctx, str(group["id"]))
+    group = _facts(await resolve_group(ctx, params))
+    current = await members(ctx, group.id)
     valid, invalid = parse_emails(params.emails)
-    leaving = [e for e in valid if e in current]
-    absent = [e for e in valid if e not in current]
-    lines = [f"Remove {len(leaving)} tester(s) from {_group_label(group)}: {_list(leaving) or 'nobody'}."]
-    if absent:
-        lines.append(f"Not in the group (skipped): {_list(absent)}.")
-    if invalid:
-        lines.append(f"Not valid emails (skipped): {_list(invalid)}.")
-    if leaving:
+    b = RemoveBound(
+        group=group,
+        remove={e: current[e] for e in valid if e in current},
+        absent=[e for e in valid if e not in current],
+        invalid=invalid,
+    )
+    if b.remove:
+        lines = [f"Remove {len(b.remove)} tester(s) from {_group_label(group)}."]
+        lines.append(f"Leaving: {every(b.remove, 'emails')}.")
+    else:
+        lines = [f"Nothing will change: none of these emails is in {_group_label(group)}."]
+    if b.absent:
+        lines.append(f"Not in the group (skipped): {every(b.absent, 'emails')}.")
+    if b.invalid:
+        lines.append(f"Not valid emails (skipped): {every(b.invalid, 'entries')}.")
+    if b.remove:
         lines.append("They lose access to the group's builds. This cannot be undone (invite them again to restore).")
-    return Plan("\n".join(lines), {"group": group.get("id"), "members": sorted(current)})
+    fingerprint = {"group": group.model_dump(), "members": sorted(current)}
+    return Plan("\n".join(lines), fingerprint, b.model_dump(mode="json"), noop=not b.remove)
 
 
-async def run_remove(
-    ctx: TaskContext, params: EmailsParams, key: str | None, plan: Plan | None = None
-) -> MembershipResult:
-    group = await resolve_group(ctx, params)
-    group_id = str(group["id"])
-    current = await members(ctx, group_id)
-    valid, invalid = parse_emails(params.emails)
-    outcomes = [Outcome(email=e, outcome="not_in_group") for e in valid if e not in current]
-    outcomes += [Outcome(email=e, outcome="invalid", detail="not a valid email address") for e in invalid]
-    for chunk in _chunks([e for e in valid if e in current]):
-        ids = [current[e] for e in chunk]
+async def run_remove(ctx: TaskContext, params: EmailsParams, key: str | None, plan: Plan | None) -> MembershipResult:
+    assert plan is not None, "a write runs with its approved plan"
+    b = RemoveBound.model_validate(plan.bound)
+    outcomes = [Outcome(email=e, outcome="not_in_group") for e in b.absent]
+    outcomes += [Outcome(email=e, outcome="invalid", detail="not a valid email address") for e in b.invalid]
+    for chunk in _chunks(list(b.remove)):
+        ids = [b.remove[e] for e in chunk]
         try:
-            await ctx.call("remove_testers_from_beta_group", {"beta_group_id": group_id, "beta_tester_ids": ids})
-            outcomes += [Outcome(email=e, outcome="removed", tester_id=current[e]) for e in chunk]
+            await ctx.call("remove_testers_from_beta_group", {"beta_group_id": b.group.id, "beta_tester_ids": ids})
+            outcomes += [Outcome(email=e, outcome="removed", tester_id=b.remove[e]) for e in chunk]
         except ProviderError as exc:
             kind: Any = "failed" if exc.changed is False else "unknown"
-            outcomes += [Outcome(email=e, outcome=kind, tester_id=current[e], detail=exc.message) for e in chunk]
+            outcomes += [Outcome(email=e, outcome=kind, tester_id=b.remove[e], detail=exc.message) for e in chunk]
     return MembershipResult(
-        beta_group_id=group_id, beta_group_name=group.get("name"), outcomes=outcomes, counts=_counts(outcomes)
+        beta_group_id=b.group.id, beta_group_name=b.group.name, outcomes=outcomes, counts=_counts(outcomes)
     )
 
 
@@ -275,8 +295,8 @@ async def read_build(ctx: TaskContext, build_id: str) -> dict[str, Any]:
 
 def build_label(build: dict[str, Any]) -> str:
     version = (build.get("pre_release_version") or {}).get("version")
-    head = f"build {version} ({build.get('version')})" if version else f"build {build.get('version')}"
-    return f"{head}, id {build.get('id')}"
+    number = build.get("version")
+    return f"build {quoted(f'{version} ({number})' if version else number)} (id {build.get('id')})"
 
 
 def blocker(build: dict[str, Any], external: bool) -> str | None:
@@ -396,11 +416,19 @@ class DistributeResult(BaseModel):
     note: str
 
 
-async def _distribution(ctx: TaskContext, params: DistributeParams) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+class DistributeBound(BaseModel):
+    build_id: str
+    build: str = Field(description="The build's label, as previewed")
+    add: list[GroupFacts]
+    already: list[GroupFacts]
+    submit_for_review: bool
+
+
+async def plan_distribute(ctx: TaskContext, params: DistributeParams) -> Plan:
     build = await read_build(ctx, await resolve_build(ctx, params))
     ids = await resolve_groups(ctx, str(build.get("app_id")), params.beta_group_ids, params.beta_group_names)
-    groups = [dict((await ctx.call("get_beta_group", {"beta_group_id": g})).data) for g in ids]
-    external = any(not g.get("isInternalGroup") for g in groups)
+    groups = [_facts((await ctx.call("get_beta_group", {"beta_group_id": g})).data) for g in ids]
+    external = any(not g.internal for g in groups)
     problem = blocker(build, external)
     if problem:
         raise _fail(
@@ -408,55 +436,55 @@ async def _distribution(ctx: TaskContext, params: DistributeParams) -> tuple[dic
             "Check it with testflight_get_build_beta_status.",
             operation="testflight_distribute_build",
         )
-    return build, groups
-
-
-def _needs_review(build: dict[str, Any], groups: list[dict[str, Any]], params: DistributeParams) -> bool:
-    state = (build.get("build_beta_detail") or {}).get("externalBuildState")
-    external = any(not g.get("isInternalGroup") for g in groups)
-    return params.submit_for_review and external and state == "READY_FOR_BETA_SUBMISSION"
-
-
-async def plan_distribute(ctx: TaskContext, params: DistributeParams) -> Plan:
-    build, groups = await _distribution(ctx, params)
     have = set(build.get("beta_group_ids") or [])
-    adding = [g for g in groups if g["id"] not in have]
-    lines = [
-        f"Give {build_label(build)} to {len(adding)} group(s): {', '.join(_group_label(g) for g in adding) or 'none'}."
-    ]
-    if len(adding) < len(groups):
-        lines.append(f"Already there: {', '.join(_group_label(g) for g in groups if g['id'] in have)}.")
     state = (build.get("build_beta_detail") or {}).get("externalBuildState")
-    if _needs_review(build, groups, params):
+    b = DistributeBound(
+        build_id=str(build["id"]),
+        build=build_label(build),
+        add=[g for g in groups if g.id not in have],
+        already=[g for g in groups if g.id in have],
+        submit_for_review=params.submit_for_review and external and state == "READY_FOR_BETA_SUBMISSION",
+    )
+    noop = not b.add and not b.submit_for_review
+    if noop:
+        lines = [f"Nothing will change: {b.build} is already in every group asked."]
+    else:
+        lines = [f"Give {b.build} to {len(b.add)} group(s)."]
+    if b.add:
+        lines.append(f"Added to: {', '.join(_group_label(g) for g in b.add)}.")
+    if b.already:
+        lines.append(f"Already there: {', '.join(_group_label(g) for g in b.already)}.")
+    if b.submit_for_review:
         lines.append("Then submit it for Beta App Review (needed before external testers get it).")
-    elif any(not g.get("isInternalGroup") for g in groups):
-        lines.append(f"External beta state: {state}; no review submission is made.")
-    fingerprint = {"groups": sorted(have), "state": state, "processing": build.get("processingState")}
-    return Plan("\n".join(lines), fingerprint)
+    elif external:
+        lines.append(f"External beta state: {value(state)}; no review submission is made.")
+    processing = build.get("processingState")
+    fingerprint = {"build": b.build_id, "groups": sorted(have), "state": state, "processing": processing}
+    return Plan("\n".join(lines), fingerprint, b.model_dump(mode="json"), noop=noop)
 
 
 async def run_distribute(
-    ctx: TaskContext, params: DistributeParams, key: str | None, plan: Plan | None = None
+    ctx: TaskContext, params: DistributeParams, key: str | None, plan: Plan | None
 ) -> DistributeResult:
-    build, groups = await _distribution(ctx, params)
-    have = set(build.get("beta_group_ids") or [])
-    adding = [g["id"] for g in groups if g["id"] not in have]
+    assert plan is not None, "a write runs with its approved plan"
+    b = DistributeBound.model_validate(plan.bound)
+    adding = [g.id for g in b.add]
     if adding:
-        await ctx.call("add_build_to_beta_groups", {"build_id": build["id"], "beta_group_ids": adding})
+        await ctx.call("add_build_to_beta_groups", {"build_id": b.build_id, "beta_group_ids": adding})
     submission_id = review_state = None
-    note = f"{build_label(build)} is in {len(groups)} group(s)."
-    if _needs_review(build, groups, params):
+    note = f"{b.build} is in {len(b.add) + len(b.already)} group(s)."
+    if b.submit_for_review:
         try:
-            reply = await ctx.call("submit_build_for_beta_review", {"build_id": build["id"]})
+            reply = await ctx.call("submit_build_for_beta_review", {"build_id": b.build_id})
         except ProviderError as exc:
             exc.message = f"the build was added to the groups, but the review submission failed: {exc.message}"
             raise
         submission_id, review_state = reply.data.get("id"), reply.data.get("betaReviewState")
         note += " Submitted for Beta App Review; external testers get it once approved."
     return DistributeResult(
-        build_id=build["id"],
+        build_id=b.build_id,
         added_to=adding,
-        already_in=[g["id"] for g in groups if g["id"] in have],
+        already_in=[g.id for g in b.already],
         review_submission_id=submission_id,
         review_state=review_state,
         note=note,
@@ -501,7 +529,7 @@ async def _feedback(ctx: TaskContext, name: str, app_id: str, build_id: str, n: 
 
 
 async def run_status(
-    ctx: TaskContext, params: BuildStatusParams, key: str | None, plan: Plan | None = None
+    ctx: TaskContext, params: BuildStatusParams, key: str | None, plan: Plan | None
 ) -> BuildBetaStatus:
     build_id = await resolve_build(ctx, params)
     build = await read_build(ctx, build_id)
