@@ -27,7 +27,7 @@ async def test_context_says_what_is_configured(mode: str) -> None:
     body = result.structured_content
     assert body is not None
     assert body["providers"][0]["name"] == "betatesting" and body["providers"][0]["mode"] == "sandbox"
-    assert body["reachable_operations"] == 47 and body["listed_tools"] == 6
+    assert body["reachable_operations"] == 48 and body["listed_tools"] == 6
     assert body["read_only"] is False and body["confirm"] == "auto"
 
 

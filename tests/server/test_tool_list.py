@@ -38,7 +38,7 @@ META = {
 async def test_every_operation_is_a_tool_with_truthful_annotations(box: Sandbox, mode: str) -> None:
     tools = await listed(box, mode)
     assert set(tools) == set(EFFECT) | META
-    assert len(EFFECT) == 43 + 3
+    assert len(EFFECT) == 43 + 4
     for name, tool in tools.items():
         hints = tool.annotations
         assert hints is not None

@@ -2,8 +2,9 @@
 
 Each target is handled by its provider's own invite logic (chunking, rate limits, skipping who is
 already there), run one after another under one approval. Emails are validated and de-duplicated
-once, here. A failure at one target never hides what succeeded elsewhere, and re-running after a
-failure invites nobody twice: every provider's logic re-reads who is already in before adding.
+once, here. The preview is each target's own preview under one headline, and each target's run
+adds exactly whom its plan bound. A failure at one target never hides what succeeded elsewhere,
+and re-running after a failure invites nobody twice: every plan reads who is already in.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from betaops.core.errors import ProviderError
 from betaops.core.invites import Outcome, Person, TargetReport, parse_people
 from betaops.core.operation import Effect
+from betaops.core.preview import every, quoted
 from betaops.core.task import Plan, Task, TaskContext
 from betaops.providers.alexa.models import InviteTestersParams as AlexaInvite
 from betaops.providers.alexa.tasks import INVITE_TESTERS as ALEXA_INVITE
+from betaops.providers.alexa.tasks import InviteBound as AlexaBound
 from betaops.providers.alexa.tasks import current_testers
 from betaops.providers.betasend.tasks import ADD_SUBSCRIBERS_TO_LISTS, AddSubscribersParams, NewSubscriber
 from betaops.providers.betatesting.models import Tag
 from betaops.providers.betatesting.tasks import TASKS as BETATESTING_TASKS
-from betaops.providers.betatesting.tasks import InviteToCommunityParams, add_to_community
+from betaops.providers.betatesting.tasks import CommunityBound, InviteToCommunityParams, add_to_community
 from betaops.providers.testflight.operations import Id as AppleId
 from betaops.providers.testflight.tasks import TASKS as TESTFLIGHT_TASKS
 from betaops.providers.testflight.tasks import EmailsParams
@@ -99,7 +102,8 @@ def _task_params(target: Target, people: dict[str, Person]) -> tuple[Task, BaseM
         if target.provider == "testflight":
             ref = {"beta_group_id": target.id, "beta_group_name": target.name, "app_id": target.app_id}
             params = EmailsParams.model_validate({"emails": entries, **{k: v for k, v in ref.items() if v}})
-            return TESTFLIGHT_INVITE, params, f"TestFlight group {target.name or target.id}"
+            group = quoted(target.name) if target.name else f"id {target.id}"
+            return TESTFLIGHT_INVITE, params, f"TestFlight group {group}"
         if target.provider == "alexa":
             params = AlexaInvite.model_validate({"skill_id": target.id, "emails": list(people)})
             return ALEXA_INVITE, params, f"Alexa skill {params.skill_id} beta"
@@ -114,20 +118,29 @@ def _task_params(target: Target, people: dict[str, Person]) -> tuple[Task, BaseM
 
 
 async def plan_all(ctx: TaskContext, params: InviteAllParams) -> Plan:
+    """Each target's own plan, shown indented under one headline; the bound is each target's bound."""
     people, invalid = _valid(params)
     if not people:
         raise ProviderError("betaops", "none of the entries is a valid email.", hint="Check the addresses.")
-    lines = [f"Invite {len(people)} people to {len(params.targets)} target(s)."]
+    details: list[str] = []
     if invalid:
-        lines.append(f"Not valid emails (skipped everywhere): {', '.join(invalid[:10])}.")
+        details.append(f"Not valid emails (skipped everywhere): {every(invalid, 'entries')}.")
     fingerprints: list[Any] = []
+    bound: list[dict[str, Any]] = []
     for n, target in enumerate(params.targets, 1):
         task, task_params, label = _task_params(target, people)
         assert task.plan is not None
         plan = await task.plan(_context(ctx, target.provider), task_params)
-        lines.append(f"[{n}] {label}: {plan.preview}")
+        details.append(f"[{n}] {label}:")
+        details += [f"    {line}" for line in plan.preview.splitlines()]
         fingerprints.append(plan.fingerprint)
-    return Plan("\n".join(lines), fingerprints)
+        bound.append({"bound": plan.bound, "noop": plan.noop})
+    noop = all(b["noop"] for b in bound)
+    if noop:
+        head = f"Nothing will change: all {len(people)} people are already at all {len(params.targets)} target(s)."
+    else:
+        head = f"Invite {len(people)} people to {len(params.targets)} target(s)."
+    return Plan("\n".join([head, *details]), fingerprints, bound, noop=noop)
 
 
 def _normalise(provider: str, result: Any) -> tuple[dict[str, Outcome], dict[str, str]]:
@@ -177,28 +190,27 @@ async def _after_alexa_failure(
     return outcomes, failures
 
 
-async def run_all(
-    ctx: TaskContext, params: InviteAllParams, key: str | None, plan: Plan | None = None
-) -> InviteAllResult:
+async def run_all(ctx: TaskContext, params: InviteAllParams, key: str | None, plan: Plan | None) -> InviteAllResult:
+    assert plan is not None, "a write runs with its approved plan"
     people, invalid = _valid(params)
     reports: list[TargetReport] = []
     for n, target in enumerate(params.targets, 1):
         task, task_params, label = _task_params(target, people)
+        approved = plan.bound[n - 1]
+        sub_plan = Plan(f"[{n}] {label}", plan.fingerprint[n - 1], approved["bound"], approved["noop"])
         sub = _context(ctx, target.provider)
         sub_key = f"{key}-t{n}" if key else None
-        before: set[str] = set()
         note: str | None = None
-        if isinstance(task_params, AlexaInvite) and task_params.skill_id is not None:
-            before = await current_testers(sub, task_params.skill_id)
         try:
             if target.provider == "betatesting":
-                assert isinstance(task_params, InviteToCommunityParams)
-                outcomes, failures = await add_to_community(sub, task_params, sub_key)
+                community = CommunityBound.model_validate(sub_plan.bound)
+                outcomes, failures = await add_to_community(sub, community, sub_key)
             else:
-                outcomes, failures = _normalise(target.provider, await task.run(sub, task_params, sub_key, None))
+                outcomes, failures = _normalise(target.provider, await task.run(sub, task_params, sub_key, sub_plan))
         except ProviderError as exc:
             if isinstance(task_params, AlexaInvite):
-                outcomes, failures = await _after_alexa_failure(sub, task_params, before, exc)
+                already = AlexaBound.model_validate(sub_plan.bound).already
+                outcomes, failures = await _after_alexa_failure(sub, task_params, {e.lower() for e in already}, exc)
             else:
                 outcomes, failures = {}, {}
             note = f"Stopped: {exc}"

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from betaops.providers.alexa.simulator import DEMO_SKILL_ID, DRAFT_SKILL_ID, LARGE_SKILL_ID
+from betaops.providers.alexa.tasks import INVITE_TESTERS
+from betaops.server.guard import task_context
 from betaops.sim.faults import Fault, Faults
 from tests.providers.alexa.alexa_support import AlexaBox, make_alexa, text
 from tests.support import confirming
@@ -47,9 +49,15 @@ async def test_1100_emails_go_out_as_500_500_100_after_one_approval(mode: str) -
     box = make_alexa()
     messy = [*NEW, "listener0001@example.com", "not-an-email", "WAVE0000@example.org", " wave0001@example.org "]
     preview, done = await invite(box, mode, messy)
-    assert "1100 new emails" in preview and "3 call(s)" in preview
-    assert "1 already testers" in preview and "1 invalid (skipped): 'not-an-email'" in preview
-    assert "2 repeated entries" in preview
+    head, *details = preview.splitlines()
+    assert head.startswith("Invite 1100 new tester(s) to the beta test") and LARGE_SKILL_ID in head
+    assert details[0].startswith(
+        "Added in 3 call(s) of at most 500; Amazon emails each an invitation now: 1100 emails:"
+    )
+    assert all(f'"{e}"' in details[0] for e in NEW)  # every address, not the first few
+    assert 'Already testers (skipped): 1 email: "listener0001@example.com".' in details
+    assert 'Invalid (skipped): 1 entry: "not-an-email".' in details
+    assert "2 repeated entries counted once." in details
     body = done.structured_content
     assert body is not None and body["status"] == "executed", text(done)
     outcome = body["result"]
@@ -65,7 +73,7 @@ async def test_elicitation_approves_the_whole_invitation_once(mode: str) -> None
     async with box.client(mode, answer="accept") as client:
         done = await client.call_tool(TOOL, {"skill_id": DEMO_SKILL_ID, "emails": NEW[:3]})
     assert done.structured_content is not None and done.structured_content["status"] == "executed", text(done)
-    assert len(box.asked) == 1 and "3 new emails" in box.asked[0] and "1 call(s)" in box.asked[0]
+    assert len(box.asked) == 1 and "Invite 3 new tester(s)" in box.asked[0] and "1 call(s)" in box.asked[0]
     assert box.emails(DEMO_SKILL_ID)[-3:] == NEW[:3]
 
 
@@ -83,7 +91,7 @@ async def test_a_failed_second_call_reports_exactly_who_was_added_and_a_rerun_ad
 
     box.transport.sent.clear()
     preview, again = await invite(box, mode, NEW)
-    assert "600 new emails" in preview and "500 already testers" in preview
+    assert "Invite 600 new tester(s)" in preview and "Already testers (skipped): 500 emails:" in preview
     assert again.structured_content is not None and again.structured_content["status"] == "executed", text(again)
     assert again.structured_content["result"]["added"] == NEW[500:]
     assert [len(b) for b in box.added_batches()] == [500, 100]
@@ -110,9 +118,13 @@ async def test_a_refused_first_call_changed_nothing(mode: str) -> None:
     assert len(box.emails(DEMO_SKILL_ID)) == 42
 
 
-async def test_nothing_new_needs_no_add_call(mode: str) -> None:
+async def test_nothing_new_is_a_noop_that_makes_no_add_call() -> None:
     box = make_alexa()
-    preview, done = await invite(box, mode, ["draft.tester1@example.com"], DRAFT_SKILL_ID)
-    assert "Nothing to add" in preview
-    assert done.structured_content is not None and done.structured_content["result"]["add_calls"] == 0
+    task = INVITE_TESTERS
+    assert task.plan is not None
+    params = task.params.model_validate({"skill_id": DRAFT_SKILL_ID, "emails": ["draft.tester1@example.com"]})
+    plan = await task.plan(task_context(box.runtime, task), params)
+    assert plan.noop and plan.preview.startswith("Nothing will change: every valid email is a tester")
+    done = await task.run(task_context(box.runtime, task), params, None, plan)
+    assert done.model_dump()["add_calls"] == 0
     assert not box.added_batches() and not box.state.write_log

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from betaops.providers.betasend.simulator import BETA_LIST_ID
-from betaops.providers.betasend.tasks import CHUNK
+from betaops.providers.betasend.tasks import ADD_SUBSCRIBERS_TO_LISTS, CHUNK
+from betaops.server.guard import task_context
 from betaops.server.runtime import ConfirmMode
 from tests.providers.betasend.harness import BetasendBox, make_box, make_sim
 from tests.support import confirming, text
@@ -44,11 +45,17 @@ async def test_preview_classifies_and_one_confirmation_reports_each_email(mode: 
         result = await client.call_tool(TOOL, {"subscribers": batch, "list_ids": [1, BETA_LIST_ID]})
     assert len(box.asked) == 1
     asked = box.asked[0]
-    assert 'list #1 "First List" (7 emails: 4 subscribed, 3 unsubscribed): 2 new' in asked
-    assert "1 already subscribed, left as they are (webformtest010@gmail.com)" in asked
-    assert "1 had unsubscribed and will be re-subscribed: webformtest01@gmail.com" in asked
-    assert 'list #6 "Beta Testers"' in asked and "3 new" in asked
-    assert "Invalid, not sent: 1: not an email" in asked and "Duplicates ignored: 1: fresh@acme.example" in asked
+    head, *details = asked.splitlines()
+    assert head == "Add subscribers to lists: 5 new subscription(s) on 2 list(s)."
+    assert details[0] == (
+        '- list #1 "First List" (7 emails: 4 subscribed, 3 unsubscribed): '
+        '2 new: "webformtest01@gmail.com", "Fresh@acme.example"; '
+        'already subscribed, left as they are: 1 email: "webformtest010@gmail.com".'
+    )
+    assert details[1] == '  Had unsubscribed and will be re-subscribed: 1 email: "webformtest01@gmail.com".'
+    assert details[2].startswith('- list #6 "Beta Testers"') and "3 new" in details[2]
+    assert 'Invalid, not sent: 1 email: "not an email" (' in asked
+    assert 'Duplicates ignored: 1 email: "fresh@acme.example".' in asked
     got = outcomes(result)
     assert got == {
         ("not an email", None): "invalid",
@@ -106,7 +113,7 @@ async def test_token_is_refused_when_the_lists_changed_since_the_preview(mode: s
         first = await client.call_tool(TOOL, args)
         assert first.structured_content is not None
         assert first.structured_content["status"] == "confirmation_required"
-        assert "2 new (a@acme.example, b@acme.example)" in first.structured_content["preview"]
+        assert '2 new: "a@acme.example", "b@acme.example"' in first.structured_content["preview"]
         token = confirming(first.structured_content)
         other = make_sim(state=box.state)  # someone else subscribes a@ to list 5 meanwhile
         async with other.http:
@@ -134,10 +141,25 @@ async def test_default_list_comes_from_betasend_list_id(monkeypatch: pytest.Monk
     assert outcomes(done) == {("a@acme.example", 5): "added"}
 
 
-async def test_nothing_new_says_so_and_sends_nothing() -> None:
+async def test_nothing_new_is_a_noop_and_sends_nothing() -> None:
     box = make_box()
-    async with box.client(answer="accept") as client:
-        result = await client.call_tool(TOOL, {"subscribers": people("webformtest010@gmail.com"), "list_ids": [1]})
-    assert "Nothing new to add." in box.asked[0]
-    assert outcomes(result) == {("webformtest010@gmail.com", 1): "already_subscribed"}
+    task = ADD_SUBSCRIBERS_TO_LISTS
+    assert task.plan is not None
+    params = task.params.model_validate({"subscribers": people("webformtest010@gmail.com"), "list_ids": [1]})
+    plan = await task.plan(task_context(box.runtime, task), params)
+    assert plan.noop and plan.preview.startswith("Nothing will change: nothing new to add")
+    result = (await task.run(task_context(box.runtime, task), params, None, plan)).model_dump()
+    assert [(o["email"], o["outcome"]) for o in result["outcomes"]] == [
+        ("webformtest010@gmail.com", "already_subscribed")
+    ]
     assert adds(box) == []
+
+
+async def test_every_email_is_in_the_preview(mode: str) -> None:
+    box = make_box()
+    emails = [f"person{n:03d}@acme.example" for n in range(120)]
+    async with box.client(mode) as client:
+        first = await client.call_tool(TOOL, {"subscribers": people(*emails), "list_ids": [5]})
+    assert first.structured_content is not None
+    preview = first.structured_content["preview"]
+    assert "120 new: " in preview and all(f'"{e}"' in preview for e in emails)

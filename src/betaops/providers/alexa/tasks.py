@@ -1,20 +1,19 @@
 """`alexa_invite_testers`: any number of emails as one confirmed action, sent 500 at a time.
 
 SMAPI adds at most 500 testers per call and honours no idempotency key, so a failed call is never
-retried blindly. Instead the task lists the testers first (re-running skips whoever is already
-in), and when call k of n fails it says exactly which emails were added and which were not; when
-the failed call's outcome is unknown (a 5xx or lost answer) it lists the testers again to find out.
+retried blindly. Instead the plan lists the testers first and binds the new emails (re-running
+skips whoever is already in), and when call k of n fails it says exactly which emails were added
+and which were not; when the failed call's outcome is unknown (a 5xx or lost answer) it lists the
+testers again to find out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from pydantic import EmailStr, TypeAdapter, ValidationError
+from pydantic import BaseModel, EmailStr, TypeAdapter, ValidationError
 
 from betaops.core.errors import ProviderError
 from betaops.core.operation import Effect
+from betaops.core.preview import every
 from betaops.core.task import Plan, Task, TaskContext
 from betaops.providers.alexa.models import MAX_TESTERS_PER_CALL, BetaTest, InviteOutcome, InviteTestersParams
 from betaops.providers.alexa.settings import NAME
@@ -24,11 +23,10 @@ _EMAIL: TypeAdapter[str] = TypeAdapter(EmailStr)
 RERUN_HINT = f"Call {TOOL} again with the same emails: it lists the testers first and adds only the missing ones."
 
 
-@dataclass(frozen=True)
-class Survey:
-    """The emails sorted against the beta test as it is now."""
+class InviteBound(BaseModel):
+    """The emails sorted against the beta test as the preview showed it."""
 
-    beta_test: dict[str, Any]
+    skill_id: str
     new: list[str]
     already: list[str]
     invalid: list[str]
@@ -58,65 +56,60 @@ async def current_testers(ctx: TaskContext, skill_id: str) -> set[str]:
     return {str(t["emailId"]).lower() for t in items}
 
 
-async def survey(ctx: TaskContext, params: InviteTestersParams) -> Survey:
-    assert params.skill_id is not None
-    beta_test = (await ctx.call("get_beta_test", {"skill_id": params.skill_id})).data
-    valid, invalid, repeats = classify(params.emails)
-    present = await current_testers(ctx, params.skill_id)
-    new = [e for e in valid if e.lower() not in present]
-    already = [e for e in valid if e.lower() in present]
-    return Survey(beta_test, new, already, invalid, repeats)
-
-
 def _calls(count: int) -> int:
     return -(-count // MAX_TESTERS_PER_CALL)
 
 
-def _quoted(items: list[str], limit: int = 10) -> str:
-    shown = ", ".join(repr(i) for i in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
-
-
 async def plan(ctx: TaskContext, params: InviteTestersParams) -> Plan:
-    s = await survey(ctx, params)
-    bt = BetaTest.model_validate(s.beta_test)
-    lines = [f"Invite testers to the {bt.label()} of skill {params.skill_id}."]
-    if s.new:
+    assert params.skill_id is not None
+    beta_test = (await ctx.call("get_beta_test", {"skill_id": params.skill_id})).data
+    valid, invalid, repeats = classify(params.emails)
+    present = await current_testers(ctx, params.skill_id)
+    b = InviteBound(
+        skill_id=params.skill_id,
+        new=[e for e in valid if e.lower() not in present],
+        already=[e for e in valid if e.lower() in present],
+        invalid=invalid,
+        duplicates=repeats,
+    )
+    bt = BetaTest.model_validate(beta_test)
+    where = f"the {bt.label()} of skill {params.skill_id}"
+    if b.new:
         when = "when the test starts" if bt.status == "IN_DRAFT" else "now"
+        lines = [f"Invite {len(b.new)} new tester(s) to {where}."]
         lines.append(
-            f"{len(s.new)} new emails will be added in {_calls(len(s.new))} call(s) of at most "
-            f"{MAX_TESTERS_PER_CALL}; Amazon emails each an invitation {when}."
+            f"Added in {_calls(len(b.new))} call(s) of at most {MAX_TESTERS_PER_CALL}; "
+            f"Amazon emails each an invitation {when}: {every(b.new, 'emails')}."
         )
     else:
-        lines.append("Nothing to add: every valid email is a tester already.")
-    if s.already:
-        lines.append(f"{len(s.already)} already testers (skipped).")
-    if s.invalid:
-        lines.append(f"{len(s.invalid)} invalid (skipped): {_quoted(s.invalid)}.")
-    if s.duplicates:
-        lines.append(f"{s.duplicates} repeated entries counted once.")
-    if bt.invitesRemaining is not None and len(s.new) > bt.invitesRemaining:
+        lines = [f"Nothing will change: every valid email is a tester of {where} already."]
+    if b.already:
+        lines.append(f"Already testers (skipped): {every(b.already, 'emails')}.")
+    if b.invalid:
+        lines.append(f"Invalid (skipped): {every(b.invalid, 'entries')}.")
+    if b.duplicates:
+        lines.append(f"{b.duplicates} repeated entries counted once.")
+    if bt.invitesRemaining is not None and len(b.new) > bt.invitesRemaining:
         lines.append(f"Warning: only {bt.invitesRemaining} invites remain; Amazon will refuse the call that goes over.")
-    return Plan("\n".join(lines), {"beta_test": s.beta_test, "new": sorted(e.lower() for e in s.new)})
+    fingerprint = {"beta_test": beta_test, "new": sorted(e.lower() for e in b.new)}
+    return Plan("\n".join(lines), fingerprint, b.model_dump(mode="json"), noop=not b.new)
 
 
-async def run(
-    ctx: TaskContext, params: InviteTestersParams, _key: str | None, plan: Plan | None = None
-) -> InviteOutcome:
-    assert params.skill_id is not None
-    s = await survey(ctx, params)  # fresh: whoever joined since the preview is skipped
-    chunks = [s.new[i : i + MAX_TESTERS_PER_CALL] for i in range(0, len(s.new), MAX_TESTERS_PER_CALL)]
+async def run(ctx: TaskContext, params: InviteTestersParams, _key: str | None, plan: Plan | None) -> InviteOutcome:
+    assert plan is not None, "a write runs with its approved plan"
+    b = InviteBound.model_validate(plan.bound)
+    chunks = [b.new[i : i + MAX_TESTERS_PER_CALL] for i in range(0, len(b.new), MAX_TESTERS_PER_CALL)]
     added: list[str] = []
     for number, chunk in enumerate(chunks, 1):
-        body = {"skill_id": params.skill_id, "testers": [{"emailId": e} for e in chunk]}
+        body = {"skill_id": b.skill_id, "testers": [{"emailId": e} for e in chunk]}
         try:
             await ctx.call("add_beta_testers", body)  # no key: SMAPI has none, so never retried
         except ProviderError as exc:
-            raise await partial_failure(ctx, params.skill_id, s.new, added, chunk, number, len(chunks), exc) from exc
+            raise await partial_failure(ctx, b.skill_id, b.new, added, chunk, number, len(chunks), exc) from exc
         added += chunk
-        await ctx.report(len(added), len(s.new), f"added {len(added)} of {len(s.new)} testers")
+        await ctx.report(len(added), len(b.new), f"added {len(added)} of {len(b.new)} testers")
     return InviteOutcome(
-        skill_id=params.skill_id, added=added, already_testers=s.already, invalid=s.invalid, add_calls=len(chunks)
+        skill_id=b.skill_id, added=added, already_testers=b.already, invalid=b.invalid, add_calls=len(chunks)
     )
 
 

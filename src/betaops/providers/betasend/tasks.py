@@ -4,26 +4,25 @@ Betasend can subscribe many emails to one list per call (`list-subscribers-add`,
 email with a name to many lists (`subscribers-add`). This task takes a batch of people, checks
 each email, drops duplicates, reads who is already subscribed, previews per list what is new,
 already there, previously unsubscribed (they will be re-subscribed) or invalid, and after one
-confirmation sends named people one by one and the rest in chunks, reporting every email's
-outcome. `plan_additions` and `apply_additions` are the plain functions other tools reuse.
+confirmation sends exactly what the preview showed (the plan binds it): named people one by one
+and the rest in chunks, reporting every email's outcome.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, TypeAdapter, ValidationError
 
 from betaops.core.errors import ProviderError
 from betaops.core.operation import Effect
+from betaops.core.preview import count, every, quoted
 from betaops.core.task import Plan, Task, TaskContext
 from betaops.providers.betasend import models as m
 from betaops.providers.betasend.settings import BetasendSettings
 
 CHUNK = m.MAX_EMAILS  # emails per list-subscribers-add / subscribers-details call
 MAX_PEOPLE = 1000
-SHOWN = 15  # emails named per category in a preview
 _EMAIL: TypeAdapter[str] = TypeAdapter(EmailStr)
 
 Outcome = Literal["added", "already_subscribed", "invalid", "duplicate", "failed", "unknown"]
@@ -64,18 +63,16 @@ class AddSubscribersResult(BaseModel):
     outcomes: list[EmailOutcome] = Field(description="Every email's outcome, per list")
 
 
-@dataclass
-class ListPlan:
+class ListPlan(BaseModel):
     list_id: int
     label: str
-    new: list[str] = field(default_factory=list)
-    resubscribe: list[str] = field(default_factory=list)  # subset of new: they had unsubscribed
-    already: list[str] = field(default_factory=list)
+    new: list[str] = Field(default_factory=list)
+    resubscribe: list[str] = Field(default_factory=list)  # subset of new: they had unsubscribed
+    already: list[str] = Field(default_factory=list)
 
 
-@dataclass
-class Additions:
-    """What adding this batch would do, from a fresh read."""
+class Additions(BaseModel):
+    """What adding this batch would do, from a fresh read; the plan binds it and the run sends exactly it."""
 
     people: dict[str, NewSubscriber]  # valid email -> person (first occurrence)
     lists: list[ListPlan]
@@ -87,6 +84,13 @@ class Additions:
 
     def already_all(self) -> list[str]:
         return [f"{p.list_id}:{e}" for p in self.lists for e in p.already]
+
+
+def _label(stats: m.ListStatistics) -> str:
+    return (
+        f"list #{stats.list_id} {quoted(stats.list_name)} ({stats.total_emails} emails: "
+        f"{stats.subscribed_emails} subscribed, {stats.unsubscribed_emails} unsubscribed)"
+    )
 
 
 def _list_ids(params: AddSubscribersParams) -> list[int]:
@@ -130,7 +134,7 @@ async def plan_additions(ctx: TaskContext, params: AddSubscribersParams) -> Addi
     plans: list[ListPlan] = []
     for list_id in list_ids:
         stats = m.ListStatistics.model_validate((await ctx.call("get_list_statistics", {"list_id": list_id})).data)
-        plans.append(ListPlan(list_id, stats.label()))
+        plans.append(ListPlan(list_id=list_id, label=_label(stats)))
     emails = list(people)
     details: dict[str, m.SubscriberDetail] = {}
     for start in range(0, len(emails), CHUNK):
@@ -146,41 +150,34 @@ async def plan_additions(ctx: TaskContext, params: AddSubscribersParams) -> Addi
             plan.new.append(email)
             if known is not None and any(x.list_id == plan.list_id for x in known.lists):
                 plan.resubscribe.append(email)
-    return Additions(people, plans, invalid, duplicates)
-
-
-def _some(emails: list[str]) -> str:
-    shown = ", ".join(emails[:SHOWN])
-    return shown + (f" and {len(emails) - SHOWN} more" if len(emails) > SHOWN else "")
+    return Additions(people=people, lists=plans, invalid=invalid, duplicates=duplicates)
 
 
 def preview(additions: Additions) -> str:
-    lines = [f"Add subscribers to lists ({len(additions.lists)}):"]
+    new = sum(len(p.new) for p in additions.lists)
+    if new:
+        lines = [f"Add subscribers to lists: {new} new subscription(s) on {len(additions.lists)} list(s)."]
+    else:
+        lines = [f"Nothing will change: nothing new to add to {len(additions.lists)} list(s)."]
     for plan in additions.lists:
-        line = f"- {plan.label}: {len(plan.new)} new"
-        if plan.new:
-            line += f" ({_some(plan.new)})"
-        line += f"; {len(plan.already)} already subscribed, left as they are"
+        line = f"- {plan.label}: {every(plan.new, 'new')}"
         if plan.already:
-            line += f" ({_some(plan.already)})"
+            line += f"; already subscribed, left as they are: {every(plan.already, 'emails')}"
         lines.append(line + ".")
         if plan.resubscribe:
-            lines.append(
-                f"  {len(plan.resubscribe)} had unsubscribed and will be re-subscribed: {_some(plan.resubscribe)}."
-            )
+            lines.append(f"  Had unsubscribed and will be re-subscribed: {every(plan.resubscribe, 'emails')}.")
     if additions.invalid:
-        shown = [f"{e} ({why})" for e, why in additions.invalid]
-        lines.append(f"Invalid, not sent: {len(additions.invalid)}: {_some(shown)}.")
+        shown = ", ".join(f"{quoted(e)} ({why})" for e, why in additions.invalid)
+        lines.append(f"Invalid, not sent: {count(len(additions.invalid), 'emails')}: {shown}.")
     if additions.duplicates:
-        lines.append(f"Duplicates ignored: {len(additions.duplicates)}: {_some(additions.duplicates)}.")
-    if not any(p.new for p in additions.lists):
-        lines.append("Nothing new to add.")
+        lines.append(f"Duplicates ignored: {every(additions.duplicates, 'emails')}.")
     return "\n".join(lines)
 
 
 async def _plan(ctx: TaskContext, params: AddSubscribersParams) -> Plan:
     additions = await plan_additions(ctx, params)
-    return Plan(preview(additions), additions.fingerprint())
+    noop = not any(p.new for p in additions.lists)
+    return Plan(preview(additions), additions.fingerprint(), additions.model_dump(mode="json"), noop=noop)
 
 
 def _failure(exc: ProviderError) -> tuple[Outcome, str]:
@@ -247,9 +244,10 @@ async def apply_additions(ctx: TaskContext, additions: Additions) -> AddSubscrib
 
 
 async def _run(
-    ctx: TaskContext, params: AddSubscribersParams, key: str | None, plan: Plan | None = None
+    ctx: TaskContext, params: AddSubscribersParams, key: str | None, plan: Plan | None
 ) -> AddSubscribersResult:
-    return await apply_additions(ctx, await plan_additions(ctx, params))
+    assert plan is not None, "a write runs with its approved plan"
+    return await apply_additions(ctx, Additions.model_validate(plan.bound))
 
 
 ADD_SUBSCRIBERS_TO_LISTS = Task(

@@ -529,7 +529,7 @@ async def _feedback(ctx: TaskContext, name: str, app_id: str, build_id: str, n: 
 
 
 async def run_status(
-    ctx: TaskContext, params: BuildStatusParams, key: str | None, plan: Plan | None
+    ctx: TaskContext, params: BuildStatusParams, key: str | None, plan: Plan | None = None
 ) -> BuildBetaStatus:
     build_id = await resolve_build(ctx, params)
     build = await read_build(ctx, build_id)
