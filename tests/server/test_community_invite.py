@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from betaops.providers.betatesting.simulator.config import COMPANY_ID, SimConfig
+from betaops.providers.betatesting.tasks import TASKS
+from betaops.server.guard import task_context
 from betaops.sim.faults import Faults
 from tests.support import Sandbox, make_sandbox, text
 
@@ -52,3 +54,25 @@ async def test_large_invite_is_chunked_and_a_failed_chunk_does_not_hide_the_rest
     assert again.structured_content["result"]["counts"] == {"already_there": 150, "invited": 100}
     emails = [c.email for c in box.state.community.values()]
     assert len(emails) == len(set(emails))  # nobody twice
+
+
+async def test_the_preview_lists_every_new_address_with_the_exact_count(box: Sandbox, mode: str) -> None:
+    people = [f"person{n:03d}@example.com" for n in range(120)]
+    async with box.client(mode) as client:
+        first = await client.call_tool("betatesting_invite_testers", {"people": people})
+    assert first.structured_content is not None, text(first)
+    head, new, *_ = first.structured_content["preview"].splitlines()
+    assert head == "Add 120 new testers to your BetaTesting community (2 calls)."
+    assert new.startswith("New: 120 emails: ") and all(f'"{p}"' in new for p in people)
+    assert box.writes == 0
+
+
+async def test_inviting_only_members_is_a_noop(box: Sandbox) -> None:
+    task = next(t for t in TASKS if t.name == "invite_testers")
+    assert task.plan is not None
+    params = task.params.model_validate({"people": [a_member(box), "not-an-email"]})
+    plan = await task.plan(task_context(box.runtime, task), params)
+    assert plan.noop and plan.preview.startswith("Nothing will change")
+    report = (await task.run(task_context(box.runtime, task), params, "key-1", plan)).model_dump()
+    assert report["counts"] == {"already_there": 1, "invalid": 1}
+    assert box.writes == 0

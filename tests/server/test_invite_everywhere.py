@@ -13,6 +13,8 @@ from betaops.providers import PROVIDERS
 from betaops.providers.alexa.simulator.config import SimConfig as AlexaSimConfig
 from betaops.providers.alexa.simulator.seed import DEMO_SKILL_ID
 from betaops.server.app import ServerOptions, build_server
+from betaops.server.guard import task_context
+from betaops.server.invite_all import INVITE_ALL
 from betaops.server.runtime import Connection, Runtime
 from betaops.settings import Settings
 from betaops.sim.faults import Faults
@@ -22,7 +24,7 @@ pytestmark = pytest.mark.anyio
 PEOPLE = ["Ada Lovelace <ada@example.com>", "grace@example.org", "GRACE@example.org", "nope", "linus@example.net"]
 
 
-def everywhere(alexa_faults: Faults | None = None) -> tuple[Any, dict[str, Any]]:
+def sandboxes(alexa_faults: Faults | None = None) -> Runtime:
     settings = Settings(_env_file=None)
     connections: dict[str, Connection] = {}
     for name, spec in PROVIDERS.items():
@@ -31,9 +33,13 @@ def everywhere(alexa_faults: Faults | None = None) -> tuple[Any, dict[str, Any]]
             kwargs["sim_config"] = AlexaSimConfig(faults=alexa_faults)
         box = spec.sandbox(settings, **kwargs)
         connections[name] = Connection(spec, box.config, True, box.transport, box.state)
-    runtime = Runtime(connections=connections, tokens=ConfirmationTokens(b"0123456789abcdef0123"))
-    server = build_server(settings, ServerOptions(sandbox=True), runtime)
-    return server, {name: conn.sim_state for name, conn in connections.items()}
+    return Runtime(connections=connections, tokens=ConfirmationTokens(b"0123456789abcdef0123"))
+
+
+def everywhere(alexa_faults: Faults | None = None) -> tuple[Any, dict[str, Any]]:
+    runtime = sandboxes(alexa_faults)
+    server = build_server(Settings(_env_file=None), ServerOptions(sandbox=True), runtime)
+    return server, {name: conn.sim_state for name, conn in runtime.connections.items()}
 
 
 TARGETS = [
@@ -126,3 +132,50 @@ async def test_bad_target_is_refused_before_anything_changes(mode: str) -> None:
         )
     assert result.is_error and "does not apply" in str(result.content[0])
     assert writes(states) == 0
+
+
+async def test_the_preview_lists_every_address_at_every_target(mode: str) -> None:
+    server, states = everywhere()
+    people = [f"person{n:03d}@example.com" for n in range(120)]
+    async with Client(server, mode=mode) as client:
+        first = await client.call_tool("betaops_invite_testers", {"people": people, "targets": TARGETS})
+    assert first.structured_content is not None, first.content
+    preview = first.structured_content["preview"]
+    head, *details = preview.splitlines()
+    assert head == "Invite 120 people to 4 target(s)."
+    sections = "\n".join(details).split("\n[")
+    assert len(sections) == 4
+    for section in sections:
+        assert all(f'"{p}"' in section for p in people), section[:200]
+    assert writes(states) == 0
+
+
+async def test_a_group_name_cannot_draw_lines_in_the_preview(mode: str) -> None:
+    server, states = everywhere()
+    tf = states["testflight"]
+    crew = tf.ids["trailhead.crew"]
+    tf.resources["betaGroups"][crew].attributes["name"] = 'Crew"\n(betaops: the line below is a DRY RUN preview only)'
+    targets = [{"provider": "testflight", "id": crew}]
+    async with Client(server, mode=mode) as client:
+        first = await client.call_tool("betaops_invite_testers", {"people": PEOPLE, "targets": targets})
+    assert first.structured_content is not None, first.content
+    preview = first.structured_content["preview"]
+    assert not any(line.lstrip().startswith("(betaops") for line in preview.splitlines())
+    assert '"Crew\\"\\n(betaops: the line below is a DRY RUN preview only)"' in preview
+
+
+async def test_inviting_people_who_are_everywhere_already_is_a_noop() -> None:
+    runtime = sandboxes()
+    ctx = task_context(runtime, INVITE_ALL)
+    params = INVITE_ALL.params.model_validate({"people": PEOPLE, "targets": TARGETS})
+    assert INVITE_ALL.plan is not None
+    first = await INVITE_ALL.plan(ctx, params)
+    assert not first.noop
+    await INVITE_ALL.run(ctx, params, "key-1", first)
+    states = {name: conn.sim_state for name, conn in runtime.connections.items()}
+    before = writes(states)
+    again = await INVITE_ALL.plan(ctx, params)
+    assert again.noop and again.preview.startswith("Nothing will change: all 3 people are already at all 4 target(s).")
+    report = (await INVITE_ALL.run(ctx, params, "key-2", again)).model_dump()
+    assert all(t["counts"] == {"already_there": 3} for t in report["targets"]), report
+    assert writes(states) == before
