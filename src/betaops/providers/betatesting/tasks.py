@@ -110,7 +110,7 @@ class UpdateIssuesParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     test_id: Id = Field(description="Test id")
     changes: Annotated[list[IssueChange], Field(min_length=1, max_length=50)] = Field(
-        description="One entry per issue (1-50); each sets status, priority and/or notes"
+        description="One entry per issue (1-50)"
     )
 
 
@@ -462,7 +462,7 @@ TASKS = (
         PROVIDER,
         "update_issues",
         "Update several issues",
-        "Set status, priority or notes on up to 50 issues of a test as one approved action; reports each issue.",
+        "Set status, priority or notes on up to 50 issues in one approved action; reports each.",
         UpdateIssuesParams,
         UpdateIssuesResult,
         Effect.WRITE,
