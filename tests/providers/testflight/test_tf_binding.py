@@ -163,3 +163,15 @@ async def test_nothing_to_invite_or_remove_is_a_noop() -> None:
         plans[name] = await task.plan(task_context(box.runtime, task), params)
     assert all(p.noop and p.preview.startswith("Nothing will change") for p in plans.values())
     assert box.writes == 0
+
+
+async def test_inviting_a_member_asks_nobody_and_sends_nothing(mode: str) -> None:
+    box = make_tf(toolsets=TASK_SETS)
+    group = box.state.resources["betaGroups"][box.id("trailhead.pilots")]
+    member = box.state.resources["betaTesters"][group.rels["betaTesters"][0]].attributes["email"]
+    async with box.client(mode, answer="accept") as client:
+        body = structured(
+            await client.call_tool("testflight_invite_testers", {"beta_group_id": group.id, "emails": [member]})
+        )
+    assert body["status"] == "not_executed" and body["preview"].startswith("Nothing will change")
+    assert box.asked == [] and box.writes == 0
