@@ -46,7 +46,7 @@ async def test_all_leaves_out_opted_out_and_removed_testers_and_says_so(box: San
     head, *details = box.asked[0].splitlines()
     assert head.startswith(f"Message {len(kept)} tester(s) of test #{PANTRY_IOS} ")
     by_status = Counter(t.status for t in kept)
-    assert "By status: " + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items())) + "." in details
+    assert "By status: " + ", ".join(f'{n} "{s}"' for s, n in sorted(by_status.items())) + "." in details
     assert (
         "Excluded: 3 opted out (set include_opted_out to include them), "
         "3 removed (set include_removed to include them)." in details
@@ -75,7 +75,7 @@ async def test_opted_out_and_removed_testers_are_reached_only_when_included(box:
     plan = await TASK.plan(ctx, included)
     opted_out = sorted(t.id for t in of_test(box) if t.status == "opt_out")
     assert not plan.noop and sorted(plan.bound["tester_ids"]) == opted_out
-    assert "By status: 3 opt_out." in plan.preview.splitlines()
+    assert 'By status: 3 "opt_out".' in plan.preview.splitlines()
     before = len(box.state.messages)
     await TASK.run(ctx, included, "key-1", plan)
     assert sorted(sent_to(box, before)) == opted_out
@@ -117,8 +117,10 @@ async def test_tester_ids_must_belong_to_the_test(box: Sandbox, mode: str) -> No
         both = await client.call_tool(
             TOOL, {"test_id": PANTRY_IOS, "audience": "all", "tester_ids": [mine.id], "message": "Hi"}
         )
+        neither = await client.call_tool(TOOL, {"test_id": PANTRY_IOS, "message": "Hi"})
     assert result.is_error and f"not testers of test #{PANTRY_IOS}: {other.id}" in text(result)
-    assert both.is_error and "not both" in text(both)
+    assert both.is_error and "exactly one of audience" in text(both)
+    assert neither.is_error and "exactly one of audience" in text(neither)
     assert box.writes == 0
 
 

@@ -327,7 +327,7 @@ class MessageTestersParams(BaseModel):
     @model_validator(mode="after")
     def _one_audience(self) -> MessageTestersParams:
         if (self.audience is None) == (self.tester_ids is None):
-            raise ValueError('give audience ("all" or statuses) or tester_ids, not both')
+            raise ValueError('give exactly one of audience ("all" or statuses) and tester_ids')
         return self
 
 
@@ -391,12 +391,12 @@ async def plan_message(ctx: TaskContext, params: MessageTestersParams) -> Plan:
         message=params.message,
         excluded=dict(left_out),
     )
-    where = f"test #{params.test_id} {quoted(test.get('name'))} (status {test.get('status')})"
+    where = f"test #{params.test_id} {quoted(test.get('name'))}"
     if recipients:
         calls = -(-len(recipients) // MESSAGE_BATCH)
         lines = [f"Message {len(recipients)} tester(s) of {where}, in {calls} call(s)."]
         by_status = Counter(str(t.get("status")) for t in recipients)
-        lines.append("By status: " + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items())) + ".")
+        lines.append("By status: " + ", ".join(f"{n} {quoted(s)}" for s, n in sorted(by_status.items())) + ".")
     else:
         lines = [f"Nothing will be sent: no tester of {where} is in this audience."]
     if left_out:
