@@ -137,7 +137,10 @@ def build_server(
         "betaops",
         version=__version__,
         instructions=instructions(runtime),
-        tools=[*(build_tool(runtime, runtime.catalog[name]) for name in listed), *build_meta_tools(runtime, set(listed))],
+        tools=[
+            *(build_tool(runtime, runtime.catalog[name]) for name in listed),
+            *build_meta_tools(runtime, set(listed)),
+        ],
         lifespan=lifespan,
         request_state_security=request_state_security(runtime.tokens.state_key),
         auth=auth,

@@ -9,6 +9,7 @@ model and run the one executor, with the same guard and audit as a listed tool.
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any, Literal
 
@@ -106,25 +107,78 @@ class CallOutput(BaseModel):
 def _lookup(runtime: Runtime, name: str) -> Entry:
     item: Entry | None = runtime.catalog.get(name)
     if item is None:
+        close = difflib.get_close_matches(name, list(runtime.catalog), n=3, cutoff=0.6)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise ToolError(
-            f"no operation named {name!r} is reachable here. Find one with {PREFIX}_search_operations. "
+            f"no operation named {name!r} is reachable here.{hint} Find one with {PREFIX}_search_operations. "
             "Nothing was changed."
         )
     return item
 
 
-def _score(item: Entry, words: list[str]) -> int:
+# Phrases people use for things whose API names say something else.
+PHRASES = {
+    "what to test": "whats new beta build localization",
+    "release notes": "whats new beta build localization",
+    "export compliance": "encryption declaration update build",
+    "encryption": "encryption declaration update build",
+    "public link": "beta group public link",
+}
+STOP = frozenset({"a", "an", "the", "to", "of", "for", "in", "on", "my", "all", "and", "with", "from", "me"})
+ACTIONS = frozenset({"list", "get", "create", "update", "delete", "add", "remove", "invite", "send", "set", "submit"})
+VERBS = {
+    "show": "get",
+    "see": "get",
+    "fetch": "get",
+    "find": "list",
+    "add": "invite",
+    "edit": "update",
+    "change": "update",
+}
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def query_words(query: str) -> list[str]:
+    """The query's words, stemmed, with known phrases expanded and filler words dropped."""
+    text = query.lower()
+    for phrase, meaning in PHRASES.items():
+        if phrase in text:
+            text += " " + meaning
+    return [_stem(w) for w in WORD.findall(text) if w not in STOP]
+
+
+def _score(item: Entry, words: list[str], listed: bool) -> float:
+    """Exact names first, then names holding every word (verb + noun), then words in the summary.
+
+    Among equals, a name with fewer other words (the plain operation, not a relationship variant)
+    and a listed tool come first.
+    """
     op = item.action
-    name = set(WORD.findall(op.tool_name.replace("_", " ")))
-    text = " ".join((op.title, op.summary, op.provider, op.toolset)).lower()
-    score = 0
+    if " ".join(words) in (op.tool_name, op.name.replace("_", " ")):
+        return 1000.0
+    name = [_stem(w) for w in WORD.findall(op.name.replace("_", " "))]
+    text = {_stem(w) for w in WORD.findall(" ".join((op.title, op.summary, op.toolset)).lower())}
+    score = 0.0
+    hits = 0
     for word in words:
-        stem = word.rstrip("s")
-        if word in name or stem in name:
-            score += 3
-        elif stem in text:
+        verb = VERBS.get(word)
+        if word in name or (verb is not None and verb in name):
+            score += 4
+            hits += 1
+        elif word == op.provider:
+            score += 2
+        elif word in text:
             score += 1
-    return score
+    if words and hits == len(words):
+        score += 6  # every word is in the name: "list builds" is testflight_list_builds
+    if score == 0:
+        return 0.0
+    if not any(w in ACTIONS or w in VERBS for w in words) and name[0] == "list":
+        score += 1  # a noun alone ("beta groups") asks to see them
+    return score - 0.3 * (len(name) - hits) + (0.5 if listed else 0.0)
 
 
 def _resolve(runtime: Runtime, request: ReadInput, writes: bool) -> tuple[Entry, BaseModel]:
@@ -179,9 +233,9 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
 
     async def search(ctx: Context, args: BaseModel, shown: Any, answer: Any) -> CallToolResult:
         assert isinstance(args, SearchInput)
-        words = WORD.findall(args.query.lower())
+        words = query_words(args.query)
         scored = [
-            (_score(item, words), item)
+            (_score(item, words, item.name in listed), item)
             for item in runtime.catalog.values()
             if args.provider is None or item.action.provider == args.provider
         ]
