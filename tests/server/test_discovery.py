@@ -135,3 +135,16 @@ async def test_pinned_app_and_list_let_inputs_omit_them(monkeypatch: pytest.Monk
     assert context.structured_content is not None
     pinned = {p["name"]: p["pinned"] for p in context.structured_content["providers"]}
     assert pinned["testflight"] == {"app_id": "1588204131"} and pinned["betasend"] == {"list_id": 5}
+
+
+async def test_argument_mistakes_read_without_pydantic_urls(mode: str) -> None:
+    """Issue 12: a top-level argument mistake named the field, then pointed at errors.pydantic.dev."""
+    box = make_sandbox(toolsets=None)
+    async with box.client(mode) as client:
+        missing = await client.call_tool("betaops_read_operation", {"arguments": {}})
+        inner = await client.call_tool(
+            "betaops_read_operation", {"tool": "betatesting_list_shipments", "arguments": {"test_id": "x"}}
+        )
+    for result in (missing, inner):
+        assert result.is_error and "pydantic.dev" not in text(result), text(result)
+    assert "tool" in text(missing) and "test_id" in text(inner)

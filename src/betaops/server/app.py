@@ -7,6 +7,7 @@ varies per connection); flags choose it, nothing changes it later.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -116,6 +117,8 @@ def build_server(
 ) -> MCPServer:
     """The MCP server for these settings and flags; with `http`, carrying that endpoint's bearer-token auth."""
     runtime = runtime or build_runtime(settings, options)
+    # Argument errors are read by a model: pydantic's "further information" URLs only cost its tokens.
+    os.environ.setdefault("PYDANTIC_ERRORS_INCLUDE_URL", "0")
     auth, verifier = http_auth(settings, http) if http is not None else (None, None)
     if runtime.confirm is ConfirmMode.NEVER and not runtime.read_only:
         logger.warning("confirmation is OFF (--confirm never): write tools execute without asking anyone")
