@@ -19,7 +19,7 @@ from betaops.core.approvals import SqliteApprovals, default_state_dir
 from betaops.core.audit import AuditLog
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.errors import ConfigError
-from betaops.server.discovery import build_meta_tools
+from betaops.server.discovery import META_TOOLS, build_meta_tools
 from betaops.server.guard import Action
 from betaops.server.http import HEALTH_PATH, HttpOptions, health, http_auth
 from betaops.server.invite_all import INVITE_ALL
@@ -127,6 +127,7 @@ def build_server(
     # A list (catalog order: providers in registry order, each provider's tasks then operations), never
     # a set: the same tools/list on every start, so a host's prompt cache keeps working.
     listed = [name for name, item in runtime.catalog.items() if is_listed(runtime, item.action)]
+    runtime.listed = frozenset([*listed, *META_TOOLS])
 
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[Runtime]:
@@ -151,7 +152,7 @@ def build_server(
     )
     if http is not None:
         server.custom_route(HEALTH_PATH, methods=["GET"])(health)
-    load_prompts(server)
+    load_prompts(server, reachable=runtime.reachable)
     register_resources(server, runtime)
     install_logging_level(server)
     return server

@@ -28,6 +28,9 @@ from betaops.server.sdk import make_tool
 from betaops.server.tools import CONFIRM_FIELDS, Entry, description
 
 PREFIX = "betaops"
+META_TOOLS = tuple(
+    f"{PREFIX}_{n}" for n in ("context", "search_operations", "describe_operation", "read_operation", "write_operation")
+)
 WORD = re.compile(r"[a-z0-9]+")
 
 

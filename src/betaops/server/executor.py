@@ -60,10 +60,10 @@ def as_result(data: dict[str, Any], *, provider_data: bool = False) -> CallToolR
     )
 
 
-def error_result(exc: ProviderError) -> CallToolResult:
+def error_result(exc: ProviderError, runtime: Runtime) -> CallToolResult:
     """A provider failure as a tool error; its text may quote the provider, so it is marked."""
     return CallToolResult(
-        content=[TextContent(type="text", text=f"{PROVIDER_DATA}\n{exc}")],
+        content=[TextContent(type="text", text=f"{PROVIDER_DATA}\n{runtime.reachable(str(exc))}")],
         is_error=True,
         _meta={PROVIDER_DATA_META: True},
     )
@@ -109,7 +109,8 @@ async def execute(
             raise ToolError(f"{op.tool_name} was called without its approval step. Nothing was changed.")
         outcome = await guard.decide(runtime, ctx, op, args, shown, answer, progress)
     except ProviderError as exc:
-        return error_result(exc)
+        return error_result(exc, runtime)
+    outcome.message = runtime.reachable(outcome.message)
     data = item.out.model_validate(outcome, from_attributes=True).model_dump(mode="json")
     # A preview quotes provider text (escaped) and a result carries it; a bare refusal is betaops' own words.
     return as_result(data, provider_data=outcome.result is not None or outcome.preview is not None)

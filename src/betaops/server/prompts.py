@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -89,18 +90,23 @@ class FilePrompt(Prompt):
         return await super().render(arguments, context)
 
 
-def render(prompt: PromptFile, given: dict[str, Any]) -> list[UserMessage]:
+def render(
+    prompt: PromptFile, given: dict[str, Any], reachable: Callable[[str], str] = lambda text: text
+) -> list[UserMessage]:
+    """The prompt's text; each tool it names that is not listed says how to call it."""
     values = {a.name: given.get(a.name) or "(not given)" for a in prompt.arguments}
-    return [UserMessage(prompt.body.format(**values))]
+    return [UserMessage(reachable(prompt.body).format(**values))]
 
 
-def load_prompts(server: MCPServer, directory: Path | None = None) -> list[PromptFile]:
+def load_prompts(
+    server: MCPServer, directory: Path | None = None, reachable: Callable[[str], str] = lambda text: text
+) -> list[PromptFile]:
     directory = directory or prompts_dir()
     loaded = [parse(p) for p in sorted(directory.glob("*.md"))]
     for prompt in loaded:
 
         def fn(_prompt: PromptFile = prompt, **kwargs: Any) -> list[UserMessage]:
-            return render(_prompt, kwargs)
+            return render(_prompt, kwargs, reachable)
 
         server.add_prompt(
             FilePrompt(

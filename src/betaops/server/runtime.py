@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -24,6 +25,7 @@ from betaops.providers import PROVIDERS
 from betaops.settings import Settings
 
 logger = logging.getLogger(__name__)
+_TOOL_NAME = re.compile(r"\b[a-z]+_[a-z_]+[a-z]\b")
 
 
 class ConfirmMode(StrEnum):
@@ -70,6 +72,24 @@ class Runtime:
     # Spent approvals: the embedded store in the state directory in a served process; in memory otherwise.
     approvals: ApprovalStore = field(default_factory=lambda: SqliteApprovals(":memory:"))
     in_flight: set[str] = field(default_factory=set)  # approval ids whose write this process is sending
+    listed: frozenset[str] = frozenset()  # the tools in tools/list (the rest are reached through discovery)
+
+    def reachable(self, text: str) -> str:
+        """`text` with each unlisted tool it names followed by how to call it, so no message points
+        the assistant at a name that answers "Unknown tool"."""
+        if not self.catalog:
+            return text
+
+        def how(match: re.Match[str]) -> str:
+            name = match.group(0)
+            entry = self.catalog.get(name)
+            if entry is None or name in self.listed or text[match.end() : match.end() + 9] == " (through":
+                return name
+            via = "betaops_write_operation" if entry.action.is_write else "betaops_read_operation"
+            return f"{name} (through {via})"
+
+        return _TOOL_NAME.sub(how, text)
+
     _users: int = field(default=0)
 
     def connection(self, op: Operation) -> Connection:
