@@ -32,8 +32,11 @@ async def test_test_summary_template(box: Sandbox, mode: str) -> None:
         templates = {t.uri_template for t in (await client.list_resource_templates()).resource_templates}
         assert "betatesting://tests/{test_id}/summary" in templates
         read = await client.read_resource("betatesting://tests/4103/summary")
-        body = json.loads(read.contents[0].text)  # type: ignore[union-attr]
+        raw = read.contents[0].text  # type: ignore[union-attr]
+        body = json.loads(raw)
         assert body["test"]["id"] == 4103 and body["issues"]["total"] == 172
+        # Tester text inside: marked as provider data, and compact (no indentation to pay for).
+        assert body["provider_data"].startswith("[provider data") and "\n " not in raw
         with pytest.raises(MCPError):
             await client.read_resource("betatesting://tests/4105/summary")  # another company's test
 
@@ -45,6 +48,6 @@ async def test_testflight_latest_build_template(mode: str) -> None:
     async with Client(server, mode=mode) as client:
         read = await client.read_resource("testflight://apps/com.northpeak.trailhead/latest-build")
         body = json.loads(read.contents[0].text)  # type: ignore[union-attr]
-        assert body["label"] and body["next_step"]
+        assert body["label"] and body["next_step"] and body["provider_data"].startswith("[provider data")
         with pytest.raises(MCPError):
             await client.read_resource("testflight://apps/No%20Such%20App/latest-build")

@@ -15,8 +15,19 @@ from mcp.server.mcpserver.resources import FunctionResource
 
 from betaops.core.errors import ProviderError
 from betaops.providers.betatesting.tasks import SummarizeIssuesParams, summarize_issues
+from betaops.server.executor import PROVIDER_DATA
 from betaops.server.guard import task_context
 from betaops.server.runtime import Connection, Runtime
+
+
+def compact_json(data: dict[str, Any]) -> str:
+    """Resources are read by a model too: no indentation to pay for."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def provider_json(data: dict[str, Any]) -> str:
+    """A resource carrying provider text: marked as provider data, as tool results are."""
+    return compact_json({"provider_data": PROVIDER_DATA, **data})
 
 
 def _credential(conn: Connection) -> str:
@@ -50,7 +61,7 @@ def register_resources(server: MCPServer, runtime: Runtime) -> None:
     for name in runtime.connections:
 
         def read(_name: str = name) -> str:
-            return json.dumps(status(runtime, _name), indent=2)
+            return compact_json(status(runtime, _name))
 
         server.add_resource(
             FunctionResource.from_function(
@@ -83,7 +94,7 @@ def register_resources(server: MCPServer, runtime: Runtime) -> None:
                 summary = await summarize_issues(ctx, SummarizeIssuesParams(test_id=int(test_id)), None)
             except ProviderError as exc:
                 raise ResourceError(str(exc)) from exc
-            return json.dumps({"test": test, "issues": summary.model_dump(mode="json")}, indent=2)
+            return provider_json({"test": test, "issues": summary.model_dump(mode="json")})
 
     if "testflight" in runtime.connections:
         testflight = runtime.connections["testflight"].spec
@@ -103,4 +114,4 @@ def register_resources(server: MCPServer, runtime: Runtime) -> None:
                 status_ = await task.run(task_context(runtime, task), params, None, None)
             except (ProviderError, ValueError) as exc:
                 raise ResourceError(str(exc)) from exc
-            return json.dumps(status_.model_dump(mode="json"), indent=2)
+            return provider_json(status_.model_dump(mode="json"))
