@@ -148,3 +148,9 @@ def test_cursor_round_trips_only_for_its_own_tool_filters_and_signature() -> Non
 def test_invisible_and_bidi_characters_are_stripped() -> None:
     hostile = "Crash\u200b on \u202eLOGIN\u202c\u2066 now\x07\nline two\ttab"
     assert clean_text(hostile) == "Crash on LOGIN now\nline two\ttab"
+
+
+def test_hidden_characters_beyond_format_characters_are_stripped() -> None:
+    """Issue 9: variation selectors, tag characters, U+2028/2029, U+3164 and U+2800 hid instructions."""
+    smuggled = "Crash" + "".join(chr(0xE0100 + b) for b in b"rm -rf") + "\ufe0f\U000e0041\u2028\u2029\u3164\u2800 now"
+    assert clean_text(smuggled) == "Crash now"

@@ -16,12 +16,17 @@ from typing import Any
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+# Invisible characters that are not Cf: variation selectors (which can carry hidden bytes), line and
+# paragraph separators, and letters or symbols that render blank (Hangul fillers, the braille blank).
+_HIDDEN = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\u2028\u2029\u115f\u1160\u3164\uffa0\u2800]")
+
+
 def clean_text(text: str) -> str:
     text = _CONTROL.sub("", text)
     if text.isascii():  # no format character is ASCII: skip the per-character look-up (most text)
         return text
-    # Cf = format characters: zero-width spaces/joiners, bidi embeddings/overrides/isolates, BOM.
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    # Cf = format characters: zero-width spaces/joiners, bidi embeddings/overrides/isolates, BOM, tags.
+    return _HIDDEN.sub("", "".join(ch for ch in text if unicodedata.category(ch) != "Cf"))
 
 
 def clean(value: Any) -> Any:
