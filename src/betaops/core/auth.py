@@ -1,15 +1,19 @@
 """Authentication strategies as `httpx2.Auth` flows, shared by every provider.
 
 Each strategy attaches credentials to a request and, where the scheme allows, refreshes them once
-when the provider answers 401. Secrets live in `SecretStr` and never reach a log line or repr.
-Sync use is refused: betaops is async-only, and httpx's default sync path would silently send
-unauthenticated requests for flows that do I/O.
+when the provider answers 401. Secrets live in `SecretStr` and never reach a log line or repr;
+`secret_values()` lists every one a strategy holds or was issued (rotated ones included), so the
+client layer can scrub them from whatever a provider echoes. Sync use is refused: betaops is
+async-only, and httpx's default sync path would silently send unauthenticated requests for flows
+that do I/O.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections import deque
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from typing import Any, NoReturn
 from urllib.parse import urlencode
 
@@ -18,6 +22,11 @@ import httpx2
 from pydantic import SecretStr
 
 from betaops.core.errors import ConfigError, ProviderError
+from betaops.core.ratelimit import parse_retry_after
+from betaops.core.sanitize import clean_text, redact_text
+
+logger = logging.getLogger(__name__)
+KEEP_ISSUED = 8  # earlier access tokens still scrubbed after a refresh (a provider may echo an old one)
 
 
 class AsyncOnlyAuth(httpx2.Auth):
@@ -26,6 +35,55 @@ class AsyncOnlyAuth(httpx2.Auth):
 
     def auth_flow(self, request: httpx2.Request) -> NoReturn:
         raise RuntimeError("betaops auth strategies are async-only")
+
+    def secret_values(self) -> list[str]:
+        """Every credential this strategy holds or was issued, to be scrubbed from provider text."""
+        return []
+
+
+def secret_values(auth: httpx2.Auth | None) -> list[str]:
+    """The credentials behind any auth flow (none for a flow that is not one of ours)."""
+    return auth.secret_values() if isinstance(auth, AsyncOnlyAuth) else []
+
+
+# RFC 6749 section 5.2 error codes: what each means, and what to do (`{hint}` is the provider's
+# credential hint, naming its settings). Providers may override an entry (e.g. Login with Amazon).
+OAUTH_ERRORS: dict[str, tuple[str, str]] = {
+    "invalid_request": (
+        "the token request was malformed or missing a parameter",
+        "Check that the token URL setting points at the provider's token endpoint; {hint}",
+    ),
+    "invalid_client": (
+        "the client id or client secret is wrong (client authentication failed)",
+        "{hint}",
+    ),
+    "invalid_grant": (
+        "the grant (refresh token or authorization) is invalid, expired, revoked, or was issued to another client",
+        "{hint}",
+    ),
+    "unauthorized_client": (
+        "this client is not allowed to use this grant type",
+        "Allow the grant for the client in the provider's developer console; {hint}",
+    ),
+    "unsupported_grant_type": (
+        "the token endpoint does not support the grant betaops asked for",
+        "Check that the token URL setting points at the right endpoint.",
+    ),
+    "invalid_scope": (
+        "the requested scope is invalid, unknown, or more than the client may have",
+        "Ask for the scopes the client was granted; {hint}",
+    ),
+    "access_denied": (
+        "the authorization server or the account owner denied the request",
+        "Authorize the client again; {hint}",
+    ),
+    "server_error": ("the login service had an internal error", "Try again shortly."),
+    "temporarily_unavailable": ("the login service is overloaded or down for maintenance", "Try again shortly."),
+}
+# Codes that say our configured credentials are wrong (fix settings) rather than a passing fault.
+CREDENTIAL_ERRORS = frozenset(
+    {"invalid_client", "invalid_grant", "unauthorized_client", "invalid_scope", "access_denied"}
+)
 
 
 class StaticBearer(AsyncOnlyAuth):
@@ -37,6 +95,9 @@ class StaticBearer(AsyncOnlyAuth):
     async def async_auth_flow(self, request: httpx2.Request) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
         request.headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
         yield request
+
+    def secret_values(self) -> list[str]:
+        return [self._token.get_secret_value()]
 
 
 class TokenEndpointAuth(AsyncOnlyAuth):
@@ -59,6 +120,7 @@ class TokenEndpointAuth(AsyncOnlyAuth):
         credential_hint: str,
         refresh_margin_s: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        error_advice: Mapping[str, tuple[str, str]] | None = None,
     ) -> None:
         self._provider = provider
         self._token_url = token_url
@@ -67,10 +129,15 @@ class TokenEndpointAuth(AsyncOnlyAuth):
         self._hint = credential_hint
         self._margin = refresh_margin_s
         self._clock = clock
+        self._advice = {**OAUTH_ERRORS, **(error_advice or {})}
         self._token: SecretStr | None = None
+        self._issued: deque[SecretStr] = deque(maxlen=KEEP_ISSUED)
         self._expires_at = 0.0
         self._lock = anyio.Lock()
         self.fetch_count = 0
+
+    def secret_values(self) -> list[str]:
+        return [self._client_secret.get_secret_value(), *(t.get_secret_value() for t in self._issued)]
 
     def grant(self) -> dict[str, str]:
         raise NotImplementedError
@@ -83,22 +150,51 @@ class TokenEndpointAuth(AsyncOnlyAuth):
         }
         return httpx2.Request("POST", self._token_url, data=form, headers={"Accept": "application/json"})
 
-    def _store(self, response: httpx2.Response) -> None:
-        if response.status_code == 429 or response.status_code >= 500:
+    def _scrub(self, text: str) -> str:
+        return redact_text(clean_text(text), self.secret_values())
+
+    def _refused(self, response: httpx2.Response) -> ProviderError:
+        """The token endpoint said no: its OAuth2 `{error, error_description}`, what it means, what to do."""
+        status = response.status_code
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        fields = body if isinstance(body, dict) else {}
+        error, description = fields.get("error"), fields.get("error_description")
+        code = self._scrub(error)[:80] if isinstance(error, str) and error.strip() else None
+        said = self._scrub(str(description)).strip().rstrip(".")[:300] if description else ""
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        meaning, action = self._advice.get(code or "", ("", ""))
+        status_text = f"HTTP {status}, {code}" if code else f"HTTP {status}"
+        busy = status == 429 or status >= 500 or code in ("server_error", "temporarily_unavailable")
+        if busy:
+            what = "could not issue an access token right now"
+        elif code is None or code in CREDENTIAL_ERRORS:
+            what = "refused our credentials"
+        else:
+            what = "refused the token request"
+        message = f"the token endpoint {what} ({status_text})"
+        message += f': "{said}".' if said else "."
+        if meaning:
+            message += f" {code} means {meaning}."
+        if busy:
             # The login service is down or busy: not a credentials problem, and nothing was sent yet.
-            raise ProviderError(
+            later = "after the time it gave" if retry_after is not None else "shortly"
+            return ProviderError(
                 self._provider,
-                "the token endpoint could not issue an access token right now.",
-                status=response.status_code,
-                hint="This is usually temporary; try again shortly.",
+                message,
+                status=status,
+                code=code,
+                retry_after=retry_after,
+                hint=f"The login service is busy or down; this is usually temporary: try again {later}.",
             )
+        hint = action.format(hint=self._hint) if action else self._hint
+        return ConfigError(self._provider, message, status=status, code=code, hint=hint)
+
+    def _store(self, response: httpx2.Response) -> None:
         if response.status_code != 200:
-            raise ConfigError(
-                self._provider,
-                f"the token endpoint refused our credentials (HTTP {response.status_code}).",
-                status=response.status_code,
-                hint=self._hint,
-            )
+            raise self._refused(response)
         try:
             body = response.json()
             token, lifetime = str(body["access_token"]), float(body.get("expires_in", 3600))
@@ -110,8 +206,15 @@ class TokenEndpointAuth(AsyncOnlyAuth):
                 hint="This may be a temporary fault; try again.",
             ) from exc
         self._token = SecretStr(token)
+        self._issued.append(self._token)
         self._expires_at = self._clock() + lifetime
         self.fetch_count += 1
+        rotated = body.get("refresh_token")
+        if isinstance(rotated, str) and rotated:
+            self.rotate(SecretStr(rotated))
+
+    def rotate(self, refresh_token: SecretStr) -> None:
+        """The token endpoint issued a refresh token (a grant with one keeps it; others ignore it)."""
 
     def _valid(self) -> bool:
         return self._token is not None and self._clock() < self._expires_at - self._margin
@@ -155,9 +258,28 @@ class OAuth2RefreshToken(TokenEndpointAuth):
     def __init__(self, *, refresh_token: SecretStr, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._refresh_token = refresh_token
+        self._retired: list[SecretStr] = []  # earlier refresh tokens, still scrubbed
+        self.rotations = 0
 
     def grant(self) -> dict[str, str]:
         return {"grant_type": "refresh_token", "refresh_token": self._refresh_token.get_secret_value()}
+
+    def secret_values(self) -> list[str]:
+        refresh = [self._refresh_token, *self._retired]
+        return [*super().secret_values(), *(t.get_secret_value() for t in refresh)]
+
+    def rotate(self, refresh_token: SecretStr) -> None:
+        """Keep a rotated refresh token: the one it replaces may stop working (never logged)."""
+        if refresh_token.get_secret_value() == self._refresh_token.get_secret_value():
+            return
+        self._retired.append(self._refresh_token)
+        self._refresh_token = refresh_token
+        self.rotations += 1
+        logger.info(
+            "%s: the token endpoint issued a new refresh token; it is used from now on in this process "
+            "(the configured one may stop working: if a restart then fails, create a new refresh token).",
+            self._provider,
+        )
 
 
 class FormCredentials(AsyncOnlyAuth):
@@ -170,6 +292,9 @@ class FormCredentials(AsyncOnlyAuth):
 
     def __init__(self, fields: dict[str, SecretStr]) -> None:
         self._fields = fields
+
+    def secret_values(self) -> list[str]:
+        return [v.get_secret_value() for v in self._fields.values()]
 
     async def async_auth_flow(self, request: httpx2.Request) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
         extra = urlencode({k: v.get_secret_value() for k, v in self._fields.items()}).encode()

@@ -3,34 +3,97 @@
 A provider supplies a `ProviderConfig` (base URL, auth flow, pagination, error parsing, hints);
 the engine turns an `Operation` plus validated params into a request. Retries follow one rule:
 reads may be retried; a write is retried only when it carries an idempotency key the provider
-honours, because a blindly retried write can invite or email people twice.
+honours, because a blindly retried write can invite or email people twice. A failure that cannot
+succeed on retry (the host name does not resolve, a loopback port refuses) is reported at once.
+
+This is the one place provider text enters: every body and error message is cleaned of hidden
+characters and scrubbed of credentials (configured secrets, issued tokens, anything shaped like a
+bearer token or JWT) before any other code, log line or audit record sees it. A 2xx answer to a
+write is a success whatever its body: a body that cannot be read comes back as text with a note.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import random
 import re
+import socket
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import anyio
 import httpx2
 from pydantic import BaseModel
 
-from betaops.core.errors import ProviderError, UnreadableResponseError
+from betaops.core.auth import secret_values
+from betaops.core.errors import ConfigError, ProviderError, UnreadableResponseError
 from betaops.core.operation import Operation, Returns
 from betaops.core.pagination import Page, Pagination
 from betaops.core.ratelimit import RateLimitStatus, SlidingWindowLimiter, parse_retry_after, ratelimit_headers
-from betaops.core.sanitize import clean_json, clean_text
+from betaops.core.sanitize import Redactor, clean_json, clean_text
+from betaops.core.shapes import EMPTY, bounded
 
 logger = logging.getLogger(__name__)
 
 _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]{1,128}$")
 _NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
+UNREADABLE_WRITE = (
+    "The provider answered HTTP {status} (success) but its body is not the JSON expected; it is attached as received."
+)
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def require_tls(provider: str, setting: str, url: str) -> str:
+    """`url` if it is https (or http to this machine); else a ConfigError naming `setting`.
+
+    Credentials travel in every request (a bearer token, form keys): over plain http anyone on the
+    path reads them, so a non-TLS URL is refused at start-up, before anything is sent.
+    """
+    parts = urlsplit(url)
+    scheme, host = parts.scheme.lower(), parts.hostname or ""
+    if scheme == "https" and host:
+        return url
+    if scheme == "http" and host and is_loopback(host):
+        return url
+    if scheme == "http":
+        raise ConfigError(
+            provider,
+            f"{setting} is {url!r}: plain http would send credentials unencrypted.",
+            hint=f"Use an https:// URL in {setting} (plain http is allowed only to localhost or 127.0.0.1).",
+        )
+    raise ConfigError(provider, f"{setting} is not an http(s) URL.", hint=f"Set {setting} to an https:// URL.")
+
+
+def _causes(exc: BaseException) -> Iterable[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def hopeless(exc: httpx2.TransportError, host: str) -> str | None:
+    """Why retrying `exc` cannot help (the name does not resolve, a loopback port refuses), else None."""
+    for cause in _causes(exc):
+        if isinstance(cause, socket.gaierror):
+            return f"the host name {host!r} could not be resolved (DNS: {cause.strerror or cause})"
+        if isinstance(cause, ConnectionRefusedError) and is_loopback(host):
+            return f"nothing is listening at {host} (connection refused)"
+    return None
 
 
 def _default_error(response: httpx2.Response) -> tuple[str | None, str]:
@@ -60,6 +123,12 @@ class ProviderConfig:
     # A provider's own advice for a failure it recognises (e.g. a precondition), else None.
     error_hint: Callable[[httpx2.Response, str | None], str | None] | None = None
     body_format: Literal["json", "form"] = "json"
+    # Secrets beyond the auth flow's own that provider text must never carry back.
+    secrets: Callable[[], Iterable[str]] = field(default=tuple)
+    # Per-operation adjustment of the paging parameters (e.g. a list with a smaller page maximum).
+    page_params: Callable[[Operation, dict[str, str]], dict[str, str]] | None = None
+    # What a success that is not yet complete means (e.g. a 202 for an asynchronous start), else None.
+    accepted_note: Callable[[Operation, int], str | None] | None = None
     idempotency_header: str | None = None
     write_limit: int = 30
     write_window_s: float = 60.0
@@ -72,9 +141,17 @@ class ProviderConfig:
 
 @dataclass
 class Reply:
+    """A 2xx answer: its data (cleaned and scrubbed), the page it was, and what is odd about it.
+
+    `note` says when the body was empty or (for a write) could not be read; `data` is then None or
+    the body as received (bounded text), and the call still succeeded.
+    """
+
     data: Any
     page: Page | None = None
     replayed: bool = False
+    note: str | None = None
+    status: int = 200
 
 
 class ProviderClient:
@@ -101,6 +178,9 @@ class ProviderClient:
         self.writes = SlidingWindowLimiter(config.write_limit, config.write_window_s, clock=clock, sleep=sleep)
         self.fetch_slots = anyio.CapacityLimiter(config.concurrency)
         self.rate = RateLimitStatus()
+        self.redact = Redactor(lambda: [*secret_values(config.auth), *config.secrets()])
+        if transport is None:  # the real network: never send credentials in clear text
+            require_tls(config.name, f"the {config.name} base URL", config.base_url)
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -164,6 +244,8 @@ class ProviderClient:
         if op.method == "GET" or self.config.body_format == "form":
             self._separable(op, payload)
         paging = pagination.params(page_state) if page_state is not None else {}
+        if paging and self.config.page_params is not None:
+            paging = self.config.page_params(op, paging)
         if op.method == "GET":
             return self._http.build_request("GET", url, params={**self._flat(payload), **paging})
         if op.method == "DELETE" and not op.body_in_delete:
@@ -204,6 +286,8 @@ class ProviderClient:
                     self.writes.settle(slot)
             if failure is not None:
                 not_sent = isinstance(failure, _NOT_SENT)
+                if not_sent and (why := hopeless(failure, request.url.host)):
+                    raise self._unreachable(op, why) from failure
                 if (retry_ok or not_sent) and not last:
                     await self._backoff(attempt, None)
                     continue
@@ -233,12 +317,26 @@ class ProviderClient:
         await self._sleep(min(delay, self.config.max_retry_wait_s))
 
     def _reply(self, op: Operation, response: httpx2.Response, page_state: dict[str, Any] | None) -> Reply:
+        reply = self._answer(op, response, page_state)
+        reply.status = response.status_code
+        if self.config.accepted_note is not None and (note := self.config.accepted_note(op, response.status_code)):
+            reply.note = f"{note} {reply.note}" if reply.note else note
+        return reply
+
+    def _answer(self, op: Operation, response: httpx2.Response, page_state: dict[str, Any] | None) -> Reply:
         replayed = response.headers.get("x-idempotency-replayed", "").lower() == "true"
         if op.returns is Returns.NOTHING or response.status_code == 204:
             return Reply(None, replayed=replayed)
+        content = response.content
+        if not content.strip():
+            return self._empty(op, page_state, replayed)
         try:
-            body = clean_json(response.content)
+            body = self.redact.body(clean_json(content), content)
         except ValueError as exc:
+            if op.is_write:  # a 2xx to a write: it happened, whatever the body says
+                raw = self.redact.text(clean_text(content.decode("utf-8", "replace")))
+                note = UNREADABLE_WRITE.format(status=response.status_code)
+                return Reply(bounded(raw), replayed=replayed, note=note)
             raise self._unreadable(op, response) from exc
         if self.config.body_error is not None and (failure := self.config.body_error(body)) is not None:
             code, message = failure
@@ -250,13 +348,29 @@ class ProviderClient:
                 code=code,
                 hint="The provider refused the request; fix what it names and call again.",
             )
+        if body is None or (body == [] and op.returns is not Returns.ITEMS):
+            return self._empty(op, page_state, replayed)
         try:
             if op.paginated and page_state is not None:
                 page = self.config.pagination.parse(body, page_state)
                 return Reply(page.items, page=page, replayed=replayed)
             return Reply(self.config.unwrap(body), replayed=replayed)
         except (ValueError, KeyError, TypeError) as exc:
+            if op.is_write:
+                note = UNREADABLE_WRITE.format(status=response.status_code)
+                return Reply(bounded(body), replayed=replayed, note=note)
             raise self._unreadable(op, response) from exc
+
+    def _empty(self, op: Operation, page_state: dict[str, Any] | None, replayed: bool) -> Reply:
+        """An empty body (nothing, `null`, or `[]` where one item was expected) on a 2xx: a result, not an error.
+
+        Lists are empty; one item is None with a note. Betasend answers reads about nothing this way.
+        """
+        if op.paginated and page_state is not None:
+            return Reply([], page=Page([], page_state, None), replayed=replayed)
+        if op.returns in (Returns.LIST, Returns.ITEMS):
+            return Reply([], replayed=replayed)
+        return Reply(None, replayed=replayed, note=None if op.is_write else EMPTY)
 
     def _unreadable(self, op: Operation, response: httpx2.Response) -> ProviderError:
         return UnreadableResponseError(
@@ -266,6 +380,15 @@ class ProviderClient:
             status=response.status_code,
             hint="This may be a temporary fault; try again.",
             changed=None if op.is_write else False,
+        )
+
+    def _unreachable(self, op: Operation, why: str) -> ProviderError:
+        return ProviderError(
+            self.config.name,
+            f"the request was not sent: {why}.",
+            operation=op.tool_name,
+            hint="Retrying will not help: check the network connection and the provider's base URL setting.",
+            changed=False,
         )
 
     def _transport_error(self, op: Operation, exc: httpx2.TransportError, not_sent: bool) -> ProviderError:
@@ -281,9 +404,11 @@ class ProviderClient:
     def _status_error(self, op: Operation, response: httpx2.Response) -> ProviderError:
         status = response.status_code
         code, message = self.config.parse_error(response)
-        # Error text is provider text too (it may echo what a tester wrote): strip what hides or reorders it.
-        code, message = (clean_text(code) if code else code), clean_text(message)
-        retry_after = parse_retry_after(response.headers.get("retry-after")) if status == 429 else None
+        # Error text is provider text too (it may echo what a tester wrote, or our credentials): strip
+        # what hides or reorders it, and every secret.
+        code = self.redact.text(clean_text(code)) if code else code
+        message = self.redact.text(clean_text(message))
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
         if status == 401:
             hint = self.config.credential_hint
         elif status == 403:

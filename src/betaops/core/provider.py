@@ -42,6 +42,9 @@ class ProviderSpec:
     core_tools: tuple[str, ...] = ()
     # Values pinned in configuration (e.g. {"test_id": 4103}) that tool inputs may then omit.
     defaults: Callable[[Settings], dict[str, Any]] = field(default=lambda _: {})
+    # What the assistant should know about the setup, given the pinned values (for betaops_context),
+    # e.g. that no Alexa skill is pinned and how to find one; None when there is nothing to say.
+    context_note: Callable[[dict[str, Any]], str | None] = field(default=lambda _: None)
 
     def toolset_ids(self) -> list[str]:
         return [f"{self.name}.{t}" for t in self.toolsets]

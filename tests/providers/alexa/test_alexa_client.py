@@ -163,8 +163,8 @@ async def test_a_400_carries_smapis_code_and_message(box: AlexaBox, mode: str) -
     async with box.client(mode, answer="accept") as client:
         result = await client.call_tool("alexa_add_beta_testers", {"skill_id": DEMO_SKILL_ID, "testers": many})
     message = text(result)
-    assert result.is_error and "failed with HTTP 400 (TESTER_LIMIT_EXCEEDED)" in message
-    assert "exceeds the 458 invites remaining" in message and "Nothing was changed." in message
+    assert result.is_error and "failed with HTTP 400 (INVITATION_LIMIT_EXCEEDED)" in message
+    assert "exceeds the 458 invitations remaining" in message and "Nothing was changed." in message
 
 
 @pytest.mark.parametrize(

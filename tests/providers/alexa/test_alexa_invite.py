@@ -113,7 +113,7 @@ async def test_a_refused_first_call_changed_nothing(mode: str) -> None:
     preview, failed = await invite(box, mode, too_many, DEMO_SKILL_ID)
     assert "only 458 invites remain" in preview
     message = text(failed)
-    assert failed.is_error and "HTTP 400 (TESTER_LIMIT_EXCEEDED)" in message
+    assert failed.is_error and "HTTP 400 (INVITATION_LIMIT_EXCEEDED)" in message
     assert "Added 0 of 459 new emails: none." in message and "Nothing was changed." in message
     assert len(box.emails(DEMO_SKILL_ID)) == 42
 

@@ -67,7 +67,7 @@ async def by_token(box: AlexaBox, mode: str, tool: str, args: dict[str, Any]) ->
 
 async def test_every_operation_and_the_task_are_tools_with_truthful_annotations(box: AlexaBox, mode: str) -> None:
     tools = await listed(box, mode)
-    assert set(tools) == set(EFFECT) and len(tools) == 11
+    assert set(tools) == set(EFFECT) and len(tools) == 13
     for name, tool in tools.items():
         hints = tool.annotations
         assert hints is not None
@@ -81,6 +81,8 @@ async def test_every_operation_and_the_task_are_tools_with_truthful_annotations(
     assert destructive == {"alexa_end_beta_test", "alexa_remove_beta_testers"}
     idempotent = {n for n, t in tools.items() if t.annotations and t.annotations.idempotent_hint}
     assert idempotent == {
+        "alexa_list_vendors",
+        "alexa_list_skills",
         "alexa_get_beta_test",
         "alexa_list_beta_testers",
         "alexa_update_beta_test",

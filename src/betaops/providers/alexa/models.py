@@ -17,12 +17,16 @@ from betaops.providers.alexa.settings import AlexaSettings
 
 MAX_TESTERS_PER_CALL = 500
 MAX_INVITE_EMAILS = 10_000
+MAX_TESTER_PAGE = 500  # list testers: maxResults 1-500 (documented)
+MAX_SKILL_PAGE = 50  # list skills: maxResults up to 50 (SMAPI skill operations)
 
 # Documented: 1-255 characters. Real ids are `amzn1.ask.skill.<uuid>` (52 characters) or, for
 # skills from 2015-16, `amzn1.echo-sdk-ams.app.<uuid>`: both fit this charset and the client's
 # 128-character path-segment check.
 SKILL_ID_PATTERN = r"^amzn1\.[A-Za-z0-9._-]{1,122}$"
 SkillId = Annotated[str, StringConstraints(pattern=SKILL_ID_PATTERN)]
+# Vendor ids are short upper-case strings (e.g. M2SANDBOXVENDOR1); this only keeps the query clean.
+VendorId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
 
 
 class BetaTestStatus(StrEnum):
@@ -72,6 +76,31 @@ class Tester(BaseModel):
     invitationStatus: InvitationStatus | None = Field(None, description="ACCEPTED or NOT_ACCEPTED")
 
 
+class Vendor(BaseModel):
+    """A vendor (developer account) the credentials act for (`GET /v1/vendors`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(description="Vendor id, for alexa_list_skills")
+    name: str | None = Field(None, description="The vendor's name")
+    roles: list[str] | None = Field(None, description="The caller's roles, e.g. ROLE_ADMINISTRATOR")
+
+
+class SkillSummary(BaseModel):
+    """One skill of a vendor (`GET /v1/skills?vendorId=`, ask-smapi-model's SkillSummary)."""
+
+    model_config = ConfigDict(extra="allow")
+    SUMMARY: ClassVar[tuple[str, ...]] = ("skillId", "nameByLocale", "stage")
+
+    skillId: str = Field(description="Skill id, for every beta test tool")
+    nameByLocale: dict[str, str] | None = Field(None, description="The skill's name per locale")
+    stage: str | None = Field(None, description="development or live")
+    apis: list[str] | None = Field(None, description="Interfaces, e.g. custom, smartHome")
+    publicationStatus: str | None = Field(None, description="e.g. DEVELOPMENT, CERTIFICATION, PUBLISHED")
+    lastUpdated: str | None = Field(None, description="When the skill last changed (ISO 8601)")
+    asin: str | None = Field(None, description="Amazon Standard Identification Number (live skills)")
+
+
 class InviteOutcome(BaseModel):
     """What `alexa_invite_testers` did, email by email."""
 
@@ -102,9 +131,19 @@ class SkillRef(Params):
         if isinstance(data, dict) and data.get("skill_id") is None:
             default = AlexaSettings().skill_id
             if default is None:
-                raise ValueError("skill_id is required (or set ALEXA_SKILL_ID)")
+                raise ValueError(
+                    "skill_id is required (or set ALEXA_SKILL_ID); find it with alexa_list_vendors, then alexa_list_skills"
+                )
             data = {**data, "skill_id": default}
         return data
+
+
+class NoParams(Params):
+    pass
+
+
+class ListSkillsParams(Params):
+    vendor_id: VendorId = Field(serialization_alias="vendorId", description="Vendor id (see alexa_list_vendors)")
 
 
 class BetaTestEmailParams(SkillRef):

@@ -1,8 +1,10 @@
-"""The ten SMAPI beta test operations, one entry each.
+"""The ten SMAPI beta test operations and the two that find a skill, one entry each.
 
 Tester paths and bodies are quoted from Amazon's Beta Tester Management reference; the beta test
 paths follow the Beta Test Management reference and the ASK CLI (../shared/reference/
-alexa-and-betasend.md, R marks our reading of status codes). The README table is generated here.
+alexa-and-betasend.md, R marks our reading of status codes). Vendors and skills follow SMAPI's
+vendor and skill operations (ask-smapi-model's `Vendors` and `ListSkillResponse`): without them no
+beta test tool can be used unless ALEXA_SKILL_ID is set. The README table is generated here.
 """
 
 from __future__ import annotations
@@ -13,23 +15,57 @@ from betaops.core.operation import Effect, Operation, Returns
 from betaops.providers.alexa import models as m
 
 R, W, D = Effect.READ, Effect.WRITE, Effect.DESTRUCTIVE
-ITEM, LIST, NOTHING = Returns.ITEM, Returns.LIST, Returns.NOTHING
+ITEM, LIST, ITEMS, NOTHING = Returns.ITEM, Returns.LIST, Returns.ITEMS, Returns.NOTHING
 
 DOCS_TEST = "https://developer.amazon.com/en-US/docs/alexa/smapi/skill-beta-testing-api.html"
 DOCS_TESTERS = "https://developer.amazon.com/en-US/docs/alexa/smapi/skill-beta-tester-api.html"
+DOCS_SKILLS = "https://developer.amazon.com/en-US/docs/alexa/smapi/skill-operations.html"
+DOCS_VENDORS = "https://developer.amazon.com/en-US/docs/alexa/smapi/vendor-operations.html"
 BETA = "/v1/skills/{skill_id}/betaTest"
 
 _test = partial(Operation, "alexa", docs_url=DOCS_TEST)
 _testers = partial(Operation, "alexa", docs_url=DOCS_TESTERS)
 
 TOOLSETS = {
+    "skills": "Find the vendors and skills the credentials reach (skill ids for every beta test tool)",
     "tests": "A skill's beta test: create, read, update, start and end it",
     "testers": "Beta testers: invite, list, remove, remind, ask for feedback",
 }
-DEFAULT_TOOLSETS = ("tests", "testers")
+DEFAULT_TOOLSETS = ("skills", "tests", "testers")
 
 OPERATIONS: tuple[Operation, ...] = (
     # name, title, summary, method, path, params, result, returns, effect, idempotent, toolset
+    Operation(
+        "alexa",
+        "list_vendors",
+        "List vendors",
+        "List the vendors (developer accounts) these credentials act for: the vendor_id alexa_list_skills needs.",
+        "GET",
+        "/v1/vendors",
+        m.NoParams,
+        m.Vendor,
+        ITEMS,
+        R,
+        True,
+        "skills",
+        docs_url=DOCS_VENDORS,
+    ),
+    Operation(
+        "alexa",
+        "list_skills",
+        "List skills",
+        "List a vendor's skills with their ids, names and stage: the skill_id every beta test tool takes.",
+        "GET",
+        "/v1/skills",
+        m.ListSkillsParams,
+        m.SkillSummary,
+        LIST,
+        R,
+        True,
+        "skills",
+        paginated=True,
+        docs_url=DOCS_SKILLS,
+    ),
     _test(
         "create_beta_test",
         "Create a beta test",

@@ -105,10 +105,26 @@ class Account(Wire):
 
 
 class Success(Wire):
-    """What every Betasend write answers: `{"success": "..."}` (plus `list_id` on create)."""
+    """What a Betasend write answers when it worked: any body without `error`.
 
-    success: str = Field(description="The provider's confirmation message")
+    The doc shows `{"success": "..."}` (plus `list_id` on create); real accounts also answer
+    `{"message": "List added successfully", "list_id": 77}`, or a bare confirmation. Every field is
+    optional and unknown ones are kept: the write happened, whatever the wording.
+    """
+
+    success: str | None = Field(None, description="The provider's confirmation message")
+    message: str | None = Field(None, description="The provider's confirmation, when it says `message`")
     list_id: int | None = Field(None, description="Id of the list created")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, data: Any) -> Any:
+        """A bare string or `true` is a confirmation too; `[]`/`null` (nothing to say) is an empty one."""
+        if isinstance(data, str):
+            return {"message": data}
+        if data is None or data is True or data == []:
+            return {}
+        return data
 
 
 class GeneralInfo(Wire):

@@ -8,7 +8,7 @@ import httpx2
 from pydantic import SecretStr
 
 from betaops.core.auth import FormCredentials
-from betaops.core.http import ProviderConfig
+from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.pagination import OffsetPagination, Page
 from betaops.core.provider import ProviderSpec, Sandbox
 from betaops.providers.betasend.models import normalise_record
@@ -109,7 +109,8 @@ def live(settings: Settings) -> ProviderConfig:
     bs = BetasendSettings()
     bs.check()
     assert bs.api_key is not None and bs.hash is not None
-    return _config(settings, bs.base_url, credentials(bs.api_key, bs.hash))
+    url = require_tls(NAME, "BETASEND_BASE_URL" if bs.base_url else "BETASEND_DOMAIN", bs.api_url())
+    return _config(settings, url, credentials(bs.api_key, bs.hash))
 
 
 def sandbox(

@@ -8,7 +8,7 @@ import httpx2
 from pydantic import SecretStr
 
 from betaops.core.auth import OAuth2ClientCredentials, StaticBearer
-from betaops.core.http import ProviderConfig
+from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.pagination import PageNumberPagination
 from betaops.core.provider import ProviderSpec, Sandbox
 from betaops.providers.betatesting.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
@@ -66,14 +66,17 @@ def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderCon
 def live(settings: Settings) -> ProviderConfig:
     bt = BetaTestingSettings()
     bt.check()
+    require_tls(NAME, "BETATESTING_BASE_URL", bt.base_url)
     auth: httpx2.Auth
     if bt.api_key is not None:
         auth = StaticBearer(bt.api_key)
     else:
         assert bt.client_id is not None and bt.client_secret is not None
+        token_url = bt.token_url or f"{bt.base_url.rstrip('/')}/oauth/token"
+        require_tls(NAME, "BETATESTING_TOKEN_URL", token_url)
         auth = OAuth2ClientCredentials(
             provider=NAME,
-            token_url=bt.token_url or f"{bt.base_url.rstrip('/')}/oauth/token",
+            token_url=token_url,
             client_id=bt.client_id,
             client_secret=bt.client_secret,
             scope=bt.scope,

@@ -10,6 +10,7 @@ reaches a log line, an error or a repr.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 
@@ -80,9 +81,13 @@ class AppStoreConnectJWT(AsyncOnlyAuth):
         self._clock = clock
         self._scope = scope
         self._token: str | None = None
+        self._recent: deque[str] = deque(maxlen=8)  # minted tokens still scrubbed from provider text
         self._expires_at = 0.0
         self._lock = anyio.Lock()
         self.minted = 0  # how many tokens were made (tests check reuse)
+
+    def secret_values(self) -> list[str]:
+        return list(self._recent)
 
     def claims(self, now: float) -> dict[str, object]:
         iat = int(now) - SKEW_S
@@ -100,6 +105,7 @@ class AppStoreConnectJWT(AsyncOnlyAuth):
         claims = self.claims(now)
         headers = {"kid": self._key.key_id, "typ": "JWT"}
         self._token = jwt.encode(claims, self._key.private_key, algorithm="ES256", headers=headers)
+        self._recent.append(self._token)
         self._expires_at = float(claims["exp"])  # type: ignore[arg-type]
         self.minted += 1
         return self._token

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import httpx2
 
-from betaops.core.http import ProviderConfig
+from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.provider import ProviderSpec, Sandbox
 from betaops.providers.testflight.auth import ApiKey, AppStoreConnectJWT, load_private_key
 from betaops.providers.testflight.errors import error_hint, parse_error
@@ -73,6 +73,7 @@ def config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConf
 
 def live(settings: Settings) -> ProviderConfig:
     tf = TestFlightSettings()
+    require_tls(NAME, "TESTFLIGHT_BASE_URL", tf.base_url)
     auth = AppStoreConnectJWT(tf.api_key(), lifetime_s=tf.token_lifetime_s)
     return config(settings, tf.base_url, auth)
 

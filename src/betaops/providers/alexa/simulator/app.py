@@ -1,10 +1,13 @@
 """The SMAPI beta test simulator as a Starlette app, with Login with Amazon's token endpoint.
 
 Pipeline for every request, as Amazon's gateway would apply it: log, fault (before), bearer token,
-rate limit, skill ownership, lazy STARTING/STOPPING transition, the operation, fault (after).
-Errors use SMAPI's documented body `{"message", "code"}`; LWA errors use OAuth2's `{"error",
-"error_description"}`. Executed writes land in `state.write_log`, emails Amazon would send in
-`state.outbox`.
+rate limit, skill ownership, lazy STARTING/STOPPING transition, the operation, answer variant,
+fault (after). Errors use SMAPI's documented body `{"message", "code"}`, except the 400s whose
+detail is per item (invalid emails, the invitation limit, a bad or expired nextToken): those are
+`{"message": "Request is not valid.", "violations": [{"code", "message"}]}`. LWA errors use
+OAuth2's `{"error", "error_description"}`; with `SimConfig.rotate_refresh_tokens` every refresh
+issues a new refresh token and retires the one used. `GET /v1/vendors` and `GET /v1/skills?vendorId=`
+find a skill. Executed writes land in `state.write_log`, emails Amazon would send in `state.outbox`.
 """
 
 from __future__ import annotations
@@ -61,6 +64,21 @@ class SmapiError(Exception):
 
 def bad_request(code: str, message: str) -> SmapiError:
     return SmapiError(400, code, message)
+
+
+class ViolationsError(SmapiError):
+    """A 400 whose detail is per item: `{"message": "Request is not valid.", "violations": [...]}`."""
+
+    def __init__(self, violations: list[tuple[str, str]]) -> None:
+        super().__init__(400, violations[0][0], "Request is not valid.")
+        self.violations = violations
+
+    def response(self, extra: dict[str, str] | None = None) -> JSONResponse:
+        body = {"message": self.message, "violations": [{"code": c, "message": m} for c, m in self.violations]}
+        return JSONResponse(body, self.status, {**(extra or {}), **self.headers})
+
+
+NEXT_TOKEN_TTL_S = 24 * 3600.0
 
 
 @dataclass
@@ -127,17 +145,24 @@ def _email(value: Any, name: str) -> str:
 
 
 async def _tester_emails(request: Request) -> list[str]:
-    """`{"testers": [{"emailId": ...}]}`: 1-500 entries, each a valid address."""
+    """`{"testers": [{"emailId": ...}]}`: 1-500 entries, each a valid address (every bad one is named)."""
     testers = (await _body(request)).get("testers")
     if not isinstance(testers, list):
         raise bad_request("MISSING_PARAMETER", "testers is required and must be a list.")
     if not 1 <= len(testers) <= MAX_TESTERS:
         raise bad_request("INVALID_ARRAY_LENGTH", f"testers must hold 1 to {MAX_TESTERS} entries.")
     emails: list[str] = []
-    for entry in testers:
+    wrong: list[tuple[str, str]] = []
+    for n, entry in enumerate(testers):
         if not isinstance(entry, dict) or "emailId" not in entry:
             raise bad_request("MISSING_PARAMETER", "Every entry of testers needs an emailId.")
-        emails.append(_email(entry["emailId"], "emailId"))
+        value = entry["emailId"]
+        if isinstance(value, str) and 1 <= len(value) <= MAX_EMAIL and not _EMAIL.match(value):
+            wrong.append(("INVALID_EMAIL_FORMAT", f"testers[{n}].emailId {value!r} is not a valid email address."))
+            continue
+        emails.append(_email(value, "emailId"))
+    if wrong:
+        raise ViolationsError(wrong)
     return emails
 
 
@@ -192,9 +217,11 @@ async def add_testers(call: Call) -> Reply:
     new = list({e.lower(): e for e in emails if e.lower() not in bt.testers}.values())
     remaining = bt.tester_limit - len(bt.testers)
     if len(new) > remaining:
-        raise bad_request(
-            "TESTER_LIMIT_EXCEEDED", f"Adding {len(new)} testers exceeds the {remaining} invites remaining."
+        message = (
+            f"A beta test may invite at most {bt.tester_limit} testers: adding {len(new)} exceeds the "
+            f"{remaining} invitations remaining."
         )
+        raise ViolationsError([("INVITATION_LIMIT_EXCEEDED", message)])
     for email in new:
         bt.testers[email.lower()] = TesterRecord(email, stamp(call.now), True, "NOT_ACCEPTED")
     if bt.status != "IN_DRAFT":  # a draft's testers are invited when it starts
@@ -231,31 +258,48 @@ async def request_feedback(call: Call) -> Reply:
     return 204, None, {}
 
 
-def _page_token(skill_id: str, offset: int) -> str:
-    return f"{skill_id.rsplit('.', 1)[-1][:8]}.{offset}"
+def _page_token(scope: str, offset: int, issued: float) -> str:
+    """Opaque enough: a scope tag, the offset, and when it was issued (it expires after 24 hours)."""
+    return f"{scope}.{offset}.{int(issued)}"
+
+
+def _page_size(query: Any, top: int, default: int) -> int:
+    try:
+        size = int(query.get("maxResults", str(default)))
+    except ValueError:
+        raise bad_request("INVALID_DATA_TYPE", "maxResults must be an integer.") from None
+    if not 1 <= size <= top:
+        raise bad_request("INVALID_INTEGER_VALUE", OUT_OF_RANGE)
+    return size
+
+
+def _offset(token: str | None, scope: str, now: float) -> int:
+    """Where a nextToken continues; a violation when it is not ours or has expired."""
+    if not token:
+        return 0
+    tag, _, rest = token.partition(".")
+    number, _, issued = rest.partition(".")
+    if tag != scope or not number.isdigit() or not issued.isdigit():
+        raise ViolationsError([("INVALID_NEXT_TOKEN", "nextToken is not valid for this request.")])
+    if now - int(issued) > NEXT_TOKEN_TTL_S:
+        raise ViolationsError([("INVALID_NEXT_TOKEN", "nextToken has expired: a token is valid for 24 hours.")])
+    return int(number)
+
+
+def _page(rows: list[Any], key: str, scope: str, query: Any, now: float, top: int, default: int) -> Reply:
+    size = _page_size(query, top, default)
+    offset = _offset(query.get("nextToken"), scope, now)
+    page = rows[offset : offset + size]
+    body: dict[str, Any] = {key: [r.wire() for r in page], "isTruncated": offset + size < len(rows)}
+    if body["isTruncated"]:
+        body["nextToken"] = _page_token(scope, offset + size, now)
+    return 200, body, {}
 
 
 async def list_testers(call: Call) -> Reply:
     bt = call.beta_test()
-    query = call.request.query_params
-    try:
-        size = int(query.get("maxResults", "100"))
-    except ValueError:
-        raise bad_request("INVALID_DATA_TYPE", "maxResults must be an integer.") from None
-    if not 1 <= size <= MAX_TESTERS:
-        raise bad_request("INVALID_INTEGER_VALUE", OUT_OF_RANGE)
-    offset = 0
-    if token := query.get("nextToken"):
-        prefix, _, number = token.rpartition(".")
-        if prefix != _page_token(call.skill.skill_id, 0).rpartition(".")[0] or not number.isdigit():
-            raise bad_request("INVALID_NEXT_TOKEN", "nextToken is not valid for this request.")
-        offset = int(number)
-    testers = list(bt.testers.values())
-    page = testers[offset : offset + size]
-    body: dict[str, Any] = {"testers": [t.wire() for t in page], "isTruncated": offset + size < len(testers)}
-    if body["isTruncated"]:
-        body["nextToken"] = _page_token(call.skill.skill_id, offset + size)
-    return 200, body, {}
+    scope = call.skill.skill_id.rsplit(".", 1)[-1][:8]
+    return _page(list(bt.testers.values()), "testers", scope, call.request.query_params, call.now, MAX_TESTERS, 100)
 
 
 ROUTES: tuple[tuple[str, str, Handler], ...] = (
@@ -269,6 +313,48 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("POST", BETA + "/testers/remove", remove_testers),
     ("POST", BETA + "/testers/sendReminder", send_reminder),
     ("POST", BETA + "/testers/requestFeedback", request_feedback),
+)
+
+
+# ------------------------------------------------------------------------ finding a skill
+
+MAX_SKILLS = 50
+
+
+@dataclass
+class VendorCall:
+    """One authenticated request that names no skill."""
+
+    rt: SimRuntime
+    vendor_id: str
+    request: Request
+    now: float
+
+
+VendorHandler = Callable[[VendorCall], Awaitable[Reply]]
+
+
+async def list_vendors(call: VendorCall) -> Reply:
+    vendor = call.rt.state.vendors[call.vendor_id]
+    return 200, {"vendors": [{"id": call.vendor_id, "name": vendor, "roles": ["ROLE_ADMINISTRATOR"]}]}, {}
+
+
+async def list_skills(call: VendorCall) -> Reply:
+    query = call.request.query_params
+    vendor = query.get("vendorId")
+    if not vendor:
+        raise ViolationsError([("MISSING_PARAMETER", "vendorId is required.")])
+    if vendor not in call.rt.state.vendors:
+        raise SmapiError(404, "NOT_FOUND", f"Vendor {vendor} was not found.")
+    if vendor != call.vendor_id:
+        raise SmapiError(403, "FORBIDDEN", "You are not authorized to access this vendor.")
+    skills = [s for s in call.rt.state.skills.values() if s.vendor_id == vendor]
+    return _page(skills, "skills", "s" + vendor[:8], query, call.now, MAX_SKILLS, MAX_SKILLS)
+
+
+VENDOR_ROUTES: tuple[tuple[str, str, VendorHandler], ...] = (
+    ("GET", "/v1/vendors", list_vendors),
+    ("GET", "/v1/skills", list_skills),
 )
 
 
@@ -291,10 +377,9 @@ def _authenticate(rt: SimRuntime, header: str | None, now: float) -> IssuedToken
     return issued
 
 
-async def _execute(rt: SimRuntime, handler: Handler, request: Request) -> Response:
-    now = rt.config.clock()
-    is_write = request.method != "GET"
-    limiter = rt.writes if is_write else rt.reads
+async def _admit(rt: SimRuntime, request: Request, now: float) -> IssuedToken | Response:
+    """The caller's token, or the 401/429 answer that refuses the request."""
+    limiter = rt.writes if request.method != "GET" else rt.reads
     try:
         who = _authenticate(rt, request.headers.get("authorization"), now)
     except SmapiError as exc:
@@ -304,6 +389,21 @@ async def _execute(rt: SimRuntime, handler: Handler, request: Request) -> Respon
         return SmapiError(
             429, "TOO_MANY_REQUESTS", "Rate exceeded.", {"Retry-After": str(decision.retry_after_s)}
         ).response()
+    return who
+
+
+def _send(status: int, body: dict[str, Any] | None, headers: dict[str, str]) -> Response:
+    if body is None:
+        return Response(status_code=status, headers=headers)
+    return JSONResponse(body, status, headers)
+
+
+async def _execute(rt: SimRuntime, handler: Handler, request: Request) -> Response:
+    now = rt.config.clock()
+    is_write = request.method != "GET"
+    who = await _admit(rt, request, now)
+    if isinstance(who, Response):
+        return who
     skill_id = request.path_params["skill_id"]
     try:
         if not 1 <= len(skill_id) <= MAX_SKILL_ID:
@@ -319,9 +419,19 @@ async def _execute(rt: SimRuntime, handler: Handler, request: Request) -> Respon
         return exc.response()
     if is_write:
         rt.state.write_log.append(WriteRecord(request.method, request.url.path, None, who.vendor_id, status, now))
-    if body is None:
-        return Response(status_code=status, headers=headers)
-    return JSONResponse(body, status, headers)
+    return _send(status, body, headers)
+
+
+async def _execute_vendor(rt: SimRuntime, handler: VendorHandler, request: Request) -> Response:
+    now = rt.config.clock()
+    who = await _admit(rt, request, now)
+    if isinstance(who, Response):
+        return who
+    try:
+        status, body, headers = await handler(VendorCall(rt, who.vendor_id, request, now))
+    except SmapiError as exc:
+        return exc.response()
+    return _send(status, body, headers)
 
 
 def _lwa_error(status: int, error: str, description: str) -> JSONResponse:
@@ -337,15 +447,21 @@ async def _token(rt: SimRuntime, request: Request) -> Response:
     secret = rt.config.clients.get(client_id)
     if secret is None or not secrets.compare_digest(secret, form.get("client_secret", "")):
         return _lwa_error(401, "invalid_client", "Client authentication failed.")
-    grant = rt.config.refresh_tokens.get(form.get("refresh_token", ""))
+    used = form.get("refresh_token", "")
+    grant = rt.config.refresh_tokens.get(used)
     if grant is None or grant.client_id != client_id:
         return _lwa_error(400, "invalid_grant", "The request has an invalid grant parameter : refresh_token")
     token = "Atza|" + secrets.token_urlsafe(48)
     lifetime = rt.config.token_lifetime_s
     rt.state.tokens[token] = IssuedToken(client_id, grant.vendor_id, rt.config.clock() + lifetime)
+    refresh = used
+    if rt.config.rotate_refresh_tokens:  # a new refresh token each time; the one used stops working
+        refresh = "Atzr|" + secrets.token_urlsafe(48)
+        rt.config.refresh_tokens[refresh] = rt.config.refresh_tokens.pop(used)
+        rt.state.rotated_refresh_tokens.append(refresh)
     body = {
         "access_token": token,
-        "refresh_token": form["refresh_token"],
+        "refresh_token": refresh,
         "token_type": "bearer",
         "expires_in": lifetime,
     }
@@ -376,7 +492,7 @@ def _gateway(rt: SimRuntime, inner: Inner) -> Inner:
             early = await faults.before(fault)
             if early is not None:
                 return early
-        response = await inner(request)
+        response = await rt.config.variants.apply(request, await inner(request))
         if fault is not None and fault.after_execute:
             return (
                 _status_fault(fault, faults.retry_after_s) if fault.kind in _STATUS_FAULTS else render(fault, response)
@@ -410,6 +526,12 @@ def create_app(state: AlexaState | None = None, config: SimConfig | None = None)
         return await _token(rt, request)
 
     routes = [Route(TOKEN_PATH, _gateway(rt, token), methods=["POST"])]
+    for method, path, vendor_handler in VENDOR_ROUTES:
+
+        async def run_vendor(request: Request, handler: VendorHandler = vendor_handler) -> Response:
+            return await _execute_vendor(rt, handler, request)
+
+        routes.append(Route(path, _gateway(rt, run_vendor), methods=[method]))
     for method, path, handler in ROUTES:
 
         async def run(request: Request, handler: Handler = handler) -> Response:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from betaops.sim.clock import Clock, SimulatedClock, parse_iso
 from betaops.sim.faults import Faults
+from betaops.sim.variants import Variants
 
 SIM_NOW = parse_iso("2026-11-20T09:00:00Z")
 TOKEN_PATH = "/auth/o2/token"
@@ -60,10 +61,12 @@ class SimConfig:
     clients: dict[str, str] = field(default_factory=_default_clients)
     refresh_tokens: dict[str, RefreshGrant] = field(default_factory=_default_grants)
     token_lifetime_s: int = 3600
+    rotate_refresh_tokens: bool = False  # LWA may answer a refresh with a NEW refresh token
     transition_s: float = 0.0
     read_limit: int = 600
     read_window_s: float = 60.0
     write_limit: int = 60
     write_window_s: float = 60.0
     faults: Faults = field(default_factory=Faults)
+    variants: Variants = field(default_factory=Variants)  # answer shapes the documents do not show
     clock: Clock = field(default_factory=lambda: SimulatedClock(SIM_NOW))

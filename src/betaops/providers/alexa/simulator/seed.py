@@ -64,8 +64,11 @@ def _fill(bt: BetaTestRecord, prefix: str, count: int, first_joined: float) -> N
         bt.testers[email] = _tester(email, first_joined + n * 613.0 + 0.125, n % 3 != 2)
 
 
+VENDOR_NAME = "Sandbox Skills Co"
+
+
 def build_state(now: float = SIM_NOW) -> AlexaState:
-    state = AlexaState()
+    state = AlexaState(vendors={VENDOR_ID: VENDOR_NAME, OTHER_VENDOR_ID: "Someone Else's Studio"})
 
     def skill(skill_id: str, name: str, bt: BetaTestRecord | None, vendor: str = VENDOR_ID) -> None:
         state.skills[skill_id] = SkillRecord(skill_id, vendor, name, bt)
@@ -96,6 +99,7 @@ def build_state(now: float = SIM_NOW) -> AlexaState:
     legacy = _beta(LEGACY_SKILL_ID, "RUNNING", now - 10 * DAY, DEFAULT_TESTER_LIMIT, None)
     _fill(legacy, "early.adopter", 3, now - 9 * DAY)
     skill(LEGACY_SKILL_ID, "Tide Times", legacy)
+    state.skills[LEGACY_SKILL_ID].stage, state.skills[LEGACY_SKILL_ID].asin = "live", "B01TIDETIME"
 
     other = _beta(FOREIGN_SKILL_ID, "RUNNING", now - 5 * DAY, DEFAULT_TESTER_LIMIT, None)
     _fill(other, "stranger", 2, now - 4 * DAY)

@@ -58,6 +58,23 @@ class SkillRecord:
     vendor_id: str
     name: str
     beta_test: BetaTestRecord | None = None
+    stage: str = "development"
+    last_updated: str = "2026-11-01T10:00:00.000Z"
+    asin: str | None = None
+
+    def wire(self) -> dict[str, Any]:
+        """The skill as `GET /v1/skills` lists it (ask-smapi-model's SkillSummary)."""
+        out: dict[str, Any] = {
+            "skillId": self.skill_id,
+            "stage": self.stage,
+            "apis": ["custom"],
+            "publicationStatus": "PUBLISHED" if self.stage == "live" else "DEVELOPMENT",
+            "lastUpdated": self.last_updated,
+            "nameByLocale": {"en-US": self.name},
+        }
+        if self.asin is not None:
+            out["asin"] = self.asin
+        return out
 
 
 @dataclass(frozen=True)
@@ -79,7 +96,9 @@ class IssuedToken:
 
 @dataclass
 class AlexaState:
+    vendors: dict[str, str] = field(default_factory=dict)  # vendor id -> name
     skills: dict[str, SkillRecord] = field(default_factory=dict)
+    rotated_refresh_tokens: list[str] = field(default_factory=list)  # issued by rotation, in order
     tokens: dict[str, IssuedToken] = field(default_factory=dict)
     requests: list[RequestRecord] = field(default_factory=list)
     write_log: list[WriteRecord] = field(default_factory=list)

@@ -104,6 +104,7 @@ def _endpoint(rt: SimRuntime, name: str | None) -> Endpoint:
             response: Response = _invalid_api(request.url.path)
         else:
             response = await _execute(rt, name, request, form)
+        response = await rt.config.variants.apply(request, response)
         if fault is not None and fault.after_execute:
             return render(fault, response)
         return response

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from betaops.sim.clock import Clock, SimulatedClock, parse_iso
 from betaops.sim.faults import Faults
+from betaops.sim.variants import Variants
 
 BASE_PATH = "/api/v1"
 SANDBOX_DOMAIN = "your_domain_name"  # the doc's example account
@@ -36,4 +37,5 @@ class SimConfig:
     api_disabled: bool = False  # the doc's "the api has been disabled" 401
     latency_s: float = 0.0
     faults: Faults = field(default_factory=Faults)
+    variants: Variants = field(default_factory=Variants)  # answer shapes the documents do not show
     clock: Clock = field(default_factory=lambda: SimulatedClock(SIM_NOW))

@@ -153,7 +153,7 @@ def _gateway(rt: SimRuntime, inner: Inner) -> Inner:
             early = await faults.before(fault)
             if early is not None:
                 return early
-        response = await inner(request)
+        response = await rt.config.variants.apply(request, await inner(request))
         if fault is not None and fault.after_execute:
             return render(fault, response)
         return response

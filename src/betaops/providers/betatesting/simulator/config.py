@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from betaops.sim.clock import Clock, SimulatedClock, parse_iso
 from betaops.sim.faults import Faults
+from betaops.sim.variants import Variants
 
 BASE_PATH = "/api/external/v2"
 SIM_NOW = parse_iso("2026-11-20T09:00:00Z")
@@ -81,4 +82,5 @@ class SimConfig:
     idempotency_ttl_s: float = 24 * 3600.0
     latency_s: float = 0.0
     faults: Faults = field(default_factory=Faults)
+    variants: Variants = field(default_factory=Variants)  # answer shapes the documents do not show
     clock: Clock = field(default_factory=lambda: SimulatedClock(SIM_NOW))

@@ -145,7 +145,7 @@ def _gateway(rt: SimRuntime) -> Any:
                 await anyio.sleep(faults.slow_s)
             else:
                 return _fault_response(fault, None, rt)
-        response = await _execute(rt, request)
+        response = await rt.config.variants.apply(request, await _execute(rt, request))
         if fault is not None and fault.after_execute:
             return _fault_response(fault, response, rt)
         return response

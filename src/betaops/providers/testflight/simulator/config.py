@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from betaops.sim.clock import Clock, SimulatedClock, parse_iso
 from betaops.sim.faults import Faults
+from betaops.sim.variants import Variants
 
 BASE_URL = "http://testflight.sandbox"
 """Where the client's sandbox mode points; the simulator serves `/v1/...` under any host."""
@@ -81,6 +82,7 @@ class SimConfig:
     minute_limit: int | None = None
     latency_s: float = 0.0
     faults: Faults = field(default_factory=Faults)
+    variants: Variants = field(default_factory=Variants)  # answer shapes the documents do not show
     clock: Clock = field(default_factory=lambda: SimulatedClock(SIM_NOW))
     external_tester_cap: int = 10_000
     max_token_lifetime_s: int = 1200
