@@ -222,8 +222,9 @@ CREATES = {
 
 def encode(op: Operation, args: dict[str, Any]) -> dict[str, Any]:
     """The request the betaops client sends for `op` (path fields, aliased query or JSON body)."""
-    params = op.params.model_validate(args).model_dump(by_alias=True, exclude_none=True, mode="json")
-    path = op.path.format(**{f: params.pop(f) for f in op.path_fields})
+    model = op.params.model_validate(args)
+    params = model.model_dump(by_alias=True, exclude_none=True, mode="json", exclude=set(op.path_fields))
+    path = op.path.format(**{f: getattr(model, f) for f in op.path_fields})
     request: dict[str, Any] = {"method": op.method, "url": path}
     if op.method == "GET":
         request["params"] = {k: ",".join(map(str, v)) if isinstance(v, list) else v for k, v in params.items()}
@@ -426,8 +427,13 @@ async def test_write_validation_messages(sim: Sim) -> None:
         ({"method": "POST", "url": "/tests", "json": {}}, "The name field is required."),
         ({"method": "POST", "url": "/tests", "json": {"name": "x", "platform": "tv"}},
          "The platform field must be one of: ios, android, web, desktop, hardware."),
-        ({"method": "POST", "url": "/tests", "json": {"name": "x", "max_testers": "ten"}},
-         "The max_testers field must be an integer."),
+        ({"method": "POST", "url": "/tests", "json": {"name": "x", "maxTesters": "ten"}},
+         "The maxTesters field must be an integer."),
+        ({"method": "POST", "url": "/tests", "json": {"name": "x", "max_testers": 5}},
+         "The max_testers field is not recognised; did you mean maxTesters?"),
+        ({"method": "POST", "url": "/community/testers/bulk", "json": {"testers": [{"email": "a@b.co",
+                                                                                    "first_name": "A"}]}},
+         "The testers.0.first_name field is not recognised; did you mean testers.0.firstName?"),
         ({"method": "PATCH", "url": f"/tests/{ids.test}/issues/{ids.issue}", "json": {"status": "done"}},
          "The status field must be one of: draft, to_do, in_progress, complete, needs_more_info, retest, "
          "outside_scope."),

@@ -1,11 +1,15 @@
 """BetaTesting.com wire shapes: enums, resources as the API returns them, and tool inputs.
 
-Resources mirror the provider's JSON (snake_case fields inside a `{"data": ...}` envelope).
-The provider's Swagger is private, so fields beyond those named in the public guide are our
-reconstruction (see ../shared/reference/betatesting.md); each resource keeps `extra="allow"`
-so a field the real API adds still reaches the user instead of being dropped.
+Resources mirror the provider's JSON (snake_case fields inside a `{"data": ...}` envelope, like the
+guide's documented `meta.current_page`). The provider's Swagger is private, so fields beyond those
+named in the public guide are our reconstruction (NOTES.md lists which); each resource keeps
+`extra="allow"` so a field the real API adds still reaches the user, reads the camelCase spelling
+of a field as that field, and leaves every field but the few that name it optional. An answer
+that still does not fit is shown as received (`core.shapes.fit`), never as a failure.
 
-Tool inputs are strict (`extra="forbid"`): an assistant's typo fails loudly at validation.
+Tool inputs are strict (`extra="forbid"`): an assistant's typo fails loudly at validation. Their
+field names are snake_case (what the model writes); on the wire every request field is camelCase,
+the one casing the guide's own parameters use (`filterStatuses`, `sortSubmitDate`; NOTES.md).
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import AliasGenerator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic.alias_generators import to_camel, to_snake
 
 # ---------------------------------------------------------------------------- enums
 
@@ -110,10 +115,28 @@ Tag = Annotated[str, StringConstraints(pattern=r"^[\w .:-]{1,50}$")]
 IdList = Annotated[list[Id], Field(min_length=1, max_length=100)]
 
 
-class Resource(BaseModel):
-    """A provider resource. `SUMMARY` names the fields a list shows unless more are asked for."""
+class Wire(BaseModel):
+    """An answer from the provider: unknown fields kept, a camelCase spelling read as our field."""
 
     model_config = ConfigDict(extra="allow")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _either_casing(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+        out = dict(data)
+        for key, value in data.items():
+            name = to_snake(key) if isinstance(key, str) else key
+            if key not in fields and name in fields and name not in data:
+                out[name] = out.pop(key) if key in out else value
+        return out
+
+
+class Resource(Wire):
+    """A provider resource. `SUMMARY` names the fields a list shows unless more are asked for."""
+
     SUMMARY: ClassVar[tuple[str, ...]] = ()
     LABEL: ClassVar[str] = "item"
 
@@ -218,8 +241,7 @@ class Message(Resource):
     sent_at: str | None = None
 
 
-class InviteSettings(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class InviteSettings(Wire):
     test_id: int
     auto_accept: bool | None = None
     max_invites: int | None = None
@@ -248,8 +270,7 @@ class Shipment(Resource):
     shipped_at: str | None = None
 
 
-class IdVerification(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class IdVerification(Wire):
     id_verification_required: bool
     test_id: int | None = None
     tester_id: int | None = None
@@ -281,8 +302,7 @@ class CommunityTester(Resource):
         return f"community tester #{self.id} {name} <{self.email}>".replace("  ", " ")
 
 
-class BulkCreateResult(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class BulkCreateResult(Wire):
     created: list[CommunityTester]
     skipped: list[dict[str, Any]] = Field(default_factory=list, description="Rows not created, with a reason")
 
@@ -290,8 +310,12 @@ class BulkCreateResult(BaseModel):
 # ---------------------------------------------------------------------------- tool inputs
 
 
+CAMEL = AliasGenerator(serialization_alias=to_camel)
+"""Every request field leaves in camelCase (`max_testers` -> `maxTesters`); tool inputs keep snake_case."""
+
+
 class Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, alias_generator=CAMEL)
 
 
 class TestRef(Params):
@@ -336,7 +360,7 @@ class TesterRef(TestRef):
 
 
 class TesterIdsParams(TestRef):
-    tester_ids: IdList = Field(serialization_alias="testerIds", description="Tester ids (1-100)")
+    tester_ids: IdList = Field(description="Tester ids (1-100)")
 
 
 class MessageTestersParams(TesterIdsParams):
@@ -451,10 +475,10 @@ class UpdateCommunityTesterParams(CommunityTesterRef):
 
 
 class NewCommunityTester(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", alias_generator=CAMEL)
     email: EmailStr = Field(description="Email address")
-    first_name: ShortText | None = Field(None, serialization_alias="firstName", description="First name")
-    last_name: ShortText | None = Field(None, serialization_alias="lastName", description="Last name")
+    first_name: ShortText | None = Field(None, description="First name")
+    last_name: ShortText | None = Field(None, description="Last name")
     tags: Annotated[list[Tag], Field(min_length=1, max_length=20)] | None = Field(None, description="Tags")
 
 

@@ -7,6 +7,7 @@ Apple answers `{"errors": [{status, code, title, detail?, source: {pointer | par
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx2
@@ -31,6 +32,17 @@ CONFLICT = (
 TESTER_EXISTS = (
     "A tester with this email may already exist: find them with testflight_list_beta_testers filter_email, "
     "then add them with testflight_add_testers_to_beta_group (testflight_invite_testers does both)."
+)
+BAD_ATTRIBUTE = "Fix the value at {where} and call again."
+RELATIONSHIP = (
+    "A related resource named at {where} is the problem: it does not exist, belongs to another app, is already "
+    "linked, or cannot be linked now. List the ids first (e.g. testflight_list_beta_groups, "
+    "testflight_list_builds), then call again with valid ones."
+)
+RELATIONSHIP_REQUIRED = "Name what to link at {where} (e.g. a new tester needs at least one beta group or build)."
+BETA_FULL = (
+    "The app's external beta has reached its tester limit: remove testers who no longer test "
+    "(testflight_remove_testers_from_app) before adding more."
 )
 AGREEMENT = "The Account Holder must accept the latest agreement in App Store Connect (Business) before this works."
 
@@ -69,6 +81,45 @@ def parse_error(response: httpx2.Response) -> tuple[str | None, str]:
     return (str(code) if code else None), message
 
 
+def _first_error(response: httpx2.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    errors = body.get("errors") if isinstance(body, dict) else None
+    first = errors[0] if isinstance(errors, list) and errors else None
+    return first if isinstance(first, dict) else {}
+
+
+def conflict_hint(error: dict[str, Any], method: str, path: str) -> str:
+    """A 409's advice from the error's own `code` and `source`, not from the path alone.
+
+    On `POST /v1/betaTesters` a conflict about a relationship (a group that does not exist, a full
+    beta) is not a duplicate email; only an email conflict that says so is.
+    """
+    code = str(error.get("code") or "")
+    raw = error.get("source")
+    source: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    pointer = str(source.get("pointer") or source.get("parameter") or "")
+    detail = f"{error.get('title') or ''} {error.get('detail') or ''}".lower()
+    where = pointer or "the place it names"
+    if "full" in detail and ("tester" in detail or "beta" in detail):
+        return BETA_FULL
+    if code.startswith("ENTITY_ERROR.RELATIONSHIP.REQUIRED"):
+        return RELATIONSHIP_REQUIRED.format(where=where)
+    if code.startswith("ENTITY_ERROR.RELATIONSHIP") or re.match(r"^/data/(relationships|\d+)(/|$)", pointer):
+        return RELATIONSHIP.format(where=where)
+    duplicate = "DUPLICATE" in code or any(w in detail for w in ("already exist", "duplicate", "already in use"))
+    if pointer.endswith("/email") or (not pointer and "email" in detail):
+        if duplicate and method == "POST" and path == "/v1/betaTesters":
+            return TESTER_EXISTS
+        if not duplicate:
+            return BAD_ATTRIBUTE.format(where=where)
+    if code.startswith("ENTITY_ERROR.ATTRIBUTE") and not duplicate:
+        return BAD_ATTRIBUTE.format(where=where)
+    return CONFLICT
+
+
 def error_hint(response: httpx2.Response, code: str | None) -> str | None:
     """Advice for the preconditions and conflicts App Store Connect users hit most."""
     status = response.status_code
@@ -83,10 +134,8 @@ def error_hint(response: httpx2.Response, code: str | None) -> str | None:
         return BUILD_NOT_READY
     if status == 422 and method == "POST" and path == "/v1/betaAppReviewSubmissions":
         return REVIEW_NOT_READY
-    if status == 409 and method == "POST" and path == "/v1/betaTesters":
-        return TESTER_EXISTS
     if status == 409:
-        return CONFLICT
+        return conflict_hint(_first_error(response), method, path)
     if status == 403 and code.startswith("FORBIDDEN.REQUIRED_AGREEMENTS"):
         return AGREEMENT
     return None

@@ -58,6 +58,26 @@ def _int_path(path: str) -> str:
     return re.sub(r"\{(\w+)\}", r"{\1:int}", path)
 
 
+FREE_FORM = frozenset({"customFields"})  # objects keyed by the company's own field keys
+
+
+def _snake_field(body: dict[str, Any], where: str = "") -> str | None:
+    """The first request field spelt snake_case (request fields are camelCase, like the guide's own
+    `filterStatuses`); rows of arrays are checked too, free-form maps such as customFields are not."""
+    for key, value in body.items():
+        if "_" in key:
+            return where + key
+        if key in FREE_FORM:
+            continue
+        rows = value if isinstance(value, list) else [value]
+        for n, row in enumerate(rows):
+            if isinstance(row, dict):
+                found = _snake_field(row, f"{where}{key}.{n}." if isinstance(value, list) else f"{where}{key}.")
+                if found:
+                    return found
+    return None
+
+
 async def _json_body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw.strip():
@@ -68,6 +88,10 @@ async def _json_body(request: Request) -> dict[str, Any]:
         raise invalid("The request body must be valid JSON.") from None
     if not isinstance(body, dict):
         raise invalid("The request body must be a JSON object.")
+    if (wrong := _snake_field(body)) is not None:
+        head, _, last = wrong.rpartition(".")
+        camel = last.split("_")[0] + "".join(p.title() for p in last.split("_")[1:])
+        raise invalid(f"The {wrong} field is not recognised; did you mean {head + '.' if head else ''}{camel}?")
     return body
 
 

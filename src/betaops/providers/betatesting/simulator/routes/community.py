@@ -62,11 +62,11 @@ def _custom_fields(call: Call, raw: dict[str, Any], where: str) -> dict[str, Any
 
 def update_community_tester(call: Call) -> Reply:
     tester, body = call.community_tester(), call.body
-    first = body.string("first_name")
-    last = body.string("last_name")
+    first = body.string("firstName")
+    last = body.string("lastName")
     country = body.string("country", pattern=COUNTRY_PATTERN)
-    raw_fields = body.mapping("custom_fields")
-    fields = _custom_fields(call, raw_fields, "custom_fields") if raw_fields is not None else None
+    raw_fields = body.mapping("customFields")
+    fields = _custom_fields(call, raw_fields, "customFields") if raw_fields is not None else None
     if first is not None:
         tester.first_name = first
     if last is not None:

@@ -23,10 +23,10 @@ def get_invite_settings(call: Call) -> Reply:
 
 def update_invite_settings(call: Call) -> Reply:
     settings, body = call.state.invite_settings[call.test().id], call.body
-    auto_accept = body.boolean("auto_accept")
-    max_invites = body.integer("max_invites", lo=1, hi=100_000)
-    message = body.string("invite_message", max_len=5000)
-    screener = body.boolean("require_screener")
+    auto_accept = body.boolean("autoAccept")
+    max_invites = body.integer("maxInvites", lo=1, hi=100_000)
+    message = body.string("inviteMessage", max_len=5000)
+    screener = body.boolean("requireScreener")
     if auto_accept is not None:
         settings.auto_accept = auto_accept
     if max_invites is not None:
@@ -68,7 +68,7 @@ def list_shipments(call: Call) -> Reply:
 def update_shipment(call: Call) -> Reply:
     shipment, body = call.shipment(), call.body
     carrier = body.string("carrier")
-    tracking = body.string("tracking_number", max_len=40, pattern=TRACKING_PATTERN)
+    tracking = body.string("trackingNumber", max_len=40, pattern=TRACKING_PATTERN)
     status = body.enum("status", ShipmentStatus)
     if carrier is not None:
         shipment.carrier = carrier
@@ -76,7 +76,7 @@ def update_shipment(call: Call) -> Reply:
         shipment.tracking_number = tracking
     if status is not None:
         if status == "shipped" and not shipment.tracking_number:
-            raise invalid("The tracking_number field is required when status is shipped.")
+            raise invalid("The trackingNumber field is required when status is shipped.")
         shipment.status = status
         if status != "pending" and shipment.shipped_at is None:
             shipment.shipped_at = call.now

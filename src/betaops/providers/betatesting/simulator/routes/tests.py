@@ -34,7 +34,7 @@ def _details(call: Call, test: TestRecord, *, creating: bool) -> None:
     name = body.string("name", required=creating)
     description = body.string("description", max_len=5000)
     platform = body.enum("platform", Platform)
-    max_testers = body.integer("max_testers", lo=1, hi=10000)
+    max_testers = body.integer("maxTesters", lo=1, hi=10000)
     if name is not None:
         test.name = name
     if description is not None:
