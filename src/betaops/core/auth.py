@@ -174,7 +174,11 @@ class TokenEndpointAuth(AsyncOnlyAuth):
             what = "refused our credentials"
         else:
             what = "refused the token request"
-        message = f"the token endpoint {what} ({status_text})"
+        # A busy answer's status is in the error's head ("failed with HTTP 429"); a refusal's is said here.
+        if busy:
+            message = f"the token endpoint {what}" + (f" ({code})" if code else "")
+        else:
+            message = f"the token endpoint {what} ({status_text})"
         message += f': "{said}".' if said else "."
         if meaning:
             message += f" {code} means {meaning}."

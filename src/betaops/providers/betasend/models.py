@@ -189,6 +189,8 @@ class SubscribersDetails(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _from_wire(cls, data: Any) -> Any:
+        if data is None or data == []:  # nothing to report: no subscriber details
+            return {"subscribers": []}
         if isinstance(data, dict) and "subscribers" not in data:
             return {"subscribers": [{"email": email, **(info or {})} for email, info in data.items()]}
         return data

@@ -2,7 +2,9 @@
 
 Paths marked R in ../shared/reference/betatesting.md are reconstructed from the guide's REST
 pattern (the provider's Swagger is private): correcting one against the real Swagger is a
-one-line change here. The README's operation table is generated from this list.
+one-line change here. NOTES.md says which request and response shapes come from the provider's
+documents and which are reconstructed, and why request fields are camelCase. The README's
+operation table is generated from this list.
 """
 
 from __future__ import annotations
