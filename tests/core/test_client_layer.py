@@ -71,11 +71,16 @@ async def test_oauth_refreshes_once_on_401_and_retries_the_request() -> None:
 
 async def test_wrong_client_secret_is_a_config_error_naming_the_fix() -> None:
     clock = FakeClock(SIM_NOW)
-    box = make_sandbox(sim_config=SimConfig(clock=clock), auth=oauth(clock, secret="wrong"))
+    box = make_sandbox(sim_config=SimConfig(clock=clock), auth=oauth(clock, secret="not-our-secret-7f3a"))
     op = BY_NAME["list_custom_fields"]
     with pytest.raises(ConfigError) as caught:
         await box.runtime.connections["betatesting"].client.call(op, op.params())
-    assert "client id and secret" in str(caught.value) and "wrong" not in str(caught.value)
+    message = str(caught.value)
+    assert "client id and secret" in message and "not-our-secret-7f3a" not in message
+    assert (
+        "HTTP 401, invalid_client" in message
+        and "invalid_client means the client id or client secret is wrong" in message
+    )
 
 
 async def test_write_limiter_paces_a_bulk_job_under_the_providers_quota() -> None:

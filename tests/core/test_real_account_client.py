@@ -238,7 +238,16 @@ def _odd_provider() -> Starlette:
     async def busy(request: Request) -> Response:
         return JSONResponse({"error": "Maintenance", "message": "Back soon."}, 503, {"Retry-After": "120"})
 
-    return Starlette(routes=[Route("/api/tests", tests, methods=["GET", "POST"]), Route("/api/tests/{n}", busy)])
+    async def login(request: Request) -> Response:
+        return Response(b"", 302, {"Location": "https://login.example/sso?next=/api"})
+
+    return Starlette(
+        routes=[
+            Route("/api/tests", tests, methods=["GET", "POST"]),
+            Route("/api/tests/{n}", busy),
+            Route("/api/tests/{n}/copy", login, methods=["POST"]),
+        ]
+    )
 
 
 @asynccontextmanager
@@ -255,7 +264,7 @@ async def test_a_2xx_write_with_an_unreadable_body_is_a_success_with_the_body_at
         op = BT["create_test"]
         reply = await client.call(op, op.params(name="Once"))
     assert reply.status == 200 and reply.note is not None and "attached as received" in reply.note
-    assert reply.data == "<html><body>Saved!</body></html>"
+    assert reply.data is None and reply.raw == "<html><body>Saved!</body></html>"
 
 
 async def test_an_empty_read_is_an_empty_result_and_retry_after_is_kept_on_a_503() -> None:
@@ -266,6 +275,14 @@ async def test_an_empty_read_is_an_empty_result_and_retry_after_is_kept_on_a_503
         with pytest.raises(ProviderError) as caught:
             await client.call(BT["get_test"], BT["get_test"].params(test_id=7))
     assert "Retry after 120 s" in str(caught.value) and "Back soon" in str(caught.value)
+
+
+async def test_a_redirect_is_not_taken_for_an_answer() -> None:
+    async with odd_client() as client:
+        with pytest.raises(ProviderError) as caught:
+            await client.call(BT["copy_test"], BT["copy_test"].params(test_id=7))
+    shown = str(caught.value)
+    assert "HTTP 302" in shown and "redirect to https://login.example/sso" in shown and "outcome is unknown" in shown
 
 
 async def test_an_empty_item_read_is_none_with_a_note() -> None:

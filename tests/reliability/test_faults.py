@@ -32,7 +32,7 @@ from pydantic import SecretStr
 from betaops.core.auth import OAuth2ClientCredentials
 from betaops.core.operation import Operation
 from betaops.providers.alexa.operations import OPERATIONS as ALEXA_OPS
-from betaops.providers.alexa.simulator import DEMO_SKILL_ID, DRAFT_SKILL_ID, LARGE_SKILL_ID
+from betaops.providers.alexa.simulator import DEMO_SKILL_ID, DRAFT_SKILL_ID, LARGE_SKILL_ID, VENDOR_ID
 from betaops.providers.betasend.operations import OPERATIONS as BETASEND_OPS
 from betaops.providers.betatesting import provider as betatesting
 from betaops.providers.betatesting.operations import OPERATIONS as BETATESTING_OPS
@@ -76,7 +76,12 @@ def _reads(fleet: Fleet) -> list[Recipe]:
     """Every read operation of every provider, with arguments valid for the seeded data."""
     bt = Ids.of(fleet["betatesting"].state)
     tf_state = fleet["testflight"].state
-    alexa_args = {"get_beta_test": {"skill_id": DEMO_SKILL_ID}, "list_beta_testers": {"skill_id": LARGE_SKILL_ID}}
+    alexa_args = {
+        "get_beta_test": {"skill_id": DEMO_SKILL_ID},
+        "list_beta_testers": {"skill_id": LARGE_SKILL_ID},
+        "list_vendors": {},
+        "list_skills": {"vendor_id": VENDOR_ID},
+    }
 
     def fixed(args: dict[str, Any]) -> Args:
         return lambda rng, n: dict(args)

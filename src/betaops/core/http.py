@@ -143,8 +143,10 @@ class ProviderConfig:
 class Reply:
     """A 2xx answer: its data (cleaned and scrubbed), the page it was, and what is odd about it.
 
-    `note` says when the body was empty or (for a write) could not be read; `data` is then None or
-    the body as received (bounded text), and the call still succeeded.
+    The call succeeded whatever else is set. `note` says what is odd: an empty body (`data` None or
+    an empty list), an asynchronous acceptance (a 202), or (for a write) a body that could not be
+    read or unwrapped: `data` is then None and `raw` holds the answer as received (scrubbed and
+    bounded, text or JSON), to attach to the result.
     """
 
     data: Any
@@ -152,6 +154,7 @@ class Reply:
     replayed: bool = False
     note: str | None = None
     status: int = 200
+    raw: Any = None
 
 
 class ProviderClient:
@@ -301,6 +304,8 @@ class ProviderClient:
                     continue
             if response.status_code >= 400:
                 raise self._status_error(op, response)
+            if response.status_code >= 300:
+                raise self._redirected(op, response)
             try:
                 return self._reply(op, response, page_state)
             except UnreadableResponseError:
@@ -336,7 +341,7 @@ class ProviderClient:
             if op.is_write:  # a 2xx to a write: it happened, whatever the body says
                 raw = self.redact.text(clean_text(content.decode("utf-8", "replace")))
                 note = UNREADABLE_WRITE.format(status=response.status_code)
-                return Reply(bounded(raw), replayed=replayed, note=note)
+                return Reply(None, replayed=replayed, note=note, raw=bounded(raw))
             raise self._unreadable(op, response) from exc
         if self.config.body_error is not None and (failure := self.config.body_error(body)) is not None:
             code, message = failure
@@ -358,7 +363,7 @@ class ProviderClient:
         except (ValueError, KeyError, TypeError) as exc:
             if op.is_write:
                 note = UNREADABLE_WRITE.format(status=response.status_code)
-                return Reply(bounded(body), replayed=replayed, note=note)
+                return Reply(None, replayed=replayed, note=note, raw=bounded(body))
             raise self._unreadable(op, response) from exc
 
     def _empty(self, op: Operation, page_state: dict[str, Any] | None, replayed: bool) -> Reply:
@@ -379,6 +384,19 @@ class ProviderClient:
             operation=op.tool_name,
             status=response.status_code,
             hint="This may be a temporary fault; try again.",
+            changed=None if op.is_write else False,
+        )
+
+    def _redirected(self, op: Operation, response: httpx2.Response) -> ProviderError:
+        """A 3xx is not an answer (redirects are not followed: they could carry credentials elsewhere)."""
+        target = self.redact.text(clean_text(response.headers.get("location", "")))[:200]
+        return ProviderError(
+            self.config.name,
+            f"the provider answered with a redirect{f' to {target}' if target else ''} instead of an answer.",
+            operation=op.tool_name,
+            status=response.status_code,
+            hint="Check the provider's base URL setting (https, the exact path); a login page means the credentials "
+            "were not accepted.",
             changed=None if op.is_write else False,
         )
 

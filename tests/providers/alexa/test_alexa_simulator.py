@@ -37,6 +37,7 @@ from betaops.sim import FakeClock, sim_transport
 
 pytestmark = pytest.mark.anyio
 
+
 def violation_codes(answer: httpx2.Response) -> list[str]:
     """The codes of a `{"message", "violations": [{"code", "message"}]}` 400."""
     body = answer.json()
@@ -210,7 +211,9 @@ async def test_more_than_500_testers_in_one_call_is_refused_whole() -> None:
         bad = await sim.http.post(sim.beta(LARGE_SKILL_ID, "/testers/add"), json=body_of("not-an-email"))
     assert answer.status_code == 400 and answer.json()["code"] == "INVALID_ARRAY_LENGTH"
     assert none.status_code == 400 and violation_codes(bad) == ["INVALID_EMAIL_FORMAT"]
-    assert bad.json()["message"] == "Request is not valid." and "'not-an-email'" in bad.json()["violations"][0]["message"]
+    assert (
+        bad.json()["message"] == "Request is not valid." and "'not-an-email'" in bad.json()["violations"][0]["message"]
+    )
     assert len(sim.state.testers(LARGE_SKILL_ID)) == 1250
 
 

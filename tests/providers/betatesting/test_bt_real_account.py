@@ -39,7 +39,8 @@ async def call(fleet: Fleet, name: str, **args: Any) -> str:
     if op.result is not None and reply.data is not None:
         data, note = fit(op.result, reply.data, many=op.returns.value in ("list", "items"))
         return f"OK {data!r} note={reply.note or note!r}"
-    return f"OK {reply.data!r} note={reply.note!r}"
+    shown = reply.data if reply.raw is None else reply.raw
+    return f"OK {shown!r} note={reply.note!r}"
 
 
 def sim(fleet: Fleet) -> Any:

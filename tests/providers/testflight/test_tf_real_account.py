@@ -36,7 +36,8 @@ async def call(fleet: Fleet, tool: str, /, *, construct: bool = False, **args: A
         reply = await fleet.runtime.connections["testflight"].client.call(op, params)
     except ProviderError as exc:
         return f"ERROR {exc}"
-    return f"OK {reply.data!r} note={reply.note!r}"
+    shown = reply.data if reply.raw is None else reply.raw
+    return f"OK {shown!r} note={reply.note!r}"
 
 
 def ids(fleet: Fleet) -> dict[str, str]:
