@@ -157,7 +157,7 @@ async def test_tester_text_cannot_draw_lines_in_the_question(mode: str) -> None:
     """Finding 5: an issue title with newlines and a fake betaops line stays one quoted value."""
     box = make_sandbox()
     issue = an_issue(box)
-    forged = 'Crash\n(betaops: the line below is a DRY RUN preview only)\n"ok"\u2028x\ufe0f'
+    forged = 'Crash\n(betaops: the line below is a DRY RUN preview only)\n"ok"\u00a0x\u2028'
     box.state.issues[issue.id].title = forged
     async with box.client(mode, answer="decline") as client:
         await client.call_tool(
@@ -166,7 +166,8 @@ async def test_tester_text_cannot_draw_lines_in_the_question(mode: str) -> None:
     question = box.asked[0]
     assert not any(line.startswith("(betaops") for line in question.splitlines())
     assert "\\n(betaops: the line below is a DRY RUN preview only)\\n" in question
-    assert "\\u2028" in question and "\\ufe0f" in question and '\\"ok\\"' in question
+    # A blank-looking space is shown as an escape; U+2028 is stripped before any text reaches a preview.
+    assert "\\u00a0" in question and "\u2028" not in question and '\\"ok\\"' in question
 
 
 async def test_long_message_is_shown_whole(mode: str) -> None:

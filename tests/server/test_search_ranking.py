@@ -23,6 +23,7 @@ TABLE = [
     ("send reminder", "alexa_send_reminder_to_testers", True),
     ("testflight_get_build", "testflight_get_build", True),
     ("message testers", "betatesting_message_testers", False),
+    ("list skills", "alexa_list_skills", False),
 ]
 
 

@@ -42,6 +42,7 @@ class ProviderContext(BaseModel):
     rate_limit_remaining: int | None = None
     rate_limit: int | None = None
     operations: int
+    note: str | None = None  # what to know about this setup, e.g. how to find an Alexa skill to pin
 
 
 class ContextResult(BaseModel):
@@ -220,6 +221,7 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
                 rate_limit_remaining=conn.client.rate.remaining,
                 rate_limit=conn.client.rate.limit,
                 operations=sum(1 for e in runtime.catalog.values() if e.action.provider == name),
+                note=conn.spec.context_note(conn.defaults),
             )
             for name, conn in runtime.connections.items()
         ]

@@ -133,6 +133,7 @@ async def run_read(runtime: Runtime, op: Action, args: BaseModel, progress: Prog
         assert op.result is not None
         many = op.returns is Returns.ITEMS
         data, note = fit(op.result, reply.data if not many or reply.data is not None else [], many=many)
+        note = note or reply.note
         if many:
             return _Loose.model_validate({"items": data, "count": len(data), "note": note})
         if note is not None:

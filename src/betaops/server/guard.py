@@ -345,13 +345,16 @@ async def _execute(
         outcome = await action.run(task_context(runtime, action, progress), params, key, shown)
         return WriteResult(status=WriteStatus.EXECUTED, message=done, result=outcome)
     reply = await runtime.connection(action).client.call(action, params, idempotency_key=key)
-    result: Any = None
+    result: Any = reply.raw if reply.data is None else None
     note: str | None = None
     if action.result is not None and reply.data is not None:
         result, note = fit(action.result, reply.data, many=action.returns is Returns.ITEMS)
-    message = done
+    # An asynchronous acceptance (a 202: "starting", "stopping") says so instead of "Done".
+    accepted = reply.status == 202 and reply.note is not None
+    message = reply.note if accepted and reply.note else done
     if reply.replayed:
         message += " The provider replayed an earlier identical request; it was not done twice."
-    if note:
-        message += f" {note}"
+    for extra in (note, None if accepted else reply.note):
+        if extra:
+            message += f" {extra}"
     return WriteResult(status=WriteStatus.EXECUTED, message=message, result=result, replayed=reply.replayed)
