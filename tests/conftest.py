@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
+from tests.redis_server import flush, redis_server
 from tests.support import Sandbox, make_sandbox
 
 
@@ -28,3 +32,18 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
 @pytest.fixture
 def box() -> Sandbox:
     return make_sandbox()
+
+
+@pytest.fixture(scope="session")
+def redis_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real redis-server for the session (skipped with a reason where the binary is missing)."""
+    directory: Path = tmp_path_factory.mktemp("redis")
+    with redis_server(directory) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url(redis_service: str) -> str:
+    """The session's redis-server, emptied for this test."""
+    flush(redis_service)
+    return redis_service

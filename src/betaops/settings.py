@@ -21,6 +21,12 @@ class Settings(BaseSettings):
     state_dir: Path | None = Field(
         None, description="Where spent approvals and the audit log live; default $XDG_STATE_HOME/betaops"
     )
+    state_url: str | None = Field(
+        None, description="redis://host:port/db: a state store shared by replicas; default embedded in the state dir"
+    )
+    job_lease_s: float = Field(
+        30.0, gt=0, description="A bulk job's lease: how soon another replica resumes a job whose process died"
+    )
     audit_log: Path | None = Field(None, description="JSON-lines audit of every write; default in the state dir")
     http_tokens: SecretStr | None = Field(
         None, description="serve --http: accepted bearer tokens, comma-separated; required beyond loopback"

@@ -47,7 +47,7 @@ async def test_health_answers_without_auth_and_reveals_nothing() -> None:
     async with running(app), http_client(app) as http:
         reply = await http.get("/health", headers={"Host": "10.1.2.3:8000"})  # a load balancer's probe
     assert reply.status_code == 200
-    assert reply.json() == {"status": "ok"}
+    assert reply.json() == {"status": "ok", "store": "embedded", "store_healthy": True}
     assert TOKEN not in reply.text and "betatesting" not in reply.text
 
 

@@ -33,7 +33,13 @@ from betaops.core.auth import secret_values
 from betaops.core.errors import ConfigError, ProviderError, UnreadableResponseError
 from betaops.core.operation import Operation, Returns
 from betaops.core.pagination import Page, Pagination
-from betaops.core.ratelimit import RateLimitStatus, SlidingWindowLimiter, parse_retry_after, ratelimit_headers
+from betaops.core.ratelimit import (
+    RateLimitStatus,
+    SlidingWindowLimiter,
+    WriteWindow,
+    parse_retry_after,
+    ratelimit_headers,
+)
 from betaops.core.sanitize import Redactor, clean_json, clean_text
 from betaops.core.shapes import EMPTY, bounded
 
@@ -178,7 +184,7 @@ class ProviderClient:
             timeout=config.timeout_s,
             headers={"Accept": "application/json", "User-Agent": "betaops/0.1"},
         )
-        self.writes = SlidingWindowLimiter(config.write_limit, config.write_window_s, clock=clock, sleep=sleep)
+        self.writes: WriteWindow = SlidingWindowLimiter(config.write_limit, config.write_window_s, clock=clock, sleep=sleep)
         self.fetch_slots = anyio.CapacityLimiter(config.concurrency)
         self.rate = RateLimitStatus()
         self.redact = Redactor(lambda: [*secret_values(config.auth), *config.secrets()])
@@ -286,7 +292,7 @@ class ProviderClient:
                 failure = exc
             finally:
                 if slot is not None:
-                    self.writes.settle(slot)
+                    await self.writes.release(slot)
             if failure is not None:
                 not_sent = isinstance(failure, _NOT_SENT)
                 if not_sent and (why := hopeless(failure, request.url.host)):

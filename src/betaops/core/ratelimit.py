@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import anyio
 
@@ -20,6 +21,21 @@ class Slot:
 
     def __init__(self, at: float) -> None:
         self.at = at
+
+
+class WriteWindow(Protocol):
+    """What the client paces writes with: this module's limiter, or one in the state store (core/pacing.py)."""
+
+    limit: int
+    window_s: float
+
+    async def acquire(self) -> Slot: ...
+
+    def settle(self, slot: Slot) -> None: ...
+
+    async def release(self, slot: Slot) -> None: ...
+
+    def headroom(self) -> int: ...
 
 
 class SlidingWindowLimiter:
@@ -65,6 +81,10 @@ class SlidingWindowLimiter:
     def settle(self, slot: Slot) -> None:
         """The request that used `slot` was answered (or failed): its window counts from now."""
         slot.at = max(slot.at, self._clock())
+
+    async def release(self, slot: Slot) -> None:
+        """`settle`, awaitable: a limiter kept in a shared store records it there (`core/pacing.py`)."""
+        self.settle(slot)
 
     def headroom(self) -> int:
         self._prune(self._clock())

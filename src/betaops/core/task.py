@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -18,6 +18,10 @@ from betaops.core.http import ProviderClient, Reply
 from betaops.core.operation import Effect, Operation
 
 Progress = Callable[[int, int | None, str], Awaitable[None]]
+
+
+class Journal(Protocol):
+    async def send(self, operation: str, args: dict[str, Any], send: Callable[[], Awaitable[Reply]]) -> Reply: ...
 
 
 @dataclass(frozen=True)
@@ -47,10 +51,17 @@ class TaskContext:
     progress: Progress | None = None
     # For tasks that span providers (provider "betaops"): one context per connected provider.
     providers: dict[str, TaskContext] = field(default_factory=dict)
+    # In a job (server/jobs.py): records each write's outcome before the next is sent, skips finished ones.
+    journal: Journal | None = None
 
     async def call(self, name: str, args: dict[str, Any], *, idempotency_key: str | None = None) -> Reply:
         op = self.operations[name]
-        return await self.client.call(op, op.params.model_validate(args), idempotency_key=idempotency_key)
+        params = op.params.model_validate(args)
+        if self.journal is None or not op.is_write:
+            return await self.client.call(op, params, idempotency_key=idempotency_key)
+        return await self.journal.send(
+            f"{op.provider}.{name}", args, lambda: self.client.call(op, params, idempotency_key=idempotency_key)
+        )
 
     async def collect(self, name: str, args: dict[str, Any], *, max_items: int = 10_000) -> list[dict[str, Any]]:
         """Every item of a paginated operation, up to `max_items`."""

@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from mcp.server import MCPServer
 
 from betaops import __version__
-from betaops.core.approvals import SqliteApprovals, default_state_dir
+from betaops.core.approvals import default_state_dir
 from betaops.core.audit import AuditLog
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.errors import ConfigError
+from betaops.core.state import open_store
 from betaops.server.discovery import META_TOOLS, build_meta_tools
 from betaops.server.guard import Action
-from betaops.server.http import HEALTH_PATH, HttpOptions, health, http_auth
+from betaops.server.http import HEALTH_PATH, HttpOptions, health_route, http_auth
 from betaops.server.invite_all import INVITE_ALL
+from betaops.server.jobs import JobRunner
 from betaops.server.logging_level import install_logging_level
 from betaops.server.prompts import load_prompts
 from betaops.server.resources import register_resources
@@ -101,15 +103,20 @@ def instructions(runtime: Runtime) -> str:
 def build_runtime(settings: Settings, options: ServerOptions) -> Runtime:
     connections = connect(settings, sandbox=options.sandbox)
     state_dir = settings.state_dir or default_state_dir()
-    return Runtime(
+    store = open_store(settings.state_url, state_dir)
+    for conn in connections.values():
+        conn.store = store  # pacing and headroom shared by whoever shares the store
+    runtime = Runtime(
         connections=connections,
         tokens=ConfirmationTokens(signing_secret(settings)),
         confirm=options.confirm,
         read_only=options.read_only,
         toolsets=select_toolsets(connections, options.toolsets),
         audit=AuditLog(settings.audit_log or state_dir / "audit.jsonl"),
-        approvals=SqliteApprovals(state_dir / "approvals.sqlite3"),
+        store=store,
     )
+    runtime.jobs = JobRunner(runtime, lease_s=settings.job_lease_s, scan_s=max(settings.job_lease_s / 3, 0.5))
+    return runtime
 
 
 def build_server(
@@ -119,6 +126,8 @@ def build_server(
     runtime = runtime or build_runtime(settings, options)
     # Argument errors are read by a model: pydantic's "further information" URLs only cost its tokens.
     os.environ.setdefault("PYDANTIC_ERRORS_INCLUDE_URL", "0")
+    if runtime.jobs is None:
+        runtime.jobs = JobRunner(runtime)
     auth, verifier = http_auth(settings, http) if http is not None else (None, None)
     if runtime.confirm is ConfirmMode.NEVER and not runtime.read_only:
         logger.warning("confirmation is OFF (--confirm never): write tools execute without asking anyone")
@@ -133,7 +142,8 @@ def build_server(
     async def lifespan(_: MCPServer) -> AsyncIterator[Runtime]:
         await runtime.enter()
         try:
-            yield runtime
+            async with runtime.jobs.serving():
+                yield runtime
         finally:
             await runtime.leave()
 
@@ -151,7 +161,7 @@ def build_server(
         token_verifier=verifier,
     )
     if http is not None:
-        server.custom_route(HEALTH_PATH, methods=["GET"])(health)
+        server.custom_route(HEALTH_PATH, methods=["GET"])(health_route(runtime))
     load_prompts(server, reachable=runtime.reachable)
     register_resources(server, runtime)
     install_logging_level(server)

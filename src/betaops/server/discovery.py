@@ -22,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from betaops import __version__
 from betaops.server.executor import approval, as_result, execute
+from betaops.server.jobs import JobView
+from betaops.server.jobs import view as job_view
 from betaops.server.runtime import Runtime
 from betaops.server.schema import compact
 from betaops.server.sdk import make_tool
@@ -49,10 +51,24 @@ class ContextResult(BaseModel):
     server: str
     read_only: bool
     confirm: str
-    approvals: str  # where spent approvals are recorded
+    approvals: str  # the state store (approvals, jobs, pacing, headroom): which one, and whether it answers
+    store_healthy: bool
     providers: list[ProviderContext]
     listed_tools: int
     reachable_operations: int
+
+
+class JobInput(ArgModelBase):
+    model_config = ConfigDict(extra="forbid")
+
+    job_id: str = Field(min_length=1, max_length=64, description="The job_id a bulk write returned")
+
+
+def store_description(runtime: Runtime) -> str:
+    """Which store holds approvals, jobs, pacing and headroom (never a password)."""
+    if runtime.approvals is runtime.store:
+        return runtime.store.describe()
+    return f"{runtime.store.describe()}; approvals in {runtime.approvals.describe()}"
 
 
 class NoInput(ArgModelBase):
@@ -212,6 +228,10 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
     read = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
     async def context(ctx: Context, args: BaseModel, shown: Any, answer: Any) -> CallToolResult:
+        healthy, why = await runtime.store.health()
+        if healthy:
+            for conn in runtime.connections.values():
+                await conn.refresh_headroom()
         providers = [
             ProviderContext(
                 name=name,
@@ -229,12 +249,20 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
             server=f"betaops {__version__}",
             read_only=runtime.read_only,
             confirm=str(runtime.confirm),
-            approvals=runtime.approvals.describe(),
+            approvals=f"{store_description(runtime)}: {'healthy' if healthy else 'UNHEALTHY, ' + why}",
+            store_healthy=healthy,
             providers=providers,
             listed_tools=len(listed),
             reachable_operations=len(runtime.catalog),
         )
         return as_result(result.model_dump(mode="json"))
+
+    async def job_status(ctx: Context, args: BaseModel, shown: Any, answer: Any) -> CallToolResult:
+        assert isinstance(args, JobInput)
+        job = await runtime.store.get_job(args.job_id)
+        if job is None:
+            raise ToolError(f"no job {args.job_id!r} in {runtime.store.describe()}.")
+        return as_result((await job_view(runtime.store, job)).model_dump(mode="json"), provider_data=True)
 
     async def search(ctx: Context, args: BaseModel, shown: Any, answer: Any) -> CallToolResult:
         assert isinstance(args, SearchInput)
@@ -289,6 +317,15 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
             inp=NoInput,
             out=ContextResult,
             handler=context,
+        ),
+        make_tool(
+            name=f"{PREFIX}_job_status",
+            title="Check a bulk job",
+            description="State, counts, per-item outcomes and final result of a bulk write's job_id.",
+            annotations=read,
+            inp=JobInput,
+            out=JobView,
+            handler=job_status,
         ),
         make_tool(
             name=f"{PREFIX}_search_operations",

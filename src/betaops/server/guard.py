@@ -32,7 +32,8 @@ from betaops.core.confirm import digest
 from betaops.core.errors import ProviderError
 from betaops.core.operation import Operation, Returns
 from betaops.core.shapes import fit
-from betaops.core.task import Plan, Progress, Task, TaskContext
+from betaops.core.task import Journal, Plan, Progress, Task, TaskContext
+from betaops.server.jobs import is_bulk
 from betaops.server.previews import describe
 from betaops.server.results import WriteResult, WriteStatus
 from betaops.server.runtime import ConfirmMode, Runtime
@@ -67,16 +68,18 @@ def call_args(params: BaseModel) -> dict[str, Any]:
     return params.model_dump(mode="json", exclude_none=True)
 
 
-def task_context(runtime: Runtime, action: Action, progress: Progress | None = None) -> TaskContext:
+def task_context(
+    runtime: Runtime, action: Action, progress: Progress | None = None, journal: Journal | None = None
+) -> TaskContext:
     contexts = {
-        name: TaskContext(conn.client, {o.name: o for o in conn.spec.operations}, progress)
+        name: TaskContext(conn.client, {o.name: o for o in conn.spec.operations}, progress, journal=journal)
         for name, conn in runtime.connections.items()
     }
     if action.provider in contexts:
         return contexts[action.provider]
     # A task across providers: it reaches each one through `providers`.
     first = next(iter(contexts.values()))
-    return TaskContext(first.client, {}, progress, providers=contexts)
+    return TaskContext(first.client, {}, progress, providers=contexts, journal=journal)
 
 
 def _target_op(runtime: Runtime, op: Operation) -> Operation | None:
@@ -286,14 +289,36 @@ async def once(
                 "lost); nothing new was sent. Check the current state, then ask for a fresh preview if needed."
             )
         repeat_of = approval_id  # an unknown outcome, repeated under the same key: the provider replays it
+    if repeat_of is None and isinstance(action, Task) and runtime.jobs is not None and is_bulk(action, shown):
+        return await _as_job(runtime, action, params, shown, approval_id, how)
     runtime.in_flight.add(approval_id)
     try:
-        return await _send(runtime, action, params, shown, approval_id, how, repeat_of, progress)
+        return await send(runtime, action, params, shown, approval_id, how, repeat_of, progress)
     finally:
         runtime.in_flight.discard(approval_id)
 
 
-async def _send(
+async def _as_job(
+    runtime: Runtime, action: Task, params: BaseModel, shown: Plan, approval_id: str, how: str
+) -> WriteResult:
+    """A bulk write: recorded as a job and started in the background; the call returns at once.
+
+    The approval's first outcome is this answer, so a replayed approval gets the same job back."""
+    job = await runtime.jobs.submit(action, params, shown, approval_id, how)
+    started = WriteResult(
+        status=WriteStatus.RUNNING,
+        message=(
+            f"Approved. Running in the background as job {job.id} ({job.total} items; the provider's write limit "
+            f"paces it). Check progress and the final result with betaops_job_status(job_id={job.id!r})."
+        ),
+        preview=shown.preview,
+        job_id=job.id,
+    )
+    await runtime.approvals.settle(approval_id, State.EXECUTED, started.model_dump(mode="json"))
+    return started
+
+
+async def send(
     runtime: Runtime,
     action: Action,
     params: BaseModel,
@@ -302,7 +327,9 @@ async def _send(
     how: str,
     repeat_of: str | None,
     progress: Progress | None,
+    journal: Journal | None = None,
 ) -> WriteResult:
+    """Audit, execute and settle one approved write: the one path of direct writes and jobs alike."""
     key = idempotency_key(approval_id)
     logger.info("executing %s (approved by %s)", action.tool_name, how)
     record = None
@@ -318,7 +345,7 @@ async def _send(
             repeat_of=repeat_of,
         )
     try:
-        result = await _execute(runtime, action, params, shown, key, progress)
+        result = await _execute(runtime, action, params, shown, key, progress, journal)
     except ProviderError as exc:
         if exc.changed is False:
             failed = not_executed(f"The provider refused: {exc}")
@@ -338,11 +365,17 @@ async def _send(
 
 
 async def _execute(
-    runtime: Runtime, action: Action, params: BaseModel, shown: Plan, key: str, progress: Progress | None
+    runtime: Runtime,
+    action: Action,
+    params: BaseModel,
+    shown: Plan,
+    key: str,
+    progress: Progress | None,
+    journal: Journal | None = None,
 ) -> WriteResult:
     done = f"Done: {action.title.lower()}."
     if isinstance(action, Task):
-        outcome = await action.run(task_context(runtime, action, progress), params, key, shown)
+        outcome = await action.run(task_context(runtime, action, progress, journal), params, key, shown)
         return WriteResult(status=WriteStatus.EXECUTED, message=done, result=outcome)
     reply = await runtime.connection(action).client.call(action, params, idempotency_key=key)
     result: Any = reply.raw if reply.data is None else None

@@ -7,14 +7,17 @@ What makes it safe to expose:
 - Bearer tokens (`BETAOPS_HTTP_TOKENS`) are required whenever the server listens beyond loopback;
   a missing or wrong token gets 401 with `WWW-Authenticate` naming the protected-resource
   metadata (RFC 9728), which is served at `/.well-known/oauth-protected-resource/mcp`.
-- `/health` answers 200 without auth and says nothing but that the server is up.
+- `/health` answers without auth and says only that the server is up and whether its state store
+  (embedded or shared) answers: 503 when it does not, so a load balancer routes around it.
 - Any host beyond loopback (a non-loopback bind, an `--allowed-host`, an `--allowed-origin`, or
   `BETAOPS_HTTP_PUBLIC_URL`) means the server can be reached from elsewhere: it needs bearer tokens,
   or `serve` refuses to start. A proxy in front of a loopback bind is "elsewhere" too.
 - `--stateless`: no session state between requests, so any replica can serve any request. The
   confirmation tokens and the 2026-07-28 `requestState` are sealed with keys derived from
-  `BETAOPS_CONFIRM_SECRET`, so a preview made on one replica executes on another. Spent approvals
-  live in the state directory (`BETAOPS_STATE_DIR`): replicas that share it share the record.
+  `BETAOPS_CONFIRM_SECRET`, so a preview made on one replica executes on another. Spent approvals,
+  bulk jobs, write pacing and rate-limit headroom live in the state store: with
+  `BETAOPS_STATE_URL=redis://...` every replica shares them (no sticky sessions); the embedded
+  store is shared only by processes sharing the state directory.
 
 Everything goes through the SDK's public API: `MCPServer(auth=..., token_verifier=...,
 request_state_security=...)` (see `server/app.py`), `custom_route` and `streamable_http_app`.
@@ -26,7 +29,7 @@ import hashlib
 import hmac
 import ipaddress
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -163,9 +166,19 @@ class HostOriginGuard:
         await self.app(scope, receive, send)
 
 
-async def health(_: Request) -> Response:
-    """Liveness only: no version, configuration, provider or account detail."""
-    return JSONResponse({"status": "ok"})
+def health_route(runtime: Runtime) -> Callable[[Request], Awaitable[Response]]:
+    """`/health`: up, plus the kind of state store and whether it answers (503 when it does not).
+
+    A load balancer takes a replica whose shared store is down out of rotation: without the store it
+    cannot keep approvals single-use. No version, address, configuration, provider or account detail."""
+
+    async def health(_: Request) -> Response:
+        healthy, _why = await runtime.store.health()
+        kind = "shared" if runtime.store.shared else "embedded"
+        body = {"status": "ok" if healthy else "degraded", "store": kind, "store_healthy": healthy}
+        return JSONResponse(body, status_code=200 if healthy else 503)
+
+    return health
 
 
 def replay_exposed(runtime: Runtime) -> list[str]:
@@ -228,13 +241,17 @@ def build_http_app(
             "--stateless needs BETAOPS_CONFIRM_SECRET: a preview made on one replica must verify on another.",
             hint="Set the same BETAOPS_CONFIRM_SECRET (32+ random characters) on every replica.",
         )
-    if options.stateless and runtime is not None and (exposed := replay_exposed(runtime)):
+    if options.stateless and runtime is not None and not runtime.store.shared:
+        exposed = replay_exposed(runtime)
         logger.warning(
-            "stateless: spent approvals are recorded in %s; replicas that do not share it cannot see each "
-            "other's, and %s take no idempotency key, so an approval replayed on another replica could repeat a "
-            "write there. Share BETAOPS_STATE_DIR, or route a client to one replica (sticky sessions).",
-            runtime.approvals.describe(),
-            ", ".join(exposed),
+            "stateless without a shared state store: spent approvals, bulk jobs and write pacing are kept in %s, "
+            "which replicas on other hosts do not see. There, a confirm_token or an approved round replayed on "
+            "another replica repeats its write%s; each replica paces writes as if alone, so N replicas send up to "
+            "N times a provider's limit; and a replica's bulk job is resumed only by a process sharing that "
+            "directory. Set BETAOPS_STATE_URL=redis://... on every replica, or route each client to one replica "
+            "(sticky sessions).",
+            runtime.store.describe(),
+            f" ({', '.join(exposed)} take no idempotency key)" if exposed else "",
         )
     security = transport_security(settings, options)
     app = server.streamable_http_app(

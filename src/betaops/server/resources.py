@@ -57,11 +57,19 @@ def status(runtime: Runtime, name: str) -> dict[str, Any]:
     }
 
 
+async def store_status(runtime: Runtime) -> dict[str, Any]:
+    healthy, why = await runtime.store.health()
+    return {"kind": runtime.store.describe(), "healthy": healthy, **({} if healthy else {"problem": why})}
+
+
 def register_resources(server: MCPServer, runtime: Runtime) -> None:
     for name in runtime.connections:
 
-        def read(_name: str = name) -> str:
-            return compact_json(status(runtime, _name))
+        async def read(_name: str = name) -> str:
+            store = await store_status(runtime)
+            if store["healthy"]:
+                await runtime.connections[_name].refresh_headroom()
+            return compact_json({**status(runtime, _name), "state_store": store})
 
         server.add_resource(
             FunctionResource.from_function(
@@ -69,7 +77,7 @@ def register_resources(server: MCPServer, runtime: Runtime) -> None:
                 uri=f"betaops://status/{name}",
                 name=f"{name}-status",
                 title=f"{runtime.connections[name].spec.title} status",
-                description="Mode, credential kind, rate-limit headroom and pinned defaults",
+                description="Mode, credential kind, rate-limit headroom, pinned defaults and the state store",
                 mime_type="application/json",
             )
         )

@@ -20,6 +20,7 @@ TEXT_LIMIT = 400  # characters of a free-text field shown in a list item
 
 class WriteStatus(StrEnum):
     EXECUTED = "executed"
+    RUNNING = "running"  # approved; a bulk write running as a job (see job_id)
     CONFIRMATION_REQUIRED = "confirmation_required"
     NOT_EXECUTED = "not_executed"
 
@@ -49,6 +50,7 @@ class WriteResult(BaseModel):
     confirm_token: str | None = None
     confirm_summary: str | None = None
     replayed: bool = False
+    job_id: str | None = None  # status running: follow it with betaops_job_status
     result: Any = None
 
 

@@ -14,13 +14,16 @@ from typing import Any
 import anyio
 import httpx2
 
-from betaops.core.approvals import ApprovalStore, SqliteApprovals
+from betaops.core.approvals import ApprovalStore
 from betaops.core.audit import AuditLog
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.errors import ConfigError
 from betaops.core.http import ProviderClient, ProviderConfig
 from betaops.core.operation import Operation
+from betaops.core.pacing import SharedRate, SharedWindow
 from betaops.core.provider import ProviderSpec
+from betaops.core.state import StateStore
+from betaops.core.state_sqlite import SqliteState
 from betaops.providers import PROVIDERS
 from betaops.settings import Settings
 
@@ -46,13 +49,35 @@ class Connection:
     defaults: dict[str, Any] = field(default_factory=dict)  # pinned in configuration, e.g. test_id
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = anyio.sleep
+    # Pace writes and keep headroom in this store (shared by whoever shares it); None: in this process only.
+    store: StateStore | None = None
     _client: ProviderClient | None = None
 
     @property
     def client(self) -> ProviderClient:
         if self._client is None:
-            self._client = ProviderClient(self.config, transport=self.transport, clock=self.clock, sleep=self.sleep)
+            client = ProviderClient(self.config, transport=self.transport, clock=self.clock, sleep=self.sleep)
+            if self.store is not None:
+                rate = SharedRate(self.store, self.spec.name)
+                client.rate = rate
+                client.writes = SharedWindow(
+                    self.store,
+                    f"{self.spec.name}:{self.config.base_url}",  # one window per provider endpoint
+                    self.config.write_limit,
+                    self.config.write_window_s,
+                    sleep=self.sleep,
+                    rate=rate,
+                )
+            self._client = client
         return self._client
+
+    async def refresh_headroom(self) -> None:
+        """Read the shared pacing window and headroom (what every replica last saw)."""
+        client = self.client
+        if isinstance(client.rate, SharedRate):
+            await client.rate.refresh()
+        if isinstance(client.writes, SharedWindow):
+            await client.writes.refresh()
 
     async def aclose(self) -> None:
         if self._client is not None:
@@ -69,9 +94,13 @@ class Runtime:
     toolsets: tuple[str, ...] | None = None  # None: the default surface (each provider's core tools)
     audit: AuditLog | None = None
     catalog: dict[str, Any] = field(default_factory=dict)  # tool name -> tools.Entry, every reachable action
-    # Spent approvals: the embedded store in the state directory in a served process; in memory otherwise.
-    approvals: ApprovalStore = field(default_factory=lambda: SqliteApprovals(":memory:"))
+    # Approvals, jobs, pacing, headroom: the embedded store in the state directory (or Redis) in a served
+    # process; in memory otherwise.
+    store: StateStore = field(default_factory=lambda: SqliteState(":memory:"))
+    # Spent approvals: the store's, unless a test gives another.
+    approvals: ApprovalStore = None  # type: ignore[assignment]
     in_flight: set[str] = field(default_factory=set)  # approval ids whose write this process is sending
+    jobs: Any = None  # server/jobs.py JobRunner, set by build_server
     listed: frozenset[str] = frozenset()  # the tools in tools/list (the rest are reached through discovery)
 
     def reachable(self, text: str) -> str:
@@ -91,6 +120,10 @@ class Runtime:
         return _TOOL_NAME.sub(how, text)
 
     _users: int = field(default=0)
+
+    def __post_init__(self) -> None:
+        if self.approvals is None:
+            self.approvals = self.store
 
     def connection(self, op: Operation) -> Connection:
         return self.connections[op.provider]

@@ -1,0 +1,280 @@
+"""Bulk writes as jobs: approved once, run in the background, durable, resumable by any replica.
+
+A write task over more than `BULK_ITEMS` items (a 500-person invite takes minutes under a
+provider's write limit) is not run inside the tool call: after approval the call returns at once
+with a job id and the conversation checks `betaops_job_status` later. The job runs in a task group
+owned by the server lifespan, through the guard's one execution path (`guard.send`), so the audit,
+the single-use approval and the idempotency key are exactly those of a direct write.
+
+Durable: the job (tool, arguments, approved plan, key) is in the state store before the call
+returns, and each item's outcome is recorded before the next item is sent (`Journal`). A job
+holds a lease in the store while it runs; when its process dies the lease expires and the next
+scan (on this replica's next start, or on any other replica) resumes it: the plan is read again
+fresh and the run acts only on approved items that are still to do (`narrow`), and items recorded
+done are never sent again. An item whose outcome was unknown is therefore checked against the
+provider (by that fresh read) before it is sent again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+from anyio.abc import TaskGroup
+from pydantic import BaseModel
+
+from betaops.core.errors import ProviderError
+from betaops.core.http import Reply
+from betaops.core.state import ItemState, Job, JobState, StateStore
+from betaops.core.task import Plan, Task
+
+logger = logging.getLogger(__name__)
+
+BULK_ITEMS = 50  # a write task over more items than this runs as a job
+SHOWN_ITEMS = 50  # per-item outcomes shown by betaops_job_status (counts are always exact)
+
+
+def size(bound: Any, depth: int = 0) -> int:
+    """The plan's work: its largest collection of items (recipients, testers, issues...)."""
+    if depth > 3:
+        return 0
+    if isinstance(bound, dict):
+        inner = max((size(v, depth + 1) for v in bound.values()), default=0)
+        return max(len(bound) if depth > 0 else 0, inner)
+    if isinstance(bound, list):
+        return max(len(bound), max((size(v, depth + 1) for v in bound), default=0))
+    return 0
+
+
+def is_bulk(action: Any, shown: Plan) -> bool:
+    return isinstance(action, Task) and size(shown.bound) > BULK_ITEMS
+
+
+def narrow(approved: Any, fresh: Any) -> Any:
+    """What is still to do of what was approved: the approved bound cut to items the fresh plan still has.
+
+    Collections keep only members present in both (an item done before the interruption is no
+    longer to do, so the fresh read leaves it out); records keep the approved values. Nothing the
+    fresh plan adds is taken: a resumed job never acts beyond its approval.
+    """
+    if isinstance(approved, dict) and isinstance(fresh, dict):
+        return {k: narrow(v, fresh[k]) for k, v in approved.items() if k in fresh}
+    if isinstance(approved, list) and isinstance(fresh, list):
+        keys = {json.dumps(f, sort_keys=True, default=str) for f in fresh}
+        return [a for a in approved if json.dumps(a, sort_keys=True, default=str) in keys]
+    return approved
+
+
+class Journal:
+    """Records each write a job sends, before the next one; skips what a previous run finished."""
+
+    def __init__(self, store: StateStore, job_id: str, done: dict[str, tuple[ItemState, dict[str, Any]]]) -> None:
+        self.store = store
+        self.job_id = job_id
+        self.known = done
+
+    @staticmethod
+    def item(operation: str, args: dict[str, Any]) -> str:
+        body = json.dumps(args, sort_keys=True, default=str)
+        return f"{operation}:{hashlib.sha256(body.encode()).hexdigest()[:16]}"
+
+    @staticmethod
+    def label(args: dict[str, Any]) -> str:
+        for key in ("email", "emails", "tester_ids", "beta_tester_ids", "issue_id", "id"):
+            if key in args:
+                return f"{key}={json.dumps(args[key], default=str)[:160]}"
+        return json.dumps(args, sort_keys=True, default=str)[:160]
+
+    async def send(self, operation: str, args: dict[str, Any], send: Any) -> Reply:
+        item = self.item(operation, args)
+        earlier = self.known.get(item)
+        if earlier is not None and earlier[0] is ItemState.DONE:
+            return Reply(earlier[1].get("data"), replayed=True)  # done before an interruption: not sent again
+        what = {"operation": operation, "item": self.label(args)}
+        await self.store.record_item(self.job_id, item, ItemState.SENDING, what)
+        try:
+            reply: Reply = await send()
+        except ProviderError as exc:
+            state = ItemState.FAILED if exc.changed is False else ItemState.SENDING
+            await self.store.record_item(self.job_id, item, state, {**what, "detail": exc.message[:300]})
+            raise
+        data = reply.data
+        kept = {"id": data.get("id")} if isinstance(data, dict) and "id" in data else None
+        await self.store.record_item(self.job_id, item, ItemState.DONE, {**what, "data": kept})
+        self.known[item] = (ItemState.DONE, {**what, "data": kept})
+        return reply
+
+
+class JobView(BaseModel):
+    job_id: str
+    tool: str
+    state: str
+    total: int  # items the approved plan covered
+    counts: dict[str, int]  # write requests by outcome so far: done, failed, sending (outcome unknown)
+    items: list[dict[str, Any]]  # the last per-item outcomes (at most 50)
+    resumed: int
+    result: Any = None  # the write's final result, once the job has finished
+    note: str | None = None
+
+
+async def view(store: StateStore, job: Job) -> JobView:
+    items = await store.items(job.id)
+    counts: dict[str, int] = {}
+    for state, _ in items.values():
+        counts[state.value] = counts.get(state.value, 0) + 1
+    shown = [{"state": s.value, **{k: v for k, v in d.items() if k != "data"}} for s, d in items.values()]
+    note = None
+    if len(shown) > SHOWN_ITEMS:
+        note = f"Showing the last {SHOWN_ITEMS} of {len(shown)} item outcomes; the counts are exact."
+    return JobView(
+        job_id=job.id,
+        tool=job.tool,
+        state=job.state.value,
+        total=job.total,
+        counts=counts,
+        items=shown[-SHOWN_ITEMS:],
+        resumed=job.resumed,
+        result=job.result,
+        note=note,
+    )
+
+
+class JobRunner:
+    """Runs jobs in the server lifespan's task group; resumes interrupted ones from the store."""
+
+    def __init__(self, runtime: Any, *, lease_s: float = 30.0, scan_s: float = 10.0) -> None:
+        self.runtime = runtime
+        self.owner = f"{uuid.uuid4().hex[:12]}"
+        self.lease_s = lease_s
+        self.scan_s = scan_s
+        self.running: set[str] = set()
+        self._tg: TaskGroup | None = None
+
+    @property
+    def store(self) -> StateStore:
+        store: StateStore = self.runtime.store
+        return store
+
+    @asynccontextmanager
+    async def serving(self) -> AsyncIterator[None]:
+        """The server lifespan's task group, where jobs run; interrupted ones are picked up every `scan_s`.
+
+        The first lifespan entered owns it (an in-memory client enters one per connection; HTTP
+        enters one per process). Leaving it cancels the jobs here: their leases are released and
+        the next scan, here or on another replica, resumes them."""
+        if self._tg is not None:
+            yield
+            return
+        async with anyio.create_task_group() as tg:
+            self._tg = tg
+            tg.start_soon(self._scan_forever)
+            try:
+                yield
+            finally:
+                self._tg = None
+                tg.cancel_scope.cancel()
+
+    async def submit(self, action: Task, params: BaseModel, shown: Plan, approval_id: str, how: str) -> Job:
+        """Record the approved job, then start it here (the lease is ours from the start)."""
+        from betaops.core.approvals import idempotency_key
+
+        job = Job(
+            id=f"job-{uuid.uuid4().hex[:16]}",
+            tool=action.tool_name,
+            approval_id=approval_id,
+            key=idempotency_key(approval_id),
+            params={"how": how, "args": params.model_dump(mode="json")},
+            plan={"preview": shown.preview, "fingerprint": shown.fingerprint, "bound": shown.bound},
+            total=size(shown.bound),
+        )
+        await self.store.put_job(job)
+        if self._tg is None or not await self.store.lease(job.id, self.owner, self.lease_s):
+            return job  # no lifespan here (or not ours): the next scan anywhere runs it
+        self.running.add(job.id)
+        self._tg.start_soon(self._run, job, False)
+        return job
+
+    async def scan(self) -> list[str]:
+        """Take every open job whose owner is gone (its lease expired); returns the ids taken."""
+        taken: list[str] = []
+        if self._tg is None:
+            return taken
+        for job_id in await self.store.open_jobs():
+            if job_id in self.running or not await self.store.lease(job_id, self.owner, self.lease_s):
+                continue
+            job = await self.store.get_job(job_id)
+            if job is None or job.state is not JobState.RUNNING:
+                await self.store.release(job_id, self.owner)
+                continue
+            self.running.add(job_id)
+            taken.append(job_id)
+            self._tg.start_soon(self._run, job, True)
+        return taken
+
+    async def _scan_forever(self) -> None:
+        while True:
+            try:
+                await self.scan()
+            except Exception:  # a store outage must not end the server; the next scan tries again
+                logger.exception("scanning for interrupted jobs failed")
+            await anyio.sleep(self.scan_s)
+
+    async def _keep_lease(self, job_id: str, scope: anyio.CancelScope) -> None:
+        while True:
+            await anyio.sleep(self.lease_s / 3)
+            if not await self.store.lease(job_id, self.owner, self.lease_s):
+                logger.warning("job %s: lease lost to another replica; stopping here", job_id)
+                scope.cancel()
+                return
+
+    async def _run(self, job: Job, resumed: bool) -> None:
+        from betaops.server import guard
+
+        try:
+            with anyio.CancelScope() as scope:
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(self._keep_lease, job.id, scope)
+                    await self._execute(guard, job, resumed)
+                    tg.cancel_scope.cancel()
+        finally:
+            self.running.discard(job.id)
+            with anyio.CancelScope(shield=True):
+                await self.store.release(job.id, self.owner)
+
+    async def _execute(self, guard: Any, job: Job, resumed: bool) -> None:
+        entry = self.runtime.catalog.get(job.tool)
+        action = entry.action if entry is not None else None
+        if not isinstance(action, Task):
+            job.state, job.result = JobState.FAILED, {"message": f"{job.tool} is not reachable on this server."}
+            await self.store.put_job(job)
+            return
+        params = action.params.model_validate(job.params["args"])
+        approved = Plan(job.plan["preview"], job.plan["fingerprint"], job.plan["bound"])
+        todo = approved
+        if resumed:
+            job.resumed += 1
+            await self.store.put_job(job)
+            logger.info("job %s: resuming (%s)", job.id, job.tool)
+            try:
+                fresh = await guard.plan(self.runtime, action, params)
+            except ProviderError as exc:
+                job.state, job.result = JobState.FAILED, {"message": f"Re-reading before resuming failed: {exc}"}
+                await self.store.put_job(job)
+                return
+            todo = Plan(approved.preview, approved.fingerprint, narrow(approved.bound, fresh.bound))
+        journal = Journal(self.store, job.id, await self.store.items(job.id))
+        try:
+            outcome = await guard.send(
+                self.runtime, action, params, todo, job.approval_id, job.params["how"], job.approval_id, None, journal
+            )
+        except ProviderError as exc:
+            job.state, job.result = JobState.FAILED, {"message": str(exc), "changed": exc.changed}
+        else:
+            job.state, job.result = JobState.DONE, outcome.model_dump(mode="json")
+        await self.store.put_job(job)
