@@ -29,6 +29,7 @@ import anyio
 from anyio.abc import TaskGroup
 from pydantic import BaseModel
 
+from betaops.core.approvals import State as ApprovalState
 from betaops.core.errors import ProviderError
 from betaops.core.http import Reply
 from betaops.core.state import ItemState, Job, JobState, StateStore
@@ -276,5 +277,7 @@ class JobRunner:
         except ProviderError as exc:
             job.state, job.result = JobState.FAILED, {"message": str(exc), "changed": exc.changed}
         else:
-            job.state, job.result = JobState.DONE, outcome.model_dump(mode="json")
+            final = outcome.model_copy(update={"job_id": job.id}).model_dump(mode="json")
+            await self.runtime.approvals.settle(job.approval_id, ApprovalState.EXECUTED, final)  # a replay names the job
+            job.state, job.result = JobState.DONE, final
         await self.store.put_job(job)

@@ -1,0 +1,112 @@
+"""Bulk writes through a real MCP client (both protocol eras): a job at once, durable, resumable.
+
+A 60-person invite (over the 50-item threshold) returns a job id instead of blocking; the job
+finishes in the server's lifespan and `betaops_job_status` shows its counts, bounded per-item
+outcomes and final result. A job interrupted mid-request (one item reached the provider but its
+answer never came back) resumes in the next process on the same store, embedded or Redis, and
+every person is invited exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from mcp import Client
+
+from betaops.core.state import StateStore, open_store
+from betaops.providers.testflight.simulator.seed import build_state
+from tests.state.job_support import TOOL, created, invite_args, node, people, times_in_group
+from tests.support import confirming
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[StateStore]:
+    url = request.getfixturevalue("redis_url") if request.param == "redis" else None
+    made = open_store(url, tmp_path)
+    try:
+        yield made
+    finally:
+        await made.aclose()
+
+
+def body(result: Any) -> dict[str, Any]:
+    assert result.structured_content is not None, result.content
+    return dict(result.structured_content)
+
+
+async def finished(client: Client, job_id: str) -> dict[str, Any]:
+    """Poll betaops_job_status until the job ends (bounded: 30 s of polls)."""
+    with anyio.fail_after(30):
+        while True:
+            status = body(await client.call_tool("betaops_job_status", {"job_id": job_id}))
+            if status["state"] != "running":
+                return status
+            await anyio.sleep(0.05)
+
+
+async def test_a_bulk_invite_returns_a_job_that_completes_and_a_replay_sends_nothing(
+    mode: str, tmp_path: Path
+) -> None:
+    state = build_state()
+    store = open_store(None, tmp_path)
+    one = node(state, store)
+    emails = people(60)
+    async with one.client(mode) as client:
+        tools = [t.name for t in (await client.list_tools()).tools]
+        assert "betaops_job_status" in tools
+        preview = body(await client.call_tool(TOOL, invite_args(state, emails)))
+        assert preview["status"] == "confirmation_required"
+        confirm = {**invite_args(state, emails), **confirming(preview)}
+        started = body(await client.call_tool(TOOL, confirm))
+        assert started["status"] == "running", started
+        job_id = started["job_id"]
+        assert job_id and "betaops_job_status" in started["message"]
+        status = await finished(client, job_id)
+        writes = len(state.write_log)
+        again = body(await client.call_tool(TOOL, confirm))  # the same token, replayed
+    assert status["state"] == "done", status
+    assert status["counts"] == {"done": 60}
+    assert len(status["items"]) == 50 and "the counts are exact" in status["note"]
+    assert status["result"]["result"]["counts"] == {"created": 60}
+    assert again["replayed"] and again["job_id"] == job_id
+    assert len(state.write_log) == writes == 60
+    assert all(created(state, e) == 1 and times_in_group(state, e) == 1 for e in emails)
+    await store.aclose()
+
+
+async def test_a_job_status_for_an_unknown_id_is_an_error(mode: str, tmp_path: Path) -> None:
+    one = node(build_state(), open_store(None, tmp_path))
+    async with one.client(mode) as client:
+        result = await client.call_tool("betaops_job_status", {"job_id": "job-nope"})
+    assert result.is_error and "no job 'job-nope'" in result.content[0].text  # type: ignore[union-attr]
+
+
+async def test_an_interrupted_job_resumes_in_the_next_process_and_invites_everyone_once(
+    mode: str, store: StateStore
+) -> None:
+    state = build_state()
+    emails = people(70)
+    first = node(state, store, hang_after=25)  # the 26th create reaches the provider, its answer never returns
+    async with first.client(mode, answer="accept") as client:
+        started = body(await client.call_tool(TOOL, invite_args(state, emails)))
+        assert started["status"] == "running", started
+        with anyio.fail_after(30):
+            await first.gate.held.wait()
+    # The process is gone mid-request (its lifespan ended): 26 testers exist, the 26th unrecorded.
+    assert sum(created(state, e) for e in emails) == 26
+    job = await store.get_job(started["job_id"])
+    assert job is not None and job.state == "running"
+    second = node(state, store)  # the next start, on the same store and provider
+    async with second.client(mode) as client:
+        status = await finished(client, started["job_id"])
+    assert status["state"] == "done", status
+    assert status["resumed"] == 1
+    assert status["counts"]["done"] == 69 and status["counts"].get("sending", 0) == 1  # the unknown one, checked
+    assert all(created(state, e) == 1 and times_in_group(state, e) == 1 for e in emails)
+    assert len(state.write_log) == 70
