@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import httpx2
 from mcp import Client
 from mcp.server import MCPServer
@@ -73,7 +74,7 @@ def node(
 
     async def fake_sleep(seconds: float) -> None:
         clock.advance(seconds)  # pacing waits on the simulator's clock, not for real
-        await anyio.sleep(0)
+        await anyio.lowlevel.checkpoint()
 
     conn = Connection(TESTFLIGHT, box.config, True, gate, state, clock=clock, sleep=fake_sleep)
     connections = {"testflight": conn}
@@ -83,7 +84,7 @@ def node(
         toolsets=select_toolsets(connections, ("testflight.testers",)),
         store=store,
     )
-    runtime.jobs = JobRunner(runtime, lease_s=lease_s, scan_s=0.2)
+    runtime.jobs = JobRunner(runtime, lease_s=lease_s, scan_s=0.2, inline_s=0)
     return Node(build_server(settings, ServerOptions(), runtime), runtime, gate, [])
 
 

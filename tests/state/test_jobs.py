@@ -110,3 +110,15 @@ async def test_an_interrupted_job_resumes_in_the_next_process_and_invites_everyo
     assert status["counts"]["done"] == 69 and status["counts"].get("sending", 0) == 1  # the unknown one, checked
     assert all(created(state, e) == 1 and times_in_group(state, e) == 1 for e in emails)
     assert len(state.write_log) == 70
+
+
+async def test_a_bulk_write_that_finishes_within_seconds_answers_in_the_same_call(mode: str, tmp_path: Path) -> None:
+    state = build_state()
+    one = node(state, open_store(None, tmp_path))
+    one.runtime.jobs.inline_s = 10.0  # the simulator answers at once and pacing waits on its fake clock
+    emails = people(55)
+    async with one.client(mode, answer="accept") as client:
+        done = body(await client.call_tool(TOOL, invite_args(state, emails)))
+        status = body(await client.call_tool("betaops_job_status", {"job_id": done["job_id"]}))
+    assert done["status"] == "executed" and done["result"]["counts"] == {"created": 55}
+    assert status["state"] == "done" and status["counts"] == {"done": 55}

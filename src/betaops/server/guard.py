@@ -290,7 +290,7 @@ async def once(
             )
         repeat_of = approval_id  # an unknown outcome, repeated under the same key: the provider replays it
     if repeat_of is None and isinstance(action, Task) and runtime.jobs is not None and is_bulk(action, shown):
-        return await _as_job(runtime, action, params, shown, approval_id, how)
+        return await _as_job(runtime, action, params, shown, approval_id, how, progress)
     runtime.in_flight.add(approval_id)
     try:
         return await send(runtime, action, params, shown, approval_id, how, repeat_of, progress)
@@ -299,12 +299,30 @@ async def once(
 
 
 async def _as_job(
-    runtime: Runtime, action: Task, params: BaseModel, shown: Plan, approval_id: str, how: str
+    runtime: Runtime,
+    action: Task,
+    params: BaseModel,
+    shown: Plan,
+    approval_id: str,
+    how: str,
+    progress: Progress | None,
 ) -> WriteResult:
-    """A bulk write: recorded as a job and started in the background; the call returns at once.
+    """A bulk write: recorded as a job and started in the background, outside this request.
 
-    The approval's first outcome is this answer, so a replayed approval gets the same job back."""
-    job = await runtime.jobs.submit(action, params, shown, approval_id, how)
+    The call waits a few seconds (`JobRunner.inline_s`): a job done by then answers here as a direct
+    write would (its result, or the provider's refusal); a longer one answers with its job id. The
+    approval's first outcome is that answer, so a replayed approval gets the same job back."""
+    job, handle = await runtime.jobs.submit(action, params, shown, approval_id, how)
+    if handle is not None:
+        handle.progress = progress
+        with anyio.move_on_after(runtime.jobs.inline_s):
+            await handle.done.wait()
+        handle.progress = None
+        if handle.error is not None:
+            raise handle.error
+        if handle.outcome is not None:
+            result: WriteResult = handle.outcome
+            return result
     started = WriteResult(
         status=WriteStatus.RUNNING,
         message=(

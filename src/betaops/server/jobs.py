@@ -33,7 +33,7 @@ from betaops.core.approvals import State as ApprovalState
 from betaops.core.errors import ProviderError
 from betaops.core.http import Reply
 from betaops.core.state import ItemState, Job, JobState, StateStore
-from betaops.core.task import Plan, Task
+from betaops.core.task import Plan, Progress, Task
 
 logger = logging.getLogger(__name__)
 
@@ -146,15 +146,38 @@ async def view(store: StateStore, job: Job) -> JobView:
     )
 
 
-class JobRunner:
-    """Runs jobs in the server lifespan's task group; resumes interrupted ones from the store."""
+class Handle:
+    """This process's view of a job it runs: when it ends, how, and where its progress goes meanwhile."""
 
-    def __init__(self, runtime: Any, *, lease_s: float = 30.0, scan_s: float = 10.0) -> None:
+    def __init__(self) -> None:
+        self.done = anyio.Event()
+        self.outcome: Any = None  # the WriteResult, when it finished
+        self.error: ProviderError | None = None
+        self.progress: Progress | None = None  # the waiting request's reporter, while it waits
+
+    async def report(self, done: int, total: int | None, message: str) -> None:
+        if self.progress is not None:
+            try:
+                await self.progress(done, total, message)
+            except Exception:  # the request that listened has gone: the job goes on
+                self.progress = None
+
+
+class JobRunner:
+    """Runs jobs in the server lifespan's task group; resumes interrupted ones from the store.
+
+    `inline_s`: how long the approving call waits for its job. A bulk write that finishes sooner
+    (a few large batch calls) answers in that call as before; a longer one answers with the job id.
+    """
+
+    def __init__(self, runtime: Any, *, lease_s: float = 30.0, scan_s: float = 10.0, inline_s: float = 3.0) -> None:
         self.runtime = runtime
         self.owner = f"{uuid.uuid4().hex[:12]}"
         self.lease_s = lease_s
         self.scan_s = scan_s
+        self.inline_s = inline_s
         self.running: set[str] = set()
+        self.handles: dict[str, Handle] = {}
         self._tg: TaskGroup | None = None
 
     @property
@@ -181,7 +204,9 @@ class JobRunner:
                 self._tg = None
                 tg.cancel_scope.cancel()
 
-    async def submit(self, action: Task, params: BaseModel, shown: Plan, approval_id: str, how: str) -> Job:
+    async def submit(
+        self, action: Task, params: BaseModel, shown: Plan, approval_id: str, how: str
+    ) -> tuple[Job, Handle | None]:
         """Record the approved job, then start it here (the lease is ours from the start)."""
         from betaops.core.approvals import idempotency_key
 
@@ -196,10 +221,11 @@ class JobRunner:
         )
         await self.store.put_job(job)
         if self._tg is None or not await self.store.lease(job.id, self.owner, self.lease_s):
-            return job  # no lifespan here (or not ours): the next scan anywhere runs it
+            return job, None  # no lifespan here (or not ours): the next scan anywhere runs it
         self.running.add(job.id)
+        handle = self.handles[job.id] = Handle()
         self._tg.start_soon(self._run, job, False)
-        return job
+        return job, handle
 
     async def scan(self) -> list[str]:
         """Take every open job whose owner is gone (its lease expired); returns the ids taken."""
@@ -214,6 +240,7 @@ class JobRunner:
                 await self.store.release(job_id, self.owner)
                 continue
             self.running.add(job_id)
+            self.handles[job_id] = Handle()
             taken.append(job_id)
             self._tg.start_soon(self._run, job, True)
         return taken
@@ -245,6 +272,9 @@ class JobRunner:
                     tg.cancel_scope.cancel()
         finally:
             self.running.discard(job.id)
+            handle = self.handles.pop(job.id, None)
+            if handle is not None:
+                handle.done.set()
             with anyio.CancelScope(shield=True):
                 await self.store.release(job.id, self.owner)
 
@@ -270,14 +300,27 @@ class JobRunner:
                 return
             todo = Plan(approved.preview, approved.fingerprint, narrow(approved.bound, fresh.bound))
         journal = Journal(self.store, job.id, await self.store.items(job.id))
+        handle = self.handles.get(job.id) or Handle()
         try:
             outcome = await guard.send(
-                self.runtime, action, params, todo, job.approval_id, job.params["how"], job.approval_id, None, journal
+                self.runtime,
+                action,
+                params,
+                todo,
+                job.approval_id,
+                job.params["how"],
+                job.approval_id,
+                handle.report,
+                journal,
             )
         except ProviderError as exc:
+            handle.error = exc
             job.state, job.result = JobState.FAILED, {"message": str(exc), "changed": exc.changed}
         else:
+            handle.outcome = outcome.model_copy(update={"job_id": job.id})
             final = outcome.model_copy(update={"job_id": job.id}).model_dump(mode="json")
-            await self.runtime.approvals.settle(job.approval_id, ApprovalState.EXECUTED, final)  # a replay names the job
+            await self.runtime.approvals.settle(
+                job.approval_id, ApprovalState.EXECUTED, final
+            )  # a replay names the job
             job.state, job.result = JobState.DONE, final
         await self.store.put_job(job)
