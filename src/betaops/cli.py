@@ -7,6 +7,7 @@ person or script sees is exactly what an assistant sees.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -83,6 +84,12 @@ def parser() -> argparse.ArgumentParser:
     call.add_argument("tool")
     call.add_argument("arguments", nargs="*", metavar="key=value", help="values are parsed as JSON when they can be")
     sub.add_parser("docs", help="print the operation table the README embeds")
+    box = sub.add_parser("sandbox", help="the simulators on their own: betaops sandbox serve --port N")
+    box_sub = box.add_subparsers(dest="sandbox_command", required=True)
+    box_serve = box_sub.add_parser("serve", help="serve the four simulators over HTTP on 127.0.0.1, ports N..N+3")
+    box_serve.add_argument("--port", type=int, default=8100, help="first port (default 8100)")
+    box_serve.add_argument("--write-limit", type=int, default=None, help="BetaTesting's write quota per window")
+    box_serve.add_argument("--write-window", type=float, default=None, help="that quota's window in seconds")
     return root
 
 
@@ -151,6 +158,19 @@ async def _call(ns: argparse.Namespace) -> int:
     return 1 if result.is_error else 0
 
 
+def _sandbox(ns: argparse.Namespace) -> int:
+    """Serve the simulators until interrupted; print the settings that point betaops at them."""
+    from betaops.sim import serve
+
+    served = serve.build(ns.port, write_limit=ns.write_limit, write_window_s=ns.write_window)
+    for one in served:
+        print(f"# {one.name}: http://{serve.LOOPBACK}:{one.port}", file=sys.stderr)
+    print(serve.settings(served), flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        anyio.run(serve.serve, served)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ns = parser().parse_args(argv)
     logging.basicConfig(
@@ -173,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 server.run("stdio")
             return 0
+        if ns.command == "sandbox":
+            return _sandbox(ns)
         if ns.command == "docs":
             from betaops.server.docs import operations_table
 

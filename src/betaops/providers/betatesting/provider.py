@@ -58,7 +58,7 @@ def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderCon
         parse_error=_parse_error,
         idempotency_header="Idempotency-Key",
         write_limit=bt.write_limit_per_minute,
-        write_window_s=60.0,
+        write_window_s=bt.write_window_s,
         timeout_s=settings.timeout_s,
     )
 

@@ -22,6 +22,7 @@ class BetaTestingSettings(BaseSettings):
     base_url: str = "https://betatesting.com/api/external/v2"
     token_url: str | None = Field(None, description="OAuth2 token endpoint; default {base_url}/oauth/token")
     write_limit_per_minute: int = Field(30, ge=1)
+    write_window_s: float = Field(60.0, gt=0, description="The write quota's window (a sandbox may use a shorter one)")
     test_id: int | None = Field(None, ge=1, description="A test that tool inputs may then omit")
 
     @property

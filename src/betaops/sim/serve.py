@@ -1,0 +1,104 @@
+"""`betaops sandbox serve`: the four simulators over HTTP on loopback, one port each.
+
+Replicas in tests and benchmarks must talk to one provider, as they would in production; other
+tools can be pointed at the same sandbox too. Each simulator runs on the wall clock (so the JWTs
+and OAuth tokens betaops signs with real time are accepted), with its seeded data. `settings()`
+prints the environment that points betaops at them through each provider's own base-URL setting.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+
+LOOPBACK = "127.0.0.1"
+ORDER = ("betatesting", "testflight", "betasend", "alexa")
+
+
+@dataclass(frozen=True)
+class Served:
+    name: str
+    port: int
+    app: Any
+    env: dict[str, str]
+
+
+def build(port: int, *, write_limit: int | None = None, write_window_s: float | None = None) -> list[Served]:
+    """The simulators on `port`, `port + 1`, ...; `write_limit`/`write_window_s` set BetaTesting's write quota."""
+    from betaops.providers.alexa.simulator import app as alexa_app
+    from betaops.providers.alexa.simulator import config as alexa_sim
+    from betaops.providers.betasend.simulator import app as betasend_app
+    from betaops.providers.betasend.simulator import config as betasend_sim
+    from betaops.providers.betatesting.simulator import app as bt_app
+    from betaops.providers.betatesting.simulator import config as bt_sim
+    from betaops.providers.testflight.simulator import app as tf_app
+    from betaops.providers.testflight.simulator import config as tf_sim
+
+    quota: dict[str, Any] = {}
+    if write_limit is not None:
+        quota["write_limit"] = write_limit
+    if write_window_s is not None:
+        quota["write_window_s"] = write_window_s
+    urls = {name: f"http://{LOOPBACK}:{port + i}" for i, name in enumerate(ORDER)}
+    bt = bt_app.create_app(config=bt_sim.SimConfig(clock=time.time, **quota))
+    tf = tf_app.create_app(config=tf_sim.SimConfig(clock=time.time))
+    bs = betasend_app.create_app(config=betasend_sim.SimConfig(clock=time.time))
+    al = alexa_app.create_app(config=alexa_sim.SimConfig(clock=time.time))
+    bt_env = {
+        "BETATESTING_BASE_URL": f"{urls['betatesting']}/api/external/v2",
+        "BETATESTING_API_KEY": bt_sim.SANDBOX_API_KEY,
+    }
+    if write_limit is not None:
+        bt_env["BETATESTING_WRITE_LIMIT_PER_MINUTE"] = str(write_limit)
+    if write_window_s is not None:
+        bt_env["BETATESTING_WRITE_WINDOW_S"] = str(write_window_s)
+    tf_env = {
+        "TESTFLIGHT_BASE_URL": urls["testflight"],
+        "TESTFLIGHT_KEY_ID": tf_sim.SANDBOX_KEY_ID,
+        "TESTFLIGHT_ISSUER_ID": tf_sim.SANDBOX_ISSUER_ID,
+        "TESTFLIGHT_PRIVATE_KEY": tf_sim.SANDBOX_PRIVATE_KEY_PEM,
+    }
+    bs_env = {  # BETASEND_BASE_URL: the Betasend settings gain it separately; until then, set it there
+        "BETASEND_BASE_URL": f"{urls['betasend']}/api/v1",
+        "BETASEND_DOMAIN": betasend_sim.SANDBOX_DOMAIN,
+        "BETASEND_API_KEY": betasend_sim.SANDBOX_API_KEY,
+        "BETASEND_HASH": betasend_sim.SANDBOX_HASH,
+    }
+    al_env = {
+        "ALEXA_BASE_URL": urls["alexa"],
+        "ALEXA_TOKEN_URL": f"{urls['alexa']}/auth/o2/token",
+        "ALEXA_CLIENT_ID": alexa_sim.SANDBOX_CLIENT_ID,
+        "ALEXA_CLIENT_SECRET": alexa_sim.SANDBOX_CLIENT_SECRET,
+        "ALEXA_REFRESH_TOKEN": alexa_sim.SANDBOX_REFRESH_TOKEN,
+    }
+    return [
+        Served("betatesting", port, bt, bt_env),
+        Served("testflight", port + 1, tf, tf_env),
+        Served("betasend", port + 2, bs, bs_env),
+        Served("alexa", port + 3, al, al_env),
+    ]
+
+
+def settings(served: list[Served]) -> str:
+    """Shell lines that point betaops at the served simulators (sandbox credentials only)."""
+    lines = []
+    for one in served:
+        lines += [f"export {k}={_quote(v)}" for k, v in one.env.items()]
+    return "\n".join(lines)
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "'\"'\"'") + "'"
+
+
+async def serve(served: list[Served]) -> None:
+    """Serve every simulator on loopback until cancelled."""
+    import uvicorn
+
+    async with anyio.create_task_group() as tg:
+        for one in served:
+            config = uvicorn.Config(one.app, host=LOOPBACK, port=one.port, log_level="warning", lifespan="off")
+            tg.start_soon(uvicorn.Server(config).serve)
