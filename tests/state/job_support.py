@@ -63,9 +63,7 @@ class Node:
         return approval_client(self.server, self.asked, mode, answer)
 
 
-def node(
-    state: TestFlightState, store: StateStore, *, hang_after: int | None = None, lease_s: float = 1.0
-) -> Node:
+def node(state: TestFlightState, store: StateStore, *, hang_after: int | None = None, lease_s: float = 1.0) -> Node:
     """One betaops process over the shared simulator state and the shared store."""
     settings = Settings(_env_file=None)
     clock = FakeClock(SIM_NOW)

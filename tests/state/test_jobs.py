@@ -50,9 +50,7 @@ async def finished(client: Client, job_id: str) -> dict[str, Any]:
             await anyio.sleep(0.05)
 
 
-async def test_a_bulk_invite_returns_a_job_that_completes_and_a_replay_sends_nothing(
-    mode: str, tmp_path: Path
-) -> None:
+async def test_a_bulk_invite_returns_a_job_that_completes_and_a_replay_sends_nothing(mode: str, tmp_path: Path) -> None:
     state = build_state()
     store = open_store(None, tmp_path)
     one = node(state, store)
