@@ -57,6 +57,7 @@ def build(port: int, *, write_limit: int | None = None, write_window_s: float | 
         bt_env["BETATESTING_WRITE_WINDOW_S"] = str(write_window_s)
     tf_env = {
         "TESTFLIGHT_BASE_URL": urls["testflight"],
+        "TESTFLIGHT_WRITE_LIMIT_PER_MINUTE": "1800",  # the simulator allows 3,600 an hour; a sandbox need not wait
         "TESTFLIGHT_KEY_ID": tf_sim.SANDBOX_KEY_ID,
         "TESTFLIGHT_ISSUER_ID": tf_sim.SANDBOX_ISSUER_ID,
         "TESTFLIGHT_PRIVATE_KEY": tf_sim.SANDBOX_PRIVATE_KEY_PEM,
@@ -82,6 +83,57 @@ def build(port: int, *, write_limit: int | None = None, write_window_s: float | 
     ]
 
 
+LOG_PATH = "/_sandbox/log"
+
+
+class Observed:
+    """A served simulator plus `GET /_sandbox/log`: what it answered and executed, for benchmarks.
+
+    Replicas in other processes share this one simulator; the log is how a benchmark counts, from
+    the provider's side, every write that executed, every 429, and any person or message twice."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.statuses: dict[int, int] = {}
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == LOG_PATH:
+            from starlette.responses import JSONResponse
+
+            await JSONResponse(self.log())(scope, receive, send)
+            return
+
+        async def counted(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                self.statuses[message["status"]] = self.statuses.get(message["status"], 0) + 1
+            await send(message)
+
+        await self.app(scope, receive, counted)
+
+    def log(self) -> dict[str, Any]:
+        state = self.app.state.sim.state
+        writes = [{"method": w.method, "path": w.path, "at": w.at} for w in state.write_log]
+        repeated: dict[str, int] = {}
+        if hasattr(state, "resources"):  # TestFlight: testers by email, and group memberships
+            emails: dict[str, int] = {}
+            for tester in state.resources["betaTesters"].values():
+                email = str(tester.attributes.get("email"))
+                emails[email] = emails.get(email, 0) + 1
+            for group in state.resources["betaGroups"].values():
+                ids = group.rels.get("betaTesters", [])
+                for tid in set(ids):
+                    if ids.count(tid) > 1:
+                        repeated[f"member {tid}"] = ids.count(tid)
+            repeated |= {e: n for e, n in emails.items() if n > 1}
+        if hasattr(state, "messages"):  # BetaTesting: messages by (tester, body)
+            bodies: dict[str, int] = {}
+            for m in state.messages.values():
+                key = f"{m.tester_id}:{m.body}"
+                bodies[key] = bodies.get(key, 0) + 1
+            repeated |= {k: n for k, n in bodies.items() if n > 1}
+        return {"statuses": self.statuses, "writes": writes, "repeated": repeated}
+
+
 def settings(served: list[Served]) -> str:
     """Shell lines that point betaops at the served simulators (sandbox credentials only)."""
     lines = []
@@ -100,5 +152,5 @@ async def serve(served: list[Served]) -> None:
 
     async with anyio.create_task_group() as tg:
         for one in served:
-            config = uvicorn.Config(one.app, host=LOOPBACK, port=one.port, log_level="warning", lifespan="off")
+            config = uvicorn.Config(Observed(one.app), host=LOOPBACK, port=one.port, log_level="warning", lifespan="off")
             tg.start_soon(uvicorn.Server(config).serve)

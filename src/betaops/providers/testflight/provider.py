@@ -65,7 +65,7 @@ def config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConf
         error_hint=error_hint,
         rate_limit=rate_limit,
         idempotency_header=None,
-        write_limit=WRITES_PER_MINUTE,
+        write_limit=TestFlightSettings().write_limit_per_minute,
         write_window_s=60.0,
         timeout_s=settings.timeout_s,
     )

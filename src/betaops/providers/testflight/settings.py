@@ -37,6 +37,7 @@ class TestFlightSettings(BaseSettings):
     beta_group_id: str | None = Field(None, description="A beta group that tool inputs may then omit")
     base_url: str = "https://api.appstoreconnect.apple.com"
     token_lifetime_s: int = Field(900, ge=60, le=1140)
+    write_limit_per_minute: int = Field(60, ge=1, description="Writes paced per minute (Apple: ~3,600 an hour)")
 
     @property
     def configured(self) -> bool:
