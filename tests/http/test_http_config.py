@@ -121,8 +121,13 @@ def test_stateless_warns_about_providers_without_idempotency_keys(caplog: pytest
     assert "another replica" in warning
 
 
-def test_stateless_with_keyed_providers_only_does_not_warn(caplog: pytest.LogCaptureFixture) -> None:
+def test_stateless_without_a_shared_store_warns_even_with_keyed_providers_only(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Idempotency keys stop a repeated write at the provider, not N replicas' pacing or a lost job."""
     box = make_sandbox()  # BetaTesting only
     with caplog.at_level(logging.WARNING, logger="betaops.server.http"):
         http_app(box.runtime, http_settings(confirm_secret=SECRET), HttpOptions(stateless=True), warn_for=box.runtime)
-    assert not [r for r in caplog.records if r.name == "betaops.server.http"]
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "betaops.server.http"]
+    assert "N times a provider's limit" in warning and "BETAOPS_STATE_URL=redis://" in warning
+    assert "take no idempotency key" not in warning

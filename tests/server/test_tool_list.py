@@ -27,6 +27,7 @@ async def listed(box: Sandbox, mode: str = "auto") -> dict[str, Tool]:
 
 META = {
     "betaops_context",
+    "betaops_job_status",
     "betaops_search_operations",
     "betaops_describe_operation",
     "betaops_read_operation",

@@ -22,7 +22,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from betaops import __version__
 from betaops.server.executor import approval, as_result, execute
-from betaops.server.jobs import JobView
 from betaops.server.jobs import view as job_view
 from betaops.server.runtime import Runtime
 from betaops.server.schema import compact
@@ -31,7 +30,8 @@ from betaops.server.tools import CONFIRM_FIELDS, Entry, description
 
 PREFIX = "betaops"
 META_TOOLS = tuple(
-    f"{PREFIX}_{n}" for n in ("context", "search_operations", "describe_operation", "read_operation", "write_operation")
+    f"{PREFIX}_{n}"
+    for n in ("context", "job_status", "search_operations", "describe_operation", "read_operation", "write_operation")
 )
 WORD = re.compile(r"[a-z0-9]+")
 
@@ -61,7 +61,7 @@ class ContextResult(BaseModel):
 class JobInput(ArgModelBase):
     model_config = ConfigDict(extra="forbid")
 
-    job_id: str = Field(min_length=1, max_length=64, description="The job_id a bulk write returned")
+    job_id: str = Field(description="From a bulk write")
 
 
 def store_description(runtime: Runtime) -> str:
@@ -312,19 +312,19 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
         make_tool(
             name=f"{PREFIX}_context",
             title="What is configured",
-            description="Call it first: providers, sandbox or live, pins, rate limits, approval store.",
+            description="Call it first: providers, mode, pins, rate limits, state store.",
             annotations=read,
             inp=NoInput,
-            out=ContextResult,
+            out=CallOutput,  # ContextResult, unpublished: the default tools/list stays within 25 KB
             handler=context,
         ),
         make_tool(
             name=f"{PREFIX}_job_status",
             title="Check a bulk job",
-            description="State, counts, per-item outcomes and final result of a bulk write's job_id.",
+            description="A bulk write's job: state, counts, outcomes, result.",
             annotations=read,
             inp=JobInput,
-            out=JobView,
+            out=CallOutput,  # JobView, unpublished: the default tools/list stays within 25 KB
             handler=job_status,
         ),
         make_tool(
