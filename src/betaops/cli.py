@@ -90,6 +90,7 @@ def parser() -> argparse.ArgumentParser:
     box_serve.add_argument("--port", type=int, default=8100, help="first port (default 8100)")
     box_serve.add_argument("--write-limit", type=int, default=None, help="BetaTesting's write quota per window")
     box_serve.add_argument("--write-window", type=float, default=None, help="that quota's window in seconds")
+    box_serve.add_argument("--read-limit", type=int, default=None, help="BetaTesting's reads per minute")
     return root
 
 
@@ -162,7 +163,9 @@ def _sandbox(ns: argparse.Namespace) -> int:
     """Serve the simulators until interrupted; print the settings that point betaops at them."""
     from betaops.sim import serve
 
-    served = serve.build(ns.port, write_limit=ns.write_limit, write_window_s=ns.write_window)
+    served = serve.build(
+        ns.port, write_limit=ns.write_limit, write_window_s=ns.write_window, read_limit=ns.read_limit
+    )
     for one in served:
         print(f"# {one.name}: http://{serve.LOOPBACK}:{one.port}", file=sys.stderr)
     print(serve.settings(served), flush=True)

@@ -26,8 +26,10 @@ class Served:
     env: dict[str, str]
 
 
-def build(port: int, *, write_limit: int | None = None, write_window_s: float | None = None) -> list[Served]:
-    """The simulators on `port`, `port + 1`, ...; `write_limit`/`write_window_s` set BetaTesting's write quota."""
+def build(
+    port: int, *, write_limit: int | None = None, write_window_s: float | None = None, read_limit: int | None = None
+) -> list[Served]:
+    """The simulators on `port`, `port + 1`, ...; the limits set BetaTesting's quotas (reads per minute)."""
     from betaops.providers.alexa.simulator import app as alexa_app
     from betaops.providers.alexa.simulator import config as alexa_sim
     from betaops.providers.betasend.simulator import app as betasend_app
@@ -42,6 +44,8 @@ def build(port: int, *, write_limit: int | None = None, write_window_s: float | 
         quota["write_limit"] = write_limit
     if write_window_s is not None:
         quota["write_window_s"] = write_window_s
+    if read_limit is not None:
+        quota["read_limit"] = read_limit
     urls = {name: f"http://{LOOPBACK}:{port + i}" for i, name in enumerate(ORDER)}
     bt = bt_app.create_app(config=bt_sim.SimConfig(clock=time.time, **quota))
     tf = tf_app.create_app(config=tf_sim.SimConfig(clock=time.time))
@@ -152,5 +156,7 @@ async def serve(served: list[Served]) -> None:
 
     async with anyio.create_task_group() as tg:
         for one in served:
-            config = uvicorn.Config(Observed(one.app), host=LOOPBACK, port=one.port, log_level="warning", lifespan="off")
+            config = uvicorn.Config(
+                Observed(one.app), host=LOOPBACK, port=one.port, log_level="warning", lifespan="off"
+            )
             tg.start_soon(uvicorn.Server(config).serve)
