@@ -36,7 +36,7 @@ async def test_sandbox_server_answers_over_stdio(mode: str) -> None:
 async def test_read_only_server_over_stdio_lists_no_writes() -> None:
     async with Client(server_params("--sandbox", "--read-only", "--toolsets", "betatesting")) as client:
         tools = (await client.list_tools()).tools
-    assert len(tools) == 16 + 1 + 4  # 16 read operations, the issue summary, 4 discovery tools
+    assert len(tools) == 16 + 1 + 5  # 16 read operations, the issue summary, 4 discovery tools, job status
     assert all(t.annotations and t.annotations.read_only_hint for t in tools)
 
 

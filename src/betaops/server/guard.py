@@ -33,7 +33,7 @@ from betaops.core.errors import ProviderError
 from betaops.core.operation import Operation, Returns
 from betaops.core.shapes import fit
 from betaops.core.task import Journal, Plan, Progress, Task, TaskContext
-from betaops.server.jobs import is_bulk
+from betaops.server.jobs import is_bulk, started
 from betaops.server.previews import describe
 from betaops.server.results import WriteResult, WriteStatus
 from betaops.server.runtime import ConfirmMode, Runtime
@@ -323,17 +323,7 @@ async def _as_job(
         if handle.outcome is not None:
             result: WriteResult = handle.outcome
             return result
-    started = WriteResult(
-        status=WriteStatus.RUNNING,
-        message=(
-            f"Approved. Running in the background as job {job.id} ({job.total} items; the provider's write limit "
-            f"paces it). Check progress and the final result with betaops_job_status(job_id={job.id!r})."
-        ),
-        preview=shown.preview,
-        job_id=job.id,
-    )
-    await runtime.approvals.settle(approval_id, State.EXECUTED, started.model_dump(mode="json"))
-    return started
+    return started(job, shown)
 
 
 async def send(

@@ -34,6 +34,7 @@ from betaops.core.errors import ProviderError
 from betaops.core.http import Reply
 from betaops.core.state import ItemState, Job, JobState, StateStore
 from betaops.core.task import Plan, Progress, Task
+from betaops.server.results import WriteResult, WriteStatus
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,19 @@ def size(bound: Any, depth: int = 0) -> int:
 
 def is_bulk(action: Any, shown: Plan) -> bool:
     return isinstance(action, Task) and size(shown.bound) > BULK_ITEMS
+
+
+def started(job: Job, shown: Plan) -> WriteResult:
+    """The answer of an approved bulk write that is still running: its job id, and how to follow it."""
+    return WriteResult(
+        status=WriteStatus.RUNNING,
+        message=(
+            f"Approved. Running in the background as job {job.id} ({job.total} items; the provider's write limit "
+            f"paces it). Check progress and the final result with betaops_job_status(job_id={job.id!r})."
+        ),
+        preview=shown.preview,
+        job_id=job.id,
+    )
 
 
 def narrow(approved: Any, fresh: Any) -> Any:
@@ -220,6 +234,10 @@ class JobRunner:
             total=size(shown.bound),
         )
         await self.store.put_job(job)
+        # The approval's first outcome, before anything is sent: a replay finds this job (the final
+        # result replaces it when the job ends, so it can never overwrite that).
+        answer = started(job, shown).model_dump(mode="json")
+        await self.runtime.approvals.settle(approval_id, ApprovalState.EXECUTED, answer)
         if self._tg is None or not await self.store.lease(job.id, self.owner, self.lease_s):
             return job, None  # no lifespan here (or not ours): the next scan anywhere runs it
         self.running.add(job.id)
