@@ -1,8 +1,10 @@
 """What every invite flow shares: parsing people from free text, and one report shape per target.
 
-Emails are checked with `email-validator` (no DNS lookups), lower-cased for de-duplication, and
-kept with an optional display name ("Ada Lovelace <ada@example.com>"). Reports group emails by
-outcome with exact counts; long groups are cut (the counts never are).
+Every provider parses people here, with one rule, so the same list names the same people
+everywhere: emails are checked with `email-validator` (no DNS lookups), lower-cased, and
+de-duplicated case-insensitively (first mention wins), keeping an optional display name
+("Ada Lovelace <ada@example.com>"). Reports group emails by outcome with exact counts; long
+groups are cut (the counts never are).
 """
 
 from __future__ import annotations
@@ -20,9 +22,28 @@ SHOWN = 100  # emails listed per outcome in a report
 
 @dataclass(frozen=True)
 class Person:
-    email: str
+    email: str  # lower-cased: the de-duplication key everywhere
     first_name: str | None = None
     last_name: str | None = None
+
+    @property
+    def entry(self) -> str:
+        """The person as an entry again ("First Last <email>"), for flows that take entries."""
+        name = " ".join(x for x in (self.first_name, self.last_name) if x)
+        return f"{name} <{self.email}>" if name else self.email
+
+
+def parse_person(entry: str) -> Person:
+    """One entry ("email" or "First Last <email>") as a Person; ValueError says why it is not an email."""
+    name, address = parseaddr(entry.strip())
+    if not address:
+        raise ValueError("not an email address")
+    try:
+        email = validate_email(address, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from exc
+    first, _, last = name.strip().partition(" ")
+    return Person(email, first or None, last.strip() or None)
 
 
 def parse_people(entries: list[str]) -> tuple[dict[str, Person], list[str]]:
@@ -30,16 +51,12 @@ def parse_people(entries: list[str]) -> tuple[dict[str, Person], list[str]]:
     people: dict[str, Person] = {}
     invalid: list[str] = []
     for entry in entries:
-        name, address = parseaddr(entry.strip())
         try:
-            email = validate_email(address, check_deliverability=False).normalized.lower()
-        except EmailNotValidError:
+            person = parse_person(entry)
+        except ValueError:
             invalid.append(entry.strip())
             continue
-        if email in people:
-            continue
-        first, _, last = name.strip().partition(" ")
-        people[email] = Person(email, first or None, last.strip() or None)
+        people.setdefault(person.email, person)
     return people, invalid
 
 

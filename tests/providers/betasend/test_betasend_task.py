@@ -49,7 +49,7 @@ async def test_preview_classifies_and_one_confirmation_reports_each_email(mode: 
     assert head == "Add subscribers to lists: 5 new subscription(s) on 2 list(s)."
     assert details[0] == (
         '- list #1 "First List" (7 emails: 4 subscribed, 3 unsubscribed): '
-        '2 new: "webformtest01@gmail.com", "Fresh@acme.example"; '
+        '2 new: "webformtest01@gmail.com", "fresh@acme.example"; '
         'already subscribed, left as they are: 1 email: "webformtest010@gmail.com".'
     )
     assert details[1] == '  Had unsubscribed and will be re-subscribed: 1 email: "webformtest01@gmail.com".'
@@ -61,8 +61,8 @@ async def test_preview_classifies_and_one_confirmation_reports_each_email(mode: 
         ("not an email", None): "invalid",
         ("fresh@acme.example", None): "duplicate",
         ("webformtest010@gmail.com", 1): "already_subscribed",
-        ("Fresh@acme.example", 1): "added",
-        ("Fresh@acme.example", BETA_LIST_ID): "added",
+        ("fresh@acme.example", 1): "added",
+        ("fresh@acme.example", BETA_LIST_ID): "added",
         ("webformtest01@gmail.com", 1): "added",
         ("webformtest010@gmail.com", BETA_LIST_ID): "added",
         ("webformtest01@gmail.com", BETA_LIST_ID): "added",
@@ -71,7 +71,7 @@ async def test_preview_classifies_and_one_confirmation_reports_each_email(mode: 
     assert (counts["added"], counts["already_subscribed"], counts["invalid"], counts["duplicates"]) == (5, 1, 1, 1)
     # The named person went alone (to keep the name), the rest in one call per list.
     assert adds(box) == [
-        {"email": "Fresh@acme.example", "list_id": f"1,{BETA_LIST_ID}", "first_name": "Fresh", "last_name": "Face"},
+        {"email": "fresh@acme.example", "list_id": f"1,{BETA_LIST_ID}", "first_name": "Fresh", "last_name": "Face"},
         {"email": "webformtest01@gmail.com", "list_id": "1"},
         {"email": "webformtest010@gmail.com,webformtest01@gmail.com", "list_id": str(BETA_LIST_ID)},
     ]

@@ -9,9 +9,10 @@ testers again to find out.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, EmailStr, TypeAdapter, ValidationError
+from pydantic import BaseModel
 
 from betaops.core.errors import ProviderError
+from betaops.core.invites import parse_people
 from betaops.core.operation import Effect
 from betaops.core.preview import every
 from betaops.core.task import Plan, Task, TaskContext
@@ -19,7 +20,6 @@ from betaops.providers.alexa.models import MAX_TESTERS_PER_CALL, BetaTest, Invit
 from betaops.providers.alexa.settings import NAME
 
 TOOL = f"{NAME}_invite_testers"
-_EMAIL: TypeAdapter[str] = TypeAdapter(EmailStr)
 RERUN_HINT = f"Call {TOOL} again with the same emails: it lists the testers first and adds only the missing ones."
 
 
@@ -34,21 +34,9 @@ class InviteBound(BaseModel):
 
 
 def classify(emails: list[str]) -> tuple[list[str], list[str], int]:
-    """Valid (normalised, first spelling kept), invalid, and how many repeats were dropped."""
-    valid: dict[str, str] = {}
-    invalid: list[str] = []
-    repeats = 0
-    for raw in emails:
-        try:
-            email = _EMAIL.validate_python(raw.strip())
-        except ValidationError:
-            invalid.append(raw)
-            continue
-        if email.lower() in valid:
-            repeats += 1
-        else:
-            valid[email.lower()] = email
-    return list(valid.values()), invalid, repeats
+    """Valid (lower-cased, by the shared people rule), invalid, and how many repeats were dropped."""
+    people, invalid = parse_people(emails)
+    return list(people), invalid, len(emails) - len(people) - len(invalid)
 
 
 async def current_testers(ctx: TaskContext, skill_id: str) -> set[str]:

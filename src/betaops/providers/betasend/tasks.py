@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from betaops.core.errors import ProviderError
+from betaops.core.invites import parse_person
 from betaops.core.operation import Effect
 from betaops.core.preview import count, every, quoted
 from betaops.core.task import Plan, Task, TaskContext
@@ -23,7 +24,6 @@ from betaops.providers.betasend.settings import BetasendSettings
 
 CHUNK = m.MAX_EMAILS  # emails per list-subscribers-add / subscribers-details call
 MAX_PEOPLE = 1000
-_EMAIL: TypeAdapter[str] = TypeAdapter(EmailStr)
 
 Outcome = Literal["added", "already_subscribed", "invalid", "duplicate", "failed", "unknown"]
 
@@ -108,22 +108,31 @@ def _list_ids(params: AddSubscribersParams) -> list[int]:
 
 
 def _validate(people: list[NewSubscriber]) -> tuple[dict[str, NewSubscriber], list[tuple[str, str]], list[str]]:
+    """Valid subscribers by lower-cased email (the shared people rule), invalid ones with why, repeats.
+
+    An entry may carry a display name ("Ada Lovelace <ada@example.com>"); explicit first and last
+    names win over it.
+    """
     valid: dict[str, NewSubscriber] = {}
-    seen: set[str] = set()
     invalid: list[tuple[str, str]] = []
     duplicates: list[str] = []
-    for person in people:
-        raw = person.email.strip()
-        if raw.lower() in seen:
+    for subscriber in people:
+        raw = subscriber.email.strip()
+        try:
+            person = parse_person(raw)
+        except ValueError as exc:
+            invalid.append((raw, str(exc)))
+            continue
+        if person.email in valid:
             duplicates.append(raw)
             continue
-        seen.add(raw.lower())
-        try:
-            email = _EMAIL.validate_python(raw)
-        except ValidationError as exc:
-            invalid.append((raw, exc.errors()[0]["msg"]))
-            continue
-        valid[email] = person.model_copy(update={"email": email})
+        valid[person.email] = subscriber.model_copy(
+            update={
+                "email": person.email,
+                "first_name": subscriber.first_name or person.first_name,
+                "last_name": subscriber.last_name or person.last_name,
+            }
+        )
     return valid, invalid, duplicates
 
 

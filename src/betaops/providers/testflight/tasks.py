@@ -16,10 +16,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from pydantic.networks import validate_email
-from pydantic_core import PydanticCustomError
 
 from betaops.core.errors import ProviderError
+from betaops.core.invites import parse_people
 from betaops.core.operation import Effect
 from betaops.core.preview import every, quoted, value
 from betaops.core.task import Plan, Task, TaskContext
@@ -97,20 +96,9 @@ async def resolve_group(ctx: TaskContext, ref: GroupRef) -> dict[str, Any]:
 
 
 def parse_emails(entries: list[str]) -> tuple[dict[str, tuple[str | None, str | None]], list[str]]:
-    """({normalised email: (first, last)}, invalid entries), in the order given, duplicates folded."""
-    valid: dict[str, tuple[str | None, str | None]] = {}
-    invalid: list[str] = []
-    for entry in entries:
-        try:
-            name, email = validate_email(entry.strip())
-        except PydanticCustomError:
-            invalid.append(entry)
-            continue
-        key = email.lower()
-        local = email.split("@", 1)[0]
-        first, _, last = name.partition(" ") if name and name != local else ("", "", "")
-        valid.setdefault(key, (first or None, last or None))
-    return valid, invalid
+    """({lower-case email: (first, last)}, invalid entries): the shared people rule, as this flow binds it."""
+    people, invalid = parse_people(entries)
+    return {e: (p.first_name, p.last_name) for e, p in people.items()}, invalid
 
 
 async def members(ctx: TaskContext, group_id: str) -> dict[str, str]:
