@@ -14,7 +14,7 @@ from betaops.providers.alexa.simulator.config import SimConfig as AlexaSimConfig
 from betaops.providers.alexa.simulator.seed import DEMO_SKILL_ID
 from betaops.server.app import ServerOptions, build_server
 from betaops.server.guard import task_context
-from betaops.server.invite_all import INVITE_ALL
+from betaops.server.invite_all import invite_all_task
 from betaops.server.runtime import Connection, Runtime
 from betaops.settings import Settings
 from betaops.sim.faults import Faults
@@ -166,6 +166,7 @@ async def test_a_group_name_cannot_draw_lines_in_the_preview(mode: str) -> None:
 
 async def test_inviting_people_who_are_everywhere_already_is_a_noop() -> None:
     runtime = sandboxes()
+    INVITE_ALL = invite_all_task(PROVIDERS.values())
     ctx = task_context(runtime, INVITE_ALL)
     params = INVITE_ALL.params.model_validate({"people": PEOPLE, "targets": TARGETS})
     assert INVITE_ALL.plan is not None

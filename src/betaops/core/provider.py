@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 
 from betaops.core.http import ProviderConfig
+from betaops.core.invite_target import InviteCapability
 from betaops.core.operation import Operation
 from betaops.core.task import Task
 
@@ -45,6 +46,8 @@ class ProviderSpec:
     # What the assistant should know about the setup, given the pinned values (for betaops_context),
     # e.g. that no Alexa skill is pinned and how to find one; None when there is nothing to say.
     context_note: Callable[[dict[str, Any]], str | None] = field(default=lambda _: None)
+    # How `betaops_invite_testers` invites people to this provider's kind of target; None: it cannot.
+    invite: InviteCapability | None = None
 
     def toolset_ids(self) -> list[str]:
         return [f"{self.name}.{t}" for t in self.toolsets]

@@ -20,10 +20,11 @@ from betaops.core.audit import AuditLog
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.errors import ConfigError
 from betaops.core.state import open_store
+from betaops.providers import PROVIDERS
 from betaops.server.discovery import META_TOOLS, build_meta_tools
 from betaops.server.guard import Action
 from betaops.server.http import HEALTH_PATH, HttpOptions, health_route, http_auth
-from betaops.server.invite_all import INVITE_ALL
+from betaops.server.invite_all import invite_all_task
 from betaops.server.jobs import JobRunner
 from betaops.server.logging_level import install_logging_level
 from betaops.server.prompts import load_prompts
@@ -69,7 +70,7 @@ def reachable_actions(runtime: Runtime) -> list[Action]:
         every: list[Action] = [*conn.spec.tasks, *conn.spec.operations]
         actions += [op for op in every if not (runtime.read_only and op.is_write)]
     if not runtime.read_only:
-        actions.append(INVITE_ALL)  # across providers: always offered where writes are
+        actions.append(invite_all_task(PROVIDERS.values()))  # across providers: always offered where writes are
     return actions
 
 

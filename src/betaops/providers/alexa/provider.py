@@ -16,6 +16,7 @@ from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.operation import Operation
 from betaops.core.pagination import NextTokenPagination, Page
 from betaops.core.provider import ProviderSpec, Sandbox
+from betaops.providers.alexa.invite import INVITE_TARGET
 from betaops.providers.alexa.models import MAX_SKILL_PAGE, MAX_TESTER_PAGE
 from betaops.providers.alexa.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
 from betaops.providers.alexa.settings import NAME, AlexaSettings
@@ -276,4 +277,5 @@ ALEXA = ProviderSpec(
     core_tools=("get_beta_test", "start_beta_test", "end_beta_test"),
     defaults=lambda _: {"skill_id": AlexaSettings().skill_id},
     context_note=context_note,
+    invite=INVITE_TARGET,
 )

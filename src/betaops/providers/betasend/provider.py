@@ -11,6 +11,7 @@ from betaops.core.auth import FormCredentials
 from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.pagination import OffsetPagination, Page
 from betaops.core.provider import ProviderSpec, Sandbox
+from betaops.providers.betasend.invite import INVITE_TARGET
 from betaops.providers.betasend.models import normalise_record
 from betaops.providers.betasend.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
 from betaops.providers.betasend.settings import SETUP_HINT, BetasendSettings
@@ -147,4 +148,5 @@ BETASEND = ProviderSpec(
     # The default surface: bring testers onto lists and look them up; the rest via discovery.
     core_tools=("get_list_statistics",),
     defaults=lambda _: {"list_id": BetasendSettings().list_id},
+    invite=INVITE_TARGET,
 )

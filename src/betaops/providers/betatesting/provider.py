@@ -11,6 +11,7 @@ from betaops.core.auth import OAuth2ClientCredentials, StaticBearer
 from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.pagination import PageNumberPagination
 from betaops.core.provider import ProviderSpec, Sandbox
+from betaops.providers.betatesting.invite import INVITE_TARGET
 from betaops.providers.betatesting.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
 from betaops.providers.betatesting.settings import BetaTestingSettings
 from betaops.providers.betatesting.tasks import TASKS
@@ -118,4 +119,5 @@ BETATESTING = ProviderSpec(
     tasks=TASKS,
     core_tools=("list_tests", "change_test_stage", "summarize_issues", "list_issues", "update_issues"),
     defaults=lambda _: {"test_id": BetaTestingSettings().test_id},
+    invite=INVITE_TARGET,
 )

@@ -14,6 +14,7 @@ from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.provider import ProviderSpec, Sandbox
 from betaops.providers.testflight.auth import ApiKey, AppStoreConnectJWT, load_private_key
 from betaops.providers.testflight.errors import error_hint, parse_error
+from betaops.providers.testflight.invite import INVITE_TARGET
 from betaops.providers.testflight.jsonapi import JsonApiPagination, unwrap
 from betaops.providers.testflight.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
 from betaops.providers.testflight.settings import SETUP, TestFlightSettings
@@ -128,4 +129,5 @@ TESTFLIGHT = ProviderSpec(
     # The conversations people have: invites, distribution, a build's state and its feedback.
     core_tools=("get_build_beta_status", "distribute_build"),
     defaults=lambda _: {"app_id": TestFlightSettings().app_id, "beta_group_id": TestFlightSettings().beta_group_id},
+    invite=INVITE_TARGET,
 )
