@@ -6,9 +6,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic_settings import BaseSettings
 
+from betaops.providers import PROVIDERS
+from betaops.settings import Settings
 from tests.redis_server import flush, redis_server
 from tests.support import Sandbox, make_sandbox
+
+
+def env_names(model: type[BaseSettings]) -> list[str]:
+    """Every environment variable a settings model reads (prefix + field name, upper-case)."""
+    prefix = str(model.model_config.get("env_prefix", ""))
+    return [f"{prefix}{name}".upper() for name in model.model_fields]
+
+
+# Every provider's variables and the shared ones, from the settings models: a developer's exported
+# BETATESTING_TEST_ID or TESTFLIGHT_* must not change schemas or pins under test.
+MODELS: list[type[BaseSettings]] = [Settings, *(p.settings for p in PROVIDERS.values())]
+ENV_NAMES = sorted({name for model in MODELS for name in env_names(model)})
 
 
 @pytest.fixture
@@ -24,7 +39,7 @@ def mode(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))  # approvals, audit: per test
-    for name in ("BETATESTING_API_KEY", "BETATESTING_CLIENT_ID", "BETATESTING_CLIENT_SECRET", "BETAOPS_CONFIRM_SECRET"):
+    for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir("/")  # no stray .env file is read
 

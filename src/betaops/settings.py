@@ -1,14 +1,20 @@
 """Settings shared by every provider; each provider reads its own block (`providers/<name>/settings.py`).
 
+A provider's block is read from the environment once per `Settings` (`Settings.of`), so every hook
+given these settings sees the same values, and a test that builds its own `Settings` gets its own.
+
 Secrets are `SecretStr`: they print as `**********` and never reach logs or tool output.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import Field, SecretStr
+from pydantic import Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Block = TypeVar("Block", bound=BaseSettings)
 
 
 class Settings(BaseSettings):
@@ -37,3 +43,12 @@ class Settings(BaseSettings):
     http_auth_issuer: str | None = Field(
         None, description="serve --http: authorization server named in the protected-resource metadata"
     )
+    _blocks: dict[type[BaseSettings], BaseSettings] = PrivateAttr(default_factory=dict)
+
+    def of(self, block: type[Block]) -> Block:
+        """A provider's own settings block, read once for these settings."""
+        if block not in self._blocks:
+            self._blocks[block] = block()
+        found = self._blocks[block]
+        assert isinstance(found, block)
+        return found

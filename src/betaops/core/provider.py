@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import httpx2
+from pydantic_settings import BaseSettings
 
 from betaops.core.http import ProviderConfig
 from betaops.core.invite_target import InviteCapability
@@ -37,6 +38,8 @@ class ProviderSpec:
     live: Callable[[Settings], ProviderConfig]  # raises ConfigError naming what to set
     sandbox: Callable[[Settings], Sandbox]
     setup_hint: str  # what to set to use it live
+    # Its own settings block (read once per Settings through Settings.of, which the hooks use).
+    settings: type[BaseSettings]
     tasks: tuple[Task, ...] = ()  # task-level tools composed of operations
     # The few tools listed by default (the main conversations); every other one stays reachable
     # through the discovery tools.

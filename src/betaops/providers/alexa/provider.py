@@ -161,7 +161,7 @@ def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderCon
         error_hint=error_hint,
         page_params=page_params,
         accepted_note=accepted_note,
-        write_limit=AlexaSettings().write_limit_per_minute,
+        write_limit=settings.of(AlexaSettings).write_limit_per_minute,
         write_window_s=60.0,
         timeout_s=settings.timeout_s,
     )
@@ -218,7 +218,7 @@ def lwa_auth(client_id: str, client_secret: SecretStr, refresh_token: SecretStr,
 
 
 def live(settings: Settings) -> ProviderConfig:
-    alexa = AlexaSettings()
+    alexa = settings.of(AlexaSettings)
     alexa.check()
     require_tls(NAME, "ALEXA_BASE_URL", alexa.base_url)
     require_tls(NAME, "ALEXA_TOKEN_URL", alexa.token_url)
@@ -269,13 +269,14 @@ ALEXA = ProviderSpec(
     operations=OPERATIONS,
     toolsets=TOOLSETS,
     default_toolsets=DEFAULT_TOOLSETS,
-    configured=lambda _: AlexaSettings().configured,
+    configured=lambda s: s.of(AlexaSettings).configured,
     live=live,
     sandbox=sandbox,
+    settings=AlexaSettings,
     setup_hint="set ALEXA_CLIENT_ID, ALEXA_CLIENT_SECRET and ALEXA_REFRESH_TOKEN (Login with Amazon)",
     tasks=TASKS,
     core_tools=("get_beta_test", "start_beta_test", "end_beta_test"),
-    defaults=lambda _: {"skill_id": AlexaSettings().skill_id},
+    defaults=lambda s: {"skill_id": s.of(AlexaSettings).skill_id},
     context_note=context_note,
     invite=INVITE_TARGET,
 )

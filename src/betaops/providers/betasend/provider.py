@@ -85,7 +85,7 @@ class BetasendPagination(OffsetPagination):
 
 
 def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
-    bs = BetasendSettings()
+    bs = settings.of(BetasendSettings)
     return ProviderConfig(
         name=NAME,
         base_url=base_url,
@@ -107,7 +107,7 @@ def credentials(api_key: SecretStr, hash_: SecretStr) -> FormCredentials:
 
 
 def live(settings: Settings) -> ProviderConfig:
-    bs = BetasendSettings()
+    bs = settings.of(BetasendSettings)
     bs.check()
     assert bs.api_key is not None and bs.hash is not None
     url = require_tls(NAME, "BETASEND_BASE_URL" if bs.base_url else "BETASEND_DOMAIN", bs.api_url())
@@ -140,13 +140,14 @@ BETASEND = ProviderSpec(
     operations=OPERATIONS,
     toolsets=TOOLSETS,
     default_toolsets=DEFAULT_TOOLSETS,
-    configured=lambda _: BetasendSettings().configured,
+    configured=lambda s: s.of(BetasendSettings).configured,
     live=live,
     sandbox=sandbox,
+    settings=BetasendSettings,
     setup_hint=SETUP_HINT,
     tasks=TASKS,
     # The default surface: bring testers onto lists and look them up; the rest via discovery.
     core_tools=("get_list_statistics",),
-    defaults=lambda _: {"list_id": BetasendSettings().list_id},
+    defaults=lambda s: {"list_id": s.of(BetasendSettings).list_id},
     invite=INVITE_TARGET,
 )

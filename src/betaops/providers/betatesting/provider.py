@@ -48,7 +48,7 @@ def _parse_error(response: httpx2.Response) -> tuple[str | None, str]:
 
 
 def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
-    bt = BetaTestingSettings()
+    bt = settings.of(BetaTestingSettings)
     return ProviderConfig(
         name=NAME,
         base_url=base_url,
@@ -65,7 +65,7 @@ def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderCon
 
 
 def live(settings: Settings) -> ProviderConfig:
-    bt = BetaTestingSettings()
+    bt = settings.of(BetaTestingSettings)
     bt.check()
     require_tls(NAME, "BETATESTING_BASE_URL", bt.base_url)
     auth: httpx2.Auth
@@ -112,12 +112,13 @@ BETATESTING = ProviderSpec(
     operations=OPERATIONS,
     toolsets=TOOLSETS,
     default_toolsets=DEFAULT_TOOLSETS,
-    configured=lambda _: BetaTestingSettings().configured,
+    configured=lambda s: s.of(BetaTestingSettings).configured,
     live=live,
     sandbox=sandbox,
+    settings=BetaTestingSettings,
     setup_hint="set BETATESTING_API_KEY=btst_..., or BETATESTING_CLIENT_ID and BETATESTING_CLIENT_SECRET",
     tasks=TASKS,
     core_tools=("list_tests", "change_test_stage", "summarize_issues", "list_issues", "update_issues"),
-    defaults=lambda _: {"test_id": BetaTestingSettings().test_id},
+    defaults=lambda s: {"test_id": s.of(BetaTestingSettings).test_id},
     invite=INVITE_TARGET,
 )

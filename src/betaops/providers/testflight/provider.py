@@ -73,7 +73,7 @@ def config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConf
 
 
 def live(settings: Settings) -> ProviderConfig:
-    tf = TestFlightSettings()
+    tf = settings.of(TestFlightSettings)
     require_tls(NAME, "TESTFLIGHT_BASE_URL", tf.base_url)
     auth = AppStoreConnectJWT(tf.api_key(), lifetime_s=tf.token_lifetime_s)
     return config(settings, tf.base_url, auth)
@@ -121,13 +121,17 @@ TESTFLIGHT = ProviderSpec(
     operations=OPERATIONS,
     toolsets=TOOLSETS,
     default_toolsets=DEFAULT_TOOLSETS,
-    configured=lambda _: TestFlightSettings().configured,
+    configured=lambda s: s.of(TestFlightSettings).configured,
     live=live,
     sandbox=sandbox,
+    settings=TestFlightSettings,
     setup_hint=SETUP,
     tasks=TASKS,
     # The conversations people have: invites, distribution, a build's state and its feedback.
     core_tools=("get_build_beta_status", "distribute_build"),
-    defaults=lambda _: {"app_id": TestFlightSettings().app_id, "beta_group_id": TestFlightSettings().beta_group_id},
+    defaults=lambda s: {
+        "app_id": s.of(TestFlightSettings).app_id,
+        "beta_group_id": s.of(TestFlightSettings).beta_group_id,
+    },
     invite=INVITE_TARGET,
 )
