@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings
 from betaops.core.http import ProviderConfig
 from betaops.core.invite_target import InviteCapability
 from betaops.core.operation import Operation
-from betaops.core.task import Task
+from betaops.core.task import Task, TaskContext
 
 if TYPE_CHECKING:
     from betaops.settings import Settings
@@ -25,6 +25,22 @@ class Sandbox:
     config: ProviderConfig
     transport: httpx2.AsyncBaseTransport
     state: object  # the simulator's state, for tests and the status resource
+
+
+@dataclass(frozen=True)
+class ProviderResource:
+    """A read-only resource template a provider offers, read with the tools of one of its tasks.
+
+    Each `{name}` in `uri` reaches `read` as a string; `read` raises ValueError or ProviderError to
+    refuse (the client sees a resource error), and returns provider data (marked as such).
+    """
+
+    uri: str  # e.g. "betatesting://tests/{test_id}/summary"
+    name: str
+    title: str
+    description: str
+    task: str  # the task whose context (tools, approvals) the read runs under
+    read: Callable[[TaskContext, Task, dict[str, str]], Awaitable[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,8 @@ class ProviderSpec:
     context_note: Callable[[dict[str, Any]], str | None] = field(default=lambda _: None)
     # How `betaops_invite_testers` invites people to this provider's kind of target; None: it cannot.
     invite: InviteCapability | None = None
+    # Resource templates beyond the status document every provider gets.
+    resources: tuple[ProviderResource, ...] = ()
 
     def toolset_ids(self) -> list[str]:
         return [f"{self.name}.{t}" for t in self.toolsets]

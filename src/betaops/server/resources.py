@@ -6,7 +6,9 @@ Resources let a client show state without spending a tool call: which account a 
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 from typing import Any
 
 from mcp.server import MCPServer
@@ -14,7 +16,7 @@ from mcp.server.mcpserver.exceptions import ResourceError
 from mcp.server.mcpserver.resources import FunctionResource
 
 from betaops.core.errors import ProviderError
-from betaops.providers.betatesting.tasks import SummarizeIssuesParams, summarize_issues
+from betaops.core.provider import ProviderResource, ProviderSpec
 from betaops.server.executor import PROVIDER_DATA
 from betaops.server.guard import task_context
 from betaops.server.runtime import Connection, Runtime
@@ -82,44 +84,28 @@ def register_resources(server: MCPServer, runtime: Runtime) -> None:
             )
         )
 
-    if "betatesting" in runtime.connections:
-        provider = runtime.connections["betatesting"].spec
+    for conn in runtime.connections.values():
+        for resource in conn.spec.resources:
+            register_provider_resource(server, runtime, conn.spec, resource)
 
-        @server.resource(
-            "betatesting://tests/{test_id}/summary",
-            name="betatesting-test-summary",
-            title="BetaTesting test summary",
-            description="A test's status and its issue triage summary",
-            mime_type="application/json",
-        )
-        async def test_summary(test_id: str) -> str:
-            if not test_id.isdigit() or int(test_id) < 1:
-                raise ResourceError(f"test_id must be a positive integer, not {test_id!r}")
-            task = next(t for t in provider.tasks if t.name == "summarize_issues")
-            ctx = task_context(runtime, task)
-            try:
-                test = (await ctx.call("get_test", {"test_id": int(test_id)})).data
-                summary = await summarize_issues(ctx, SummarizeIssuesParams(test_id=int(test_id)), None)
-            except ProviderError as exc:
-                raise ResourceError(str(exc)) from exc
-            return provider_json({"test": test, "issues": summary.model_dump(mode="json")})
 
-    if "testflight" in runtime.connections:
-        testflight = runtime.connections["testflight"].spec
+def register_provider_resource(server: MCPServer, runtime: Runtime, spec: ProviderSpec, res: ProviderResource) -> None:
+    """One provider resource template: read under its task's context, refusals as resource errors."""
+    task = next(t for t in spec.tasks if t.name == res.task)
 
-        @server.resource(
-            "testflight://apps/{app}/latest-build",
-            name="testflight-latest-build",
-            title="TestFlight app: newest build's beta status",
-            description="Processing and beta state, groups, review and newest feedback of an app's newest build "
-            "(app: name, bundle id or id)",
-            mime_type="application/json",
-        )
-        async def latest_build(app: str) -> str:
-            task = next(t for t in testflight.tasks if t.name == "get_build_beta_status")
-            try:
-                params = task.params.model_validate({"app": app})
-                status_ = await task.run(task_context(runtime, task), params, None, None)
-            except (ProviderError, ValueError) as exc:
-                raise ResourceError(str(exc)) from exc
-            return provider_json(status_.model_dump(mode="json"))
+    async def read(**values: str) -> str:
+        try:
+            data = await res.read(task_context(runtime, task), task, values)
+        except (ProviderError, ValueError) as exc:
+            raise ResourceError(str(exc)) from exc
+        return provider_json(data)
+
+    # The SDK matches the URI's {names} against the function's parameters.
+    names = re.findall(r"{(\w+)}", res.uri)
+    read.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, annotation=str) for n in names]
+    )
+    read.__annotations__ = {**dict.fromkeys(names, str), "return": str}
+    server.resource(res.uri, name=res.name, title=res.title, description=res.description, mime_type="application/json")(
+        read
+    )

@@ -13,6 +13,7 @@ from betaops.core.pagination import PageNumberPagination
 from betaops.core.provider import ProviderSpec, Sandbox
 from betaops.providers.betatesting.invite import INVITE_TARGET
 from betaops.providers.betatesting.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
+from betaops.providers.betatesting.resources import RESOURCES
 from betaops.providers.betatesting.settings import BetaTestingSettings
 from betaops.providers.betatesting.tasks import TASKS
 from betaops.settings import Settings
@@ -121,4 +122,5 @@ BETATESTING = ProviderSpec(
     core_tools=("list_tests", "change_test_stage", "summarize_issues", "list_issues", "update_issues"),
     defaults=lambda s: {"test_id": s.of(BetaTestingSettings).test_id},
     invite=INVITE_TARGET,
+    resources=RESOURCES,
 )

@@ -17,6 +17,7 @@ from betaops.providers.testflight.errors import error_hint, parse_error
 from betaops.providers.testflight.invite import INVITE_TARGET
 from betaops.providers.testflight.jsonapi import JsonApiPagination, unwrap
 from betaops.providers.testflight.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
+from betaops.providers.testflight.resources import RESOURCES
 from betaops.providers.testflight.settings import SETUP, TestFlightSettings
 from betaops.providers.testflight.tasks import TASKS
 from betaops.settings import Settings
@@ -134,4 +135,5 @@ TESTFLIGHT = ProviderSpec(
         "beta_group_id": s.of(TestFlightSettings).beta_group_id,
     },
     invite=INVITE_TARGET,
+    resources=RESOURCES,
 )
