@@ -1,0 +1,179 @@
+"""Adding a provider is one spec in the registry: a toy provider, registered only here, gets the rest.
+
+The toy is a real (tiny) simulator, an ASGI app, declared the way every provider is: settings,
+operations, a sandbox and an invite capability. Registered in `PROVIDERS` for this test only, it
+is connected, listed, searchable, readable through discovery, an invite target of
+`betaops_invite_testers`, and has a status resource, with nothing in `server/` or `core/` told.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from mcp import Client
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from betaops.core.auth import StaticBearer
+from betaops.core.http import ProviderConfig
+from betaops.core.invite_target import InviteCapability, Outcomes, Prepared, TargetRef
+from betaops.core.invites import Person, parse_people
+from betaops.core.operation import Effect, Operation, Returns
+from betaops.core.pagination import PageNumberPagination
+from betaops.core.provider import ProviderSpec, Sandbox
+from betaops.core.task import Plan, Task, TaskContext
+from betaops.providers import PROVIDERS
+from betaops.server.app import ServerOptions, build_server
+from betaops.settings import Settings
+from betaops.sim.transport import sim_transport
+from tests.support import confirming
+
+pytestmark = pytest.mark.anyio
+KEY = "toy-sandbox-key"
+
+
+class ToySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TOY_", extra="ignore")
+    api_key: SecretStr | None = Field(None, description="Toy API key")
+
+
+class NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Member(BaseModel):
+    email: str = Field(description="Member email")
+
+
+class AddMembers(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    emails: list[str] = Field(min_length=1, description="Emails to add")
+
+
+def toy_app(members: list[str]) -> Starlette:
+    """The toy provider's simulator: a member list behind a bearer key."""
+
+    def authorised(request: Request) -> bool:
+        return request.headers.get("authorization") == f"Bearer {KEY}"
+
+    async def list_members(request: Request) -> JSONResponse:
+        if not authorised(request):
+            return JSONResponse({"message": "bad key"}, status_code=401)
+        return JSONResponse([{"email": e} for e in members])
+
+    async def add_members(request: Request) -> JSONResponse:
+        if not authorised(request):
+            return JSONResponse({"message": "bad key"}, status_code=401)
+        members.extend(e for e in (await request.json())["emails"] if e not in members)
+        return JSONResponse([{"email": e} for e in members])
+
+    return Starlette(routes=[Route("/members", list_members), Route("/members", add_members, methods=["POST"])])
+
+
+OPERATIONS = (
+    Operation(
+        "toy", "list_members", "List members", "List the toy club's members.", "GET", "/members",
+        NoParams, Member, Returns.ITEMS, Effect.READ, True, "members",
+    ),
+    Operation(
+        "toy", "add_members", "Add members", "Add people to the toy club.", "POST", "/members",
+        AddMembers, Member, Returns.ITEMS, Effect.WRITE, True, "members",
+    ),
+)  # fmt: skip
+
+
+async def plan_invite(ctx: TaskContext, params: AddMembers) -> Plan:
+    present = {m["email"] for m in (await ctx.call("list_members", {})).data}
+    new = [e for e in params.emails if e not in present]
+    return Plan(f"Add {len(new)} member(s) to the toy club.", sorted(present), new, noop=not new)
+
+
+async def run_invite(ctx: TaskContext, params: AddMembers, key: str | None, plan: Plan | None) -> AddMembers:
+    assert plan is not None and plan.bound
+    await ctx.call("add_members", {"emails": plan.bound}, idempotency_key=key)
+    return AddMembers(emails=plan.bound)
+
+
+INVITE = Task(
+    "toy", "invite_members", "Invite members", "Invite people to the toy club.", AddMembers, AddMembers,
+    Effect.WRITE, True, "members", run=run_invite, plan=plan_invite,
+)  # fmt: skip
+
+
+def prepare(target: TargetRef, people: dict[str, Person]) -> Prepared:
+    return Prepared(INVITE, AddMembers(emails=list(people)), "Toy club")
+
+
+async def run(ctx: TaskContext, prepared: Prepared, plan: Plan, key: str | None) -> Outcomes:
+    done = await INVITE.run(ctx, prepared.params, key, plan)
+    assert isinstance(done, AddMembers) and isinstance(prepared.params, AddMembers)
+    added = set(done.emails)
+    return Outcomes({e: "invited" if e in added else "already_there" for e in prepared.params.emails})
+
+
+def sandbox(settings: Settings, **_: Any) -> Sandbox:
+    members = ["old@example.com"]
+    config = ProviderConfig(
+        name="toy",
+        base_url="http://toy.sandbox",
+        auth=StaticBearer(SecretStr(KEY)),
+        credential_hint="Check TOY_API_KEY.",
+        pagination=PageNumberPagination(),
+        timeout_s=settings.timeout_s,
+    )
+    return Sandbox(config=config, transport=sim_transport(toy_app(members)), state=members)
+
+
+def live(settings: Settings) -> ProviderConfig:
+    raise AssertionError("the toy provider is sandbox-only")
+
+
+TOY = ProviderSpec(
+    name="toy",
+    title="Toy club",
+    operations=OPERATIONS,
+    toolsets={"members": "The club's members"},
+    default_toolsets=("members",),
+    configured=lambda s: s.of(ToySettings).api_key is not None,
+    live=live,
+    sandbox=sandbox,
+    setup_hint="set TOY_API_KEY",
+    settings=ToySettings,
+    tasks=(INVITE,),
+    core_tools=("list_members",),
+    invite=InviteCapability(target="Toy club", prepare=prepare, run=run),
+)
+
+
+@pytest.fixture
+def toy(monkeypatch: pytest.MonkeyPatch) -> ProviderSpec:
+    monkeypatch.setitem(PROVIDERS, "toy", TOY)
+    return TOY
+
+
+async def test_a_registered_provider_is_connected_discoverable_invitable_and_has_status(toy: ProviderSpec) -> None:
+    server = build_server(Settings(_env_file=None), ServerOptions(sandbox=True))
+    people = ["Ada Lovelace <ADA@example.com>", "ada@example.com", "old@example.com"]
+    async with Client(server) as client:
+        names = {t.name for t in (await client.list_tools()).tools}
+        found = await client.call_tool("betaops_search_operations", {"query": "toy club members"})
+        read = await client.call_tool("betaops_read_operation", {"tool": "toy_list_members", "arguments": {}})
+        args = {"people": people, "targets": [{"provider": "toy"}]}
+        preview = await client.call_tool("betaops_invite_testers", args)
+        done = await client.call_tool("betaops_invite_testers", {**args, **confirming(preview)})
+        status = await client.read_resource("betaops://status/toy")
+    assert "toy_list_members" in names  # a core tool, listed by default
+    assert "toy_list_members" in str(found.structured_content)
+    assert read.structured_content is not None and "old@example.com" in str(read.structured_content)
+    assert done.structured_content is not None and done.structured_content["status"] == "executed", done.content
+    (report,) = done.structured_content["result"]["targets"]
+    assert report["counts"] == {"invited": 1, "already_there": 1}
+    assert parse_people(people)[0].keys() == {"ada@example.com", "old@example.com"}
+    body = json.loads(status.contents[0].text)  # type: ignore[union-attr]
+    assert body["provider"] == "toy" and body["mode"] == "sandbox" and body["operations"] == 3
