@@ -1,0 +1,60 @@
+"""Registry-wide tool invariants: every provider in `PROVIDERS` (and the toy one) is held to them.
+
+Checked over the real tool list (MCP client, every toolset of every provider's sandbox), so a new
+provider is checked the moment it is registered: names, four explicit hints, a description on
+every property, flat schemas, and write targets that resolve when the spec is built.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from mcp import Client
+from mcp.types import Tool
+
+from betaops.core.provider import ProviderSpec
+from betaops.providers import PROVIDERS
+from betaops.server.app import ServerOptions, build_server
+from betaops.settings import Settings
+from tests.core.test_add_a_provider import TOY
+
+pytestmark = pytest.mark.anyio
+SPECS = [*PROVIDERS.values(), TOY]
+HINTS = ("read_only_hint", "destructive_hint", "idempotent_hint", "open_world_hint")
+
+
+async def provider_tools(spec: ProviderSpec, monkeypatch: pytest.MonkeyPatch) -> dict[str, Tool]:
+    monkeypatch.setitem(PROVIDERS, spec.name, spec)
+    server = build_server(Settings(_env_file=None), ServerOptions(sandbox=True, toolsets=(spec.name,)))
+    async with Client(server) as client:
+        tools = (await client.list_tools()).tools
+    return {t.name: t for t in tools if t.name.startswith(f"{spec.name}_")}
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
+async def test_every_tool_is_named_hinted_described_and_flat(
+    spec: ProviderSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tools = await provider_tools(spec, monkeypatch)
+    assert set(tools) == {op.tool_name for op in spec.operations} | {t.tool_name for t in spec.tasks}
+    for name, tool in tools.items():
+        assert re.fullmatch(rf"{spec.name}_[a-z0-9_]+", name)
+        assert tool.annotations is not None
+        explicit = tool.annotations.model_dump(exclude_unset=True)
+        assert all(h in explicit for h in HINTS), f"{name} leaves a hint to the client's default"
+        schema = tool.input_schema
+        assert not {"anyOf", "oneOf", "allOf"} & set(schema), name
+        for prop, body in schema.get("properties", {}).items():
+            assert body.get("description"), f"{name}.{prop} has no description"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
+def test_every_write_target_resolves_when_the_spec_is_built(spec: ProviderSpec) -> None:
+    reads = {op.name: op for op in spec.operations if not op.is_write}
+    for op in spec.operations:
+        if op.target is not None:
+            assert op.target in reads, f"{op.tool_name}: target {op.target!r} is not one of its reads"
+            needed = {f for f, info in reads[op.target].params.model_fields.items() if info.is_required()}
+            missing = needed - set(op.params.model_fields)
+            assert not missing, f"{op.tool_name}: target {op.target} needs {sorted(missing)}"
