@@ -222,16 +222,16 @@ async def run_all(ctx: TaskContext, params: InviteAllParams, key: str | None, pl
 
 
 INVITE_ALL = Task(
-    "betaops",
-    "invite_testers",
-    "Invite testers everywhere",
-    "Invite people to several beta programs at once: a preview per target, one approval, each email's "
+    provider="betaops",
+    name="invite_testers",
+    title="Invite testers everywhere",
+    summary="Invite people to several beta programs at once: a preview per target, one approval, each email's "
     "outcome. Re-running never invites anyone twice.",
-    InviteAllParams,
-    InviteAllResult,
-    Effect.WRITE,
-    True,
-    "invites",
+    params=InviteAllParams,
+    result=InviteAllResult,
+    effect=Effect.WRITE,
+    idempotent=True,
+    toolset="invites",
     run=run_all,
     plan=plan_all,
 )
