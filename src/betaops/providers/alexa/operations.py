@@ -200,4 +200,3 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
 )
 
-BY_NAME = {op.name: op for op in OPERATIONS}

@@ -238,4 +238,3 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
 )
 
-BY_NAME = {op.name: op for op in OPERATIONS}

@@ -19,9 +19,6 @@ ITEM, LIST, ITEMS, NOTHING = Returns.ITEM, Returns.LIST, Returns.ITEMS, Returns.
 
 _op = partial(Operation, provider="betatesting")
 
-# Paths whose BetaTesting source is the public help centre (C); the others are reconstructed (R).
-CONFIRMED_PATHS = 13
-
 OPERATIONS: tuple[Operation, ...] = (
     # ---- tests
     _op(
