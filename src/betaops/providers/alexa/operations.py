@@ -199,4 +199,3 @@ OPERATIONS: tuple[Operation, ...] = (
         target="get_beta_test",
     ),
 )
-

@@ -237,4 +237,3 @@ OPERATIONS: tuple[Operation, ...] = (
         paginated=True,
     ),
 )
-

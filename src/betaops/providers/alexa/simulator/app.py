@@ -37,9 +37,10 @@ from betaops.providers.alexa.simulator.state import (
     SkillRecord,
     TesterRecord,
 )
-from betaops.sim.faults import Fault, FaultKind, render
+from betaops.sim.faults import Fault, FaultKind
+from betaops.sim.gateway import Inner, gateway, logger
 from betaops.sim.limiter import LimitDecision, SlidingWindowLimiter
-from betaops.sim.request_log import WriteRecord, record_request
+from betaops.sim.request_log import WriteRecord
 
 BETA = "/v1/skills/{skill_id}/betaTest"
 MAX_TESTERS = 500
@@ -468,8 +469,10 @@ async def _token(rt: SimRuntime, request: Request) -> Response:
     return JSONResponse(body, 200, {"Cache-Control": "no-store"})
 
 
-def _status_fault(fault: Fault, retry_after_s: int) -> Response:
-    """Throttling and server faults in SMAPI's own error shape."""
+def _status_fault(fault: Fault, retry_after_s: int) -> Response | None:
+    """Throttling and server faults in SMAPI's own error shape; None leaves the rest to the toolkit."""
+    if fault.kind not in _STATUS_FAULTS:
+        return None
     if fault.kind is FaultKind.RATE_LIMITED:
         return SmapiError(429, "TOO_MANY_REQUESTS", "Rate exceeded.", {"Retry-After": str(retry_after_s)}).response()
     status = int(fault.kind.value)
@@ -478,28 +481,11 @@ def _status_fault(fault: Fault, retry_after_s: int) -> Response:
     return SmapiError(status, "INTERNAL_SERVER_ERROR", "An internal error occurred; try again later.").response()
 
 
-Inner = Callable[[Request], Awaitable[Response]]
-
-
 def _gateway(rt: SimRuntime, inner: Inner) -> Inner:
-    async def endpoint(request: Request) -> Response:
-        rt.state.requests.append(record_request(request, rt.config.clock()))
-        faults = rt.config.faults
-        fault = faults.draw(request.method, request.url.path)
-        if fault is not None and not fault.after_execute:
-            if fault.kind in _STATUS_FAULTS:
-                return _status_fault(fault, faults.retry_after_s)
-            early = await faults.before(fault)
-            if early is not None:
-                return early
-        response = await rt.config.variants.apply(request, await inner(request))
-        if fault is not None and fault.after_execute:
-            return (
-                _status_fault(fault, faults.retry_after_s) if fault.kind in _STATUS_FAULTS else render(fault, response)
-            )
-        return response
+    def shape(fault: Fault, _executed: Response | None) -> Response | None:
+        return _status_fault(fault, rt.config.faults.retry_after_s)
 
-    return endpoint
+    return gateway(inner, rt.config, logger(rt.state.requests, rt.config.clock), shape)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

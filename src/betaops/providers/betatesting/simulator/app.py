@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -29,10 +27,10 @@ from betaops.providers.betatesting.simulator.routes import ENDPOINTS
 from betaops.providers.betatesting.simulator.seed import build_state
 from betaops.providers.betatesting.simulator.state import BetaTestingState
 from betaops.sim.clock import iso
-from betaops.sim.faults import render
+from betaops.sim.gateway import Inner, gateway, logger
 from betaops.sim.idempotency import IdempotencyConflictError, IdempotencyStore
 from betaops.sim.limiter import SlidingWindowLimiter
-from betaops.sim.request_log import WriteRecord, record_request
+from betaops.sim.request_log import WriteRecord
 
 REPLAYED_HEADER = "X-Idempotency-Replayed"
 MAX_KEY_LENGTH = 255
@@ -161,28 +159,8 @@ async def _execute(rt: SimRuntime, endpoint: Endpoint, request: Request) -> Resp
     return response
 
 
-Inner = Callable[[Request], Awaitable[Response]]
-
-
 def _gateway(rt: SimRuntime, inner: Inner) -> Inner:
-    """Wrap a handler with request logging, latency and fault injection."""
-
-    async def endpoint(request: Request) -> Response:
-        rt.state.requests.append(record_request(request, rt.config.clock()))
-        if rt.config.latency_s > 0:
-            await anyio.sleep(rt.config.latency_s)
-        faults = rt.config.faults
-        fault = faults.draw(request.method, request.url.path)
-        if fault is not None:
-            early = await faults.before(fault)
-            if early is not None:
-                return early
-        response = await rt.config.variants.apply(request, await inner(request))
-        if fault is not None and fault.after_execute:
-            return render(fault, response)
-        return response
-
-    return endpoint
+    return gateway(inner, rt.config, logger(rt.state.requests, rt.config.clock))
 
 
 def _token_endpoint(rt: SimRuntime) -> Inner:

@@ -140,4 +140,3 @@ def handles(*operation_ids: str) -> Callable[[Handler], Handler]:
         return fn
 
     return register
-
