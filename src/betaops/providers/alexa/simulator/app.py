@@ -12,7 +12,6 @@ find a skill. Executed writes land in `state.write_log`, emails Amazon would sen
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from collections.abc import Awaitable, Callable
@@ -21,7 +20,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -37,6 +35,8 @@ from betaops.providers.alexa.simulator.state import (
     SkillRecord,
     TesterRecord,
 )
+from betaops.sim.app import sim_app
+from betaops.sim.body import json_object
 from betaops.sim.faults import Fault, FaultKind
 from betaops.sim.gateway import Inner, gateway, logger
 from betaops.sim.limiter import LimitDecision, SlidingWindowLimiter
@@ -123,16 +123,12 @@ Handler = Callable[[Call], Awaitable[Reply]]
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise bad_request("INVALID_REQUEST_BODY", "The request body is not valid JSON.") from None
-    if not isinstance(body, dict):
-        raise bad_request("INVALID_REQUEST_BODY", "The request body must be a JSON object.")
-    return body
+    return json_object(
+        await request.body(),
+        lambda message: bad_request("INVALID_REQUEST_BODY", message),
+        not_json="The request body is not valid JSON.",
+        not_object="The request body must be a JSON object.",
+    )
 
 
 def _email(value: Any, name: str) -> str:
@@ -488,8 +484,7 @@ def _gateway(rt: SimRuntime, inner: Inner) -> Inner:
     return gateway(inner, rt.config, logger(rt.state.requests, rt.config.clock), shape)
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
+def _route_error(request: Request, status: int) -> Response:
     if status == 404:
         return SmapiError(404, "NOT_FOUND", f"No resource at {request.url.path}.").response()
     if status == 405:
@@ -524,6 +519,4 @@ def create_app(state: AlexaState | None = None, config: SimConfig | None = None)
             return await _execute(rt, handler, request)
 
         routes.append(Route(path, _gateway(rt, run), methods=[method]))
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
-    app.state.sim = rt
-    return app
+    return sim_app(routes, rt, _route_error)

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -22,6 +21,7 @@ from betaops.providers.betasend.simulator.config import BASE_PATH, SimConfig
 from betaops.providers.betasend.simulator.handlers import HANDLERS, ApiError, Call
 from betaops.providers.betasend.simulator.seed import build_state
 from betaops.providers.betasend.simulator.state import BetasendState, FormRequest
+from betaops.sim.app import sim_app
 from betaops.sim.gateway import Inner, gateway
 from betaops.sim.request_log import WriteRecord
 
@@ -105,8 +105,7 @@ def _endpoint(rt: SimRuntime, name: str | None) -> Inner:
     return gateway(execute, rt.config, log)
 
 
-async def _not_found(request: Request, exc: Exception) -> Response:
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
+def _route_error(request: Request, status: int) -> Response:
     if status in (404, 405):
         return _invalid_api(request.url.path)
     return JSONResponse(
@@ -119,6 +118,4 @@ def create_app(state: BetasendState | None = None, config: SimConfig | None = No
     rt = SimRuntime(state if state is not None else build_state(), config if config is not None else SimConfig())
     routes = [Route(BASE_PATH + name, _endpoint(rt, name), methods=METHODS) for name in HANDLERS]
     routes.append(Route(BASE_PATH + "/{rest:path}", _endpoint(rt, None), methods=METHODS))
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _not_found})
-    app.state.sim = rt
-    return app
+    return sim_app(routes, rt, _route_error)

@@ -7,14 +7,12 @@ executed are appended to `state.write_log`, so tests can prove a refused write c
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -26,6 +24,8 @@ from betaops.providers.betatesting.simulator.inputs import ApiError, Input, inva
 from betaops.providers.betatesting.simulator.routes import ENDPOINTS
 from betaops.providers.betatesting.simulator.seed import build_state
 from betaops.providers.betatesting.simulator.state import BetaTestingState
+from betaops.sim.app import sim_app
+from betaops.sim.body import json_object
 from betaops.sim.clock import iso
 from betaops.sim.gateway import Inner, gateway, logger
 from betaops.sim.idempotency import IdempotencyConflictError, IdempotencyStore
@@ -77,15 +77,12 @@ def _snake_field(body: dict[str, Any], where: str = "") -> str | None:
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise invalid("The request body must be valid JSON.") from None
-    if not isinstance(body, dict):
-        raise invalid("The request body must be a JSON object.")
+    body = json_object(
+        await request.body(),
+        invalid,
+        not_json="The request body must be valid JSON.",
+        not_object="The request body must be a JSON object.",
+    )
     if (wrong := _snake_field(body)) is not None:
         head, _, last = wrong.rpartition(".")
         camel = last.split("_")[0] + "".join(p.title() for p in last.split("_")[1:])
@@ -172,8 +169,7 @@ def _token_endpoint(rt: SimRuntime) -> Inner:
     return token
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
+def _route_error(request: Request, status: int) -> Response:
     if status == 404:
         return JSONResponse({"error": "Not found", "message": f"No route for {request.url.path}"}, 404)
     if status == 405:
@@ -200,6 +196,4 @@ def create_app(state: BetaTestingState | None = None, config: SimConfig | None =
             return await _execute(rt, ep, request)
 
         routes.append(Route(BASE_PATH + _int_path(ep.path), _gateway(rt, run), methods=[ep.method]))
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
-    app.state.sim = rt
-    return app
+    return sim_app(routes, rt, _route_error)
