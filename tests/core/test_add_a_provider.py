@@ -78,14 +78,34 @@ def toy_app(members: list[str]) -> Starlette:
 
 OPERATIONS = (
     Operation(
-        "toy", "list_members", "List members", "List the toy club's members.", "GET", "/members",
-        NoParams, Member, Returns.ITEMS, Effect.READ, True, "members",
+        provider="toy",
+        name="list_members",
+        title="List members",
+        summary="List the toy club's members.",
+        method="GET",
+        path="/members",
+        params=NoParams,
+        result=Member,
+        returns=Returns.ITEMS,
+        effect=Effect.READ,
+        idempotent=True,
+        toolset="members",
     ),
     Operation(
-        "toy", "add_members", "Add members", "Add people to the toy club.", "POST", "/members",
-        AddMembers, Member, Returns.ITEMS, Effect.WRITE, True, "members",
+        provider="toy",
+        name="add_members",
+        title="Add members",
+        summary="Add people to the toy club.",
+        method="POST",
+        path="/members",
+        params=AddMembers,
+        result=Member,
+        returns=Returns.ITEMS,
+        effect=Effect.WRITE,
+        idempotent=True,
+        toolset="members",
     ),
-)  # fmt: skip
+)
 
 
 async def plan_invite(ctx: TaskContext, params: AddMembers) -> Plan:
@@ -101,9 +121,18 @@ async def run_invite(ctx: TaskContext, params: AddMembers, key: str | None, plan
 
 
 INVITE = Task(
-    "toy", "invite_members", "Invite members", "Invite people to the toy club.", AddMembers, AddMembers,
-    Effect.WRITE, True, "members", run=run_invite, plan=plan_invite,
-)  # fmt: skip
+    provider="toy",
+    name="invite_members",
+    title="Invite members",
+    summary="Invite people to the toy club.",
+    params=AddMembers,
+    result=AddMembers,
+    effect=Effect.WRITE,
+    idempotent=True,
+    toolset="members",
+    run=run_invite,
+    plan=plan_invite,
+)
 
 
 def prepare(target: TargetRef, people: dict[str, Person]) -> Prepared:

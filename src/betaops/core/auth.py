@@ -108,8 +108,6 @@ class TokenEndpointAuth(AsyncOnlyAuth):
     Subclasses say which grant to ask for.
     """
 
-    requires_response_body = True
-
     def __init__(
         self,
         *,
@@ -291,8 +289,6 @@ class FormCredentials(AsyncOnlyAuth):
 
     They are added here, at the last moment, so they never appear in tool schemas, previews or logs.
     """
-
-    requires_request_body = True
 
     def __init__(self, fields: dict[str, SecretStr]) -> None:
         self._fields = fields

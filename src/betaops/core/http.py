@@ -274,6 +274,12 @@ class ProviderClient:
         page_state: dict[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Reply:
+        """Send `op` with `params` and return the provider's answer, or raise a `ProviderError`.
+
+        Reads, and writes carrying an idempotency key the provider honours, are retried on transport
+        failures and retryable statuses; an unkeyed write is retried only when it surely was not sent,
+        so a write never lands twice. `page_state` asks for one page of a paginated operation.
+        """
         request = self.build(op, params, page_state)
         if op.is_write and idempotency_key and self.config.idempotency_header:
             request.headers[self.config.idempotency_header] = idempotency_key

@@ -36,8 +36,33 @@ class Returns(StrEnum):
     NOTHING = "nothing"  # 204
 
 
-@dataclass(frozen=True)
-class Operation:
+@dataclass(frozen=True, kw_only=True)
+class ToolSpec:
+    """What every tool declaration (an `Operation` or a `Task`) says about itself.
+
+    Guard, annotations and discovery read only these fields, so they treat operations and tasks
+    alike. Declarations are keyword-only: a table of them reads without a header comment.
+    """
+
+    provider: str
+    name: str
+    title: str
+    summary: str
+    effect: Effect
+    idempotent: bool
+    toolset: str
+
+    @property
+    def tool_name(self) -> str:
+        return f"{self.provider}_{self.name}"
+
+    @property
+    def is_write(self) -> bool:
+        return self.effect is not Effect.READ
+
+
+@dataclass(frozen=True, kw_only=True)
+class Operation(ToolSpec):
     """One provider operation.
 
     `params` is the tool's input model; fields named in `path` fill the URL, the rest go to the
@@ -46,25 +71,17 @@ class Operation:
     fetches it for the preview and again right before executing.
     """
 
-    provider: str
-    name: str
-    title: str
-    summary: str
     method: HttpMethod
     path: str
     params: type[BaseModel]
     result: type[BaseModel] | None
     returns: Returns
-    effect: Effect
-    idempotent: bool
-    toolset: str
     paginated: bool = False
     target: str | None = None
     body_in_delete: bool = False
     # Builds the wire body from the params and their default payload (aliased, no path fields),
     # for providers whose bodies are envelopes (e.g. JSON:API's {"data": {"type", "attributes"}}).
     encode: Callable[[BaseModel, dict[str, Any]], Any] | None = None
-    docs_url: str | None = None
     path_fields: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -75,11 +92,3 @@ class Operation:
         if (self.result is None) != (self.returns is Returns.NOTHING):
             raise ValueError(f"{self.tool_name}: result model and returns={self.returns} disagree")
         object.__setattr__(self, "path_fields", fields)
-
-    @property
-    def tool_name(self) -> str:
-        return f"{self.provider}_{self.name}"
-
-    @property
-    def is_write(self) -> bool:
-        return self.effect is not Effect.READ

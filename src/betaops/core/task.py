@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from betaops.core.http import ProviderClient, Reply
-from betaops.core.operation import Effect, Operation
+from betaops.core.operation import Effect, Operation, ToolSpec
 
 Progress = Callable[[int, int | None, str], Awaitable[None]]
 
@@ -78,17 +78,16 @@ class TaskContext:
             await self.progress(done, total, message)
 
 
-@dataclass(frozen=True)
-class Task:
-    provider: str
-    name: str
-    title: str
-    summary: str
+@dataclass(frozen=True, kw_only=True)
+class Task(ToolSpec):
+    """A tool that runs code over several operations yet is confirmed as one action.
+
+    Its identity, effect and toolset come from `ToolSpec`, like an `Operation`'s, so the guard
+    treats both alike; a write task must say what it will do (`plan`) before it does it (`run`).
+    """
+
     params: type[BaseModel]
     result: type[BaseModel]
-    effect: Effect
-    idempotent: bool
-    toolset: str
     # Reads: run(ctx, params, None, None). Writes: plan first, then, once approved and re-checked,
     # run(ctx, params, idempotency_key, plan) acting on plan.bound.
     run: Callable[[TaskContext, Any, str | None, Plan | None], Awaitable[BaseModel]]
@@ -97,11 +96,3 @@ class Task:
     def __post_init__(self) -> None:
         if (self.effect is not Effect.READ) != (self.plan is not None):
             raise ValueError(f"{self.tool_name}: a write task needs a plan, a read task none")
-
-    @property
-    def tool_name(self) -> str:
-        return f"{self.provider}_{self.name}"
-
-    @property
-    def is_write(self) -> bool:
-        return self.effect is not Effect.READ

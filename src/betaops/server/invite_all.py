@@ -146,16 +146,16 @@ def invite_all_task(providers: Iterable[ProviderSpec]) -> Task:
     capabilities = {spec.name: spec.invite for spec in providers if spec.invite is not None}
     flow = InviteAll(capabilities)
     return Task(
-        "betaops",
-        "invite_testers",
-        "Invite testers everywhere",
-        "Invite people to several beta programs at once: a preview per target, one approval, each email's "
+        provider="betaops",
+        name="invite_testers",
+        title="Invite testers everywhere",
+        summary="Invite people to several beta programs at once: a preview per target, one approval, each email's "
         "outcome. Re-running never invites anyone twice.",
-        params_model(capabilities),
-        InviteAllResult,
-        Effect.WRITE,
-        True,
-        "invites",
+        params=params_model(capabilities),
+        result=InviteAllResult,
+        effect=Effect.WRITE,
+        idempotent=True,
+        toolset="invites",
         run=flow.run,
         plan=flow.plan,
     )

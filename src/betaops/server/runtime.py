@@ -87,6 +87,11 @@ class Connection:
 
 @dataclass
 class Runtime:
+    """What one server process holds while it runs: a connection per provider, and the guard's state.
+
+    Tools read it instead of globals so tests and HTTP replicas can run several servers side by side.
+    """
+
     connections: dict[str, Connection]
     tokens: ConfirmationTokens
     confirm: ConfirmMode = ConfirmMode.AUTO

@@ -17,7 +17,7 @@ import pytest
 from betaops.core.errors import ConfigError, ProviderError
 from betaops.core.http import Reply
 from betaops.providers.alexa import models as m
-from betaops.providers.alexa.operations import BY_NAME
+from betaops.providers.alexa.operations import OPERATIONS
 from betaops.providers.alexa.provider import ALEXA, BAD_EMAIL, INVITATION_LIMIT, STALE_CURSOR
 from betaops.providers.alexa.simulator import (
     DEMO_SKILL_ID,
@@ -30,12 +30,14 @@ from betaops.providers.alexa.simulator import (
 )
 from tests.providers.alexa.alexa_support import AlexaBox, make_alexa, text
 
+OPS = {op.name: op for op in OPERATIONS}
+
 pytestmark = pytest.mark.anyio
 DAY = 86_400.0
 
 
 async def call(box: AlexaBox, name: str, page: dict[str, Any] | None = None, **args: Any) -> Reply:
-    op = BY_NAME[name]
+    op = OPS[name]
     client = box.runtime.connections["alexa"].client
     return await client.call(op, op.params.model_validate(args), page_state=page)
 
@@ -53,7 +55,7 @@ async def seen(box: AlexaBox, name: str, page: dict[str, Any] | None = None, **a
 
 
 async def bad_email(box: AlexaBox) -> str:
-    op = BY_NAME["add_beta_testers"]
+    op = OPS["add_beta_testers"]
     # Amazon refuses an address our own check lets through (no dot in the domain): its violation is shown.
     params = m.TestersParams.model_construct(
         skill_id=DEMO_SKILL_ID,

@@ -17,17 +17,19 @@ import pytest
 from betaops.core.errors import ProviderError
 from betaops.core.shapes import EMPTY as EMPTY_NOTE
 from betaops.core.shapes import fit
-from betaops.providers.betasend.operations import BY_NAME
+from betaops.providers.betasend.operations import OPERATIONS
 from betaops.providers.betasend.simulator.config import SANDBOX_API_KEY, SANDBOX_HASH
 from betaops.sim.variants import EMPTY
 from tests.reliability.fleet import Fleet, make_fleet, text
+
+OPS = {op.name: op for op in OPERATIONS}
 
 pytestmark = pytest.mark.anyio
 
 
 async def call(fleet: Fleet, name: str, **args: Any) -> str:
     """What the user would read from the client layer (result fitted to the model, as the server does)."""
-    op = BY_NAME[name]
+    op = OPS[name]
     client = fleet.runtime.connections["betasend"].client
     page = client.config.pagination.first(10) if op.paginated else None
     try:

@@ -83,7 +83,6 @@ class Spec:
     query: tuple[Q, ...] = ()
     body: Body | None = None
     status: int = 200
-    doc_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -234,7 +234,6 @@ class Generator:
                         query=self.query(params, many),
                         body=self.body(op),
                         status=status,
-                        doc_url=row.get("doc_url"),
                     )
                 )
         names = [s.name for s in out]
@@ -288,7 +287,8 @@ class Renderer:
                 text = self.enum_ref(value.wire, current)
             else:
                 text = self.source(current)
-            args.append(f"{name}={text}" if has_default else text)
+            # An operation is a long record: named fields keep it readable; small records stay short.
+            args.append(f"{name}={text}" if has_default or isinstance(value, Spec) else text)
             del spec_field
         return f"{cls.__name__}({', '.join(args)})"
 

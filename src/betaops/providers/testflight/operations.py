@@ -211,23 +211,22 @@ def build(spec: Spec, getters: dict[str, str]) -> Operation:
     effect, idempotent = effect_of(spec)
     returns = {"item": Returns.ITEM, "list": Returns.LIST, "nothing": Returns.NOTHING}[spec.returns]
     return Operation(
-        PROVIDER,
-        spec.name,
-        spec.title,
-        spec.summary,
-        spec.method,
-        spec.path,
-        params_model(spec),
-        resource_model(spec.result) if spec.result else None,
-        returns,
-        effect,
-        idempotent,
-        spec.toolset,
+        provider=PROVIDER,
+        name=spec.name,
+        title=spec.title,
+        summary=spec.summary,
+        method=spec.method,
+        path=spec.path,
+        params=params_model(spec),
+        result=resource_model(spec.result) if spec.result else None,
+        returns=returns,
+        effect=effect,
+        idempotent=idempotent,
+        toolset=spec.toolset,
         paginated=spec.paginated,
         target=_target(spec, getters),
         body_in_delete=spec.method == "DELETE" and spec.body is not None,
         encode=encoder(spec.body, spec.path_field) if spec.body is not None else None,
-        docs_url=spec.doc_url,
     )
 
 

@@ -4,7 +4,7 @@
 `/auth/o2/token`; pair it with `betaops.sim.sim_transport` to test a client in-process.
 """
 
-from betaops.providers.alexa.simulator.app import SimRuntime, create_app
+from betaops.providers.alexa.simulator.app import create_app
 from betaops.providers.alexa.simulator.config import (
     OTHER_VENDOR_ID,
     OTHER_VENDOR_REFRESH_TOKEN,
@@ -17,6 +17,7 @@ from betaops.providers.alexa.simulator.config import (
     RefreshGrant,
     SimConfig,
 )
+from betaops.providers.alexa.simulator.context import SimRuntime
 from betaops.providers.alexa.simulator.seed import (
     DEMO_SKILL_ID,
     DRAFT_SKILL_ID,

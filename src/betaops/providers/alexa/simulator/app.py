@@ -1,5 +1,7 @@
 """The SMAPI beta test simulator as a Starlette app, with Login with Amazon's token endpoint.
 
+Routes are in `routes.py`, the call and error types in `context.py`; this module is the gateway.
+
 Pipeline for every request, as Amazon's gateway would apply it: log, fault (before), bearer token,
 rate limit, skill ownership, lazy STARTING/STOPPING transition, the operation, answer variant,
 fault (after). Errors use SMAPI's documented body `{"message", "code"}`, except the 400s whose
@@ -12,351 +14,39 @@ find a skill. Executed writes land in `state.write_log`, emails Amazon would sen
 
 from __future__ import annotations
 
-import json
-import re
 import secrets
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from betaops.providers.alexa.simulator.config import TOKEN_PATH, SimConfig
-from betaops.providers.alexa.simulator.seed import DAY, build_state, invitation_url, stamp
+from betaops.providers.alexa.simulator.context import (
+    Call,
+    Handler,
+    SimRuntime,
+    SmapiError,
+    VendorCall,
+    VendorHandler,
+    bad_request,
+)
+from betaops.providers.alexa.simulator.routes import MAX_SKILL_ID, OUT_OF_RANGE, ROUTES, VENDOR_ROUTES
+from betaops.providers.alexa.simulator.seed import build_state
 from betaops.providers.alexa.simulator.state import (
-    BETA_DAYS,
     AlexaState,
     BetaTestRecord,
     IssuedToken,
-    SentEmail,
-    SkillRecord,
-    TesterRecord,
 )
-from betaops.sim.faults import Fault, FaultKind, render
+from betaops.sim.app import sim_app
+from betaops.sim.faults import Fault, FaultKind
+from betaops.sim.gateway import Inner, gateway, logger
 from betaops.sim.limiter import LimitDecision, SlidingWindowLimiter
-from betaops.sim.request_log import WriteRecord, record_request
+from betaops.sim.request_log import WriteRecord
 
-BETA = "/v1/skills/{skill_id}/betaTest"
-MAX_TESTERS = 500
-MAX_SKILL_ID = 255
-MAX_EMAIL = 254
-OUT_OF_RANGE = "The property is outside the allowed range."
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _STATUS_FAULTS = {FaultKind.SERVER_ERROR, FaultKind.BAD_GATEWAY, FaultKind.UNAVAILABLE, FaultKind.RATE_LIMITED}
-
-
-class SmapiError(Exception):
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.headers = status, code, message, headers or {}
-
-    def response(self, extra: dict[str, str] | None = None) -> JSONResponse:
-        # Key order as in the documented example: message first, then code.
-        return JSONResponse(
-            {"message": self.message, "code": self.code}, self.status, {**(extra or {}), **self.headers}
-        )
-
-
-def bad_request(code: str, message: str) -> SmapiError:
-    return SmapiError(400, code, message)
-
-
-class ViolationsError(SmapiError):
-    """A 400 whose detail is per item: `{"message": "Request is not valid.", "violations": [...]}`."""
-
-    def __init__(self, violations: list[tuple[str, str]]) -> None:
-        super().__init__(400, violations[0][0], "Request is not valid.")
-        self.violations = violations
-
-    def response(self, extra: dict[str, str] | None = None) -> JSONResponse:
-        body = {"message": self.message, "violations": [{"code": c, "message": m} for c, m in self.violations]}
-        return JSONResponse(body, self.status, {**(extra or {}), **self.headers})
-
-
-NEXT_TOKEN_TTL_S = 24 * 3600.0
-
-
-@dataclass
-class SimRuntime:
-    state: AlexaState
-    config: SimConfig
-    reads: SlidingWindowLimiter
-    writes: SlidingWindowLimiter
-
-
-@dataclass
-class Call:
-    """One authenticated request for one skill."""
-
-    rt: SimRuntime
-    skill: SkillRecord
-    request: Request
-    now: float
-
-    def beta_test(self) -> BetaTestRecord:
-        bt = self.skill.beta_test
-        if bt is None:
-            raise SmapiError(404, "NOT_FOUND", f"No beta test exists for skill {self.skill.skill_id}.")
-        return bt
-
-    def require(self, bt: BetaTestRecord, allowed: tuple[str, ...], action: str) -> None:
-        if bt.status not in allowed:
-            raise SmapiError(
-                409, "CONFLICT", f"Cannot {action} a beta test in status {bt.status} (needs {' or '.join(allowed)})."
-            )
-
-    def send(self, kind: str, emails: list[str]) -> None:
-        self.rt.state.outbox += [SentEmail(kind, self.skill.skill_id, e, self.now) for e in emails]
-
-
-Reply = tuple[int, dict[str, Any] | None, dict[str, str]]
-Handler = Callable[[Call], Awaitable[Reply]]
-
-
-# ------------------------------------------------------------------------ request bodies
-
-
-async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise bad_request("INVALID_REQUEST_BODY", "The request body is not valid JSON.") from None
-    if not isinstance(body, dict):
-        raise bad_request("INVALID_REQUEST_BODY", "The request body must be a JSON object.")
-    return body
-
-
-def _email(value: Any, name: str) -> str:
-    if not isinstance(value, str):
-        raise bad_request("INVALID_DATA_TYPE", f"{name} must be a string.")
-    if not 1 <= len(value) <= MAX_EMAIL:
-        raise bad_request("INVALID_STRING_LENGTH", OUT_OF_RANGE)
-    if not _EMAIL.match(value):
-        raise bad_request("INVALID_EMAIL_FORMAT", f"{name} is not a valid email address.")
-    return value
-
-
-async def _tester_emails(request: Request) -> list[str]:
-    """`{"testers": [{"emailId": ...}]}`: 1-500 entries, each a valid address (every bad one is named)."""
-    testers = (await _body(request)).get("testers")
-    if not isinstance(testers, list):
-        raise bad_request("MISSING_PARAMETER", "testers is required and must be a list.")
-    if not 1 <= len(testers) <= MAX_TESTERS:
-        raise bad_request("INVALID_ARRAY_LENGTH", f"testers must hold 1 to {MAX_TESTERS} entries.")
-    emails: list[str] = []
-    wrong: list[tuple[str, str]] = []
-    for n, entry in enumerate(testers):
-        if not isinstance(entry, dict) or "emailId" not in entry:
-            raise bad_request("MISSING_PARAMETER", "Every entry of testers needs an emailId.")
-        value = entry["emailId"]
-        if isinstance(value, str) and 1 <= len(value) <= MAX_EMAIL and not _EMAIL.match(value):
-            wrong.append(("INVALID_EMAIL_FORMAT", f"testers[{n}].emailId {value!r} is not a valid email address."))
-            continue
-        emails.append(_email(value, "emailId"))
-    if wrong:
-        raise ViolationsError(wrong)
-    return emails
-
-
-# ------------------------------------------------------------------------ operations
-
-
-async def create_beta_test(call: Call) -> Reply:
-    bt = call.skill.beta_test
-    if bt is not None and bt.status != "ENDED":
-        raise SmapiError(409, "CONFLICT", f"Skill {call.skill.skill_id} already has a beta test ({bt.status}).")
-    feedback = (await _body(call.request)).get("feedbackEmail")
-    email = _email(feedback, "feedbackEmail") if feedback is not None else None
-    skill_id = call.skill.skill_id
-    call.skill.beta_test = BetaTestRecord("IN_DRAFT", email, invitation_url(skill_id), None, MAX_TESTERS, call.now)
-    return 201, None, {"Location": BETA.format(skill_id=skill_id)}
-
-
-async def get_beta_test(call: Call) -> Reply:
-    return 200, call.beta_test().wire(), {}
-
-
-async def update_beta_test(call: Call) -> Reply:
-    bt = call.beta_test()
-    call.require(bt, ("IN_DRAFT", "STARTING", "RUNNING"), "update")
-    body = await _body(call.request)
-    if "feedbackEmail" not in body:
-        raise bad_request("MISSING_PARAMETER", "feedbackEmail is required.")
-    bt.feedbackEmail = _email(body["feedbackEmail"], "feedbackEmail")
-    return 204, None, {}
-
-
-async def start_beta_test(call: Call) -> Reply:
-    bt = call.beta_test()
-    call.require(bt, ("IN_DRAFT",), "start")
-    bt.status, bt.changed_at = "STARTING", call.now
-    bt.expiryDate = stamp(call.now + BETA_DAYS * DAY)
-    call.send("invitation", [t.emailId for t in bt.testers.values()])
-    return 202, None, {}
-
-
-async def end_beta_test(call: Call) -> Reply:
-    bt = call.beta_test()
-    call.require(bt, ("RUNNING",), "end")
-    bt.status, bt.changed_at = "STOPPING", call.now
-    return 202, None, {}
-
-
-async def add_testers(call: Call) -> Reply:
-    bt = call.beta_test()
-    emails = await _tester_emails(call.request)
-    call.require(bt, ("IN_DRAFT", "STARTING", "RUNNING"), "add testers to")
-    new = list({e.lower(): e for e in emails if e.lower() not in bt.testers}.values())
-    remaining = bt.tester_limit - len(bt.testers)
-    if len(new) > remaining:
-        message = (
-            f"A beta test may invite at most {bt.tester_limit} testers: adding {len(new)} exceeds the "
-            f"{remaining} invitations remaining."
-        )
-        raise ViolationsError([("INVITATION_LIMIT_EXCEEDED", message)])
-    for email in new:
-        bt.testers[email.lower()] = TesterRecord(email, stamp(call.now), True, "NOT_ACCEPTED")
-    if bt.status != "IN_DRAFT":  # a draft's testers are invited when it starts
-        call.send("invitation", new)
-    return 204, None, {}
-
-
-async def remove_testers(call: Call) -> Reply:
-    bt = call.beta_test()
-    for email in await _tester_emails(call.request):
-        bt.testers.pop(email.lower(), None)
-    return 204, None, {}
-
-
-async def send_reminder(call: Call) -> Reply:
-    bt = call.beta_test()
-    emails = await _tester_emails(call.request)
-    call.require(bt, ("RUNNING",), "send reminders for")
-    reminded = []
-    for email in emails:
-        tester = bt.testers.get(email.lower())
-        if tester is not None and tester.isReminderAllowed:
-            tester.isReminderAllowed = False
-            reminded.append(tester.emailId)
-    call.send("reminder", reminded)
-    return 204, None, {}
-
-
-async def request_feedback(call: Call) -> Reply:
-    bt = call.beta_test()
-    emails = await _tester_emails(call.request)
-    call.require(bt, ("RUNNING",), "request feedback for")
-    call.send("feedback_request", [bt.testers[e.lower()].emailId for e in emails if e.lower() in bt.testers])
-    return 204, None, {}
-
-
-def _page_token(scope: str, offset: int, issued: float) -> str:
-    """Opaque enough: a scope tag, the offset, and when it was issued (it expires after 24 hours)."""
-    return f"{scope}.{offset}.{int(issued)}"
-
-
-def _page_size(query: Any, top: int, default: int) -> int:
-    try:
-        size = int(query.get("maxResults", str(default)))
-    except ValueError:
-        raise bad_request("INVALID_DATA_TYPE", "maxResults must be an integer.") from None
-    if not 1 <= size <= top:
-        raise bad_request("INVALID_INTEGER_VALUE", OUT_OF_RANGE)
-    return size
-
-
-def _offset(token: str | None, scope: str, now: float) -> int:
-    """Where a nextToken continues; a violation when it is not ours or has expired."""
-    if not token:
-        return 0
-    tag, _, rest = token.partition(".")
-    number, _, issued = rest.partition(".")
-    if tag != scope or not number.isdigit() or not issued.isdigit():
-        raise ViolationsError([("INVALID_NEXT_TOKEN", "nextToken is not valid for this request.")])
-    if now - int(issued) > NEXT_TOKEN_TTL_S:
-        raise ViolationsError([("INVALID_NEXT_TOKEN", "nextToken has expired: a token is valid for 24 hours.")])
-    return int(number)
-
-
-def _page(rows: list[Any], key: str, scope: str, query: Any, now: float, top: int, default: int) -> Reply:
-    size = _page_size(query, top, default)
-    offset = _offset(query.get("nextToken"), scope, now)
-    page = rows[offset : offset + size]
-    body: dict[str, Any] = {key: [r.wire() for r in page], "isTruncated": offset + size < len(rows)}
-    if body["isTruncated"]:
-        body["nextToken"] = _page_token(scope, offset + size, now)
-    return 200, body, {}
-
-
-async def list_testers(call: Call) -> Reply:
-    bt = call.beta_test()
-    scope = call.skill.skill_id.rsplit(".", 1)[-1][:8]
-    return _page(list(bt.testers.values()), "testers", scope, call.request.query_params, call.now, MAX_TESTERS, 100)
-
-
-ROUTES: tuple[tuple[str, str, Handler], ...] = (
-    ("POST", BETA, create_beta_test),
-    ("GET", BETA, get_beta_test),
-    ("PUT", BETA, update_beta_test),
-    ("POST", BETA + "/start", start_beta_test),
-    ("POST", BETA + "/end", end_beta_test),
-    ("POST", BETA + "/testers/add", add_testers),
-    ("GET", BETA + "/testers", list_testers),
-    ("POST", BETA + "/testers/remove", remove_testers),
-    ("POST", BETA + "/testers/sendReminder", send_reminder),
-    ("POST", BETA + "/testers/requestFeedback", request_feedback),
-)
-
-
-# ------------------------------------------------------------------------ finding a skill
-
-MAX_SKILLS = 50
-
-
-@dataclass
-class VendorCall:
-    """One authenticated request that names no skill."""
-
-    rt: SimRuntime
-    vendor_id: str
-    request: Request
-    now: float
-
-
-VendorHandler = Callable[[VendorCall], Awaitable[Reply]]
-
-
-async def list_vendors(call: VendorCall) -> Reply:
-    vendor = call.rt.state.vendors[call.vendor_id]
-    return 200, {"vendors": [{"id": call.vendor_id, "name": vendor, "roles": ["ROLE_ADMINISTRATOR"]}]}, {}
-
-
-async def list_skills(call: VendorCall) -> Reply:
-    query = call.request.query_params
-    vendor = query.get("vendorId")
-    if not vendor:
-        raise ViolationsError([("MISSING_PARAMETER", "vendorId is required.")])
-    if vendor not in call.rt.state.vendors:
-        raise SmapiError(404, "NOT_FOUND", f"Vendor {vendor} was not found.")
-    if vendor != call.vendor_id:
-        raise SmapiError(403, "FORBIDDEN", "You are not authorized to access this vendor.")
-    skills = [s for s in call.rt.state.skills.values() if s.vendor_id == vendor]
-    return _page(skills, "skills", "s" + vendor[:8], query, call.now, MAX_SKILLS, MAX_SKILLS)
-
-
-VENDOR_ROUTES: tuple[tuple[str, str, VendorHandler], ...] = (
-    ("GET", "/v1/vendors", list_vendors),
-    ("GET", "/v1/skills", list_skills),
-)
-
 
 # ------------------------------------------------------------------------ gateway
 
@@ -468,8 +158,10 @@ async def _token(rt: SimRuntime, request: Request) -> Response:
     return JSONResponse(body, 200, {"Cache-Control": "no-store"})
 
 
-def _status_fault(fault: Fault, retry_after_s: int) -> Response:
-    """Throttling and server faults in SMAPI's own error shape."""
+def _status_fault(fault: Fault, retry_after_s: int) -> Response | None:
+    """Throttling and server faults in SMAPI's own error shape; None leaves the rest to the toolkit."""
+    if fault.kind not in _STATUS_FAULTS:
+        return None
     if fault.kind is FaultKind.RATE_LIMITED:
         return SmapiError(429, "TOO_MANY_REQUESTS", "Rate exceeded.", {"Retry-After": str(retry_after_s)}).response()
     status = int(fault.kind.value)
@@ -478,32 +170,14 @@ def _status_fault(fault: Fault, retry_after_s: int) -> Response:
     return SmapiError(status, "INTERNAL_SERVER_ERROR", "An internal error occurred; try again later.").response()
 
 
-Inner = Callable[[Request], Awaitable[Response]]
-
-
 def _gateway(rt: SimRuntime, inner: Inner) -> Inner:
-    async def endpoint(request: Request) -> Response:
-        rt.state.requests.append(record_request(request, rt.config.clock()))
-        faults = rt.config.faults
-        fault = faults.draw(request.method, request.url.path)
-        if fault is not None and not fault.after_execute:
-            if fault.kind in _STATUS_FAULTS:
-                return _status_fault(fault, faults.retry_after_s)
-            early = await faults.before(fault)
-            if early is not None:
-                return early
-        response = await rt.config.variants.apply(request, await inner(request))
-        if fault is not None and fault.after_execute:
-            return (
-                _status_fault(fault, faults.retry_after_s) if fault.kind in _STATUS_FAULTS else render(fault, response)
-            )
-        return response
+    def shape(fault: Fault, _executed: Response | None) -> Response | None:
+        return _status_fault(fault, rt.config.faults.retry_after_s)
 
-    return endpoint
+    return gateway(inner, rt.config, logger(rt.state.requests, rt.config.clock), shape)
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
+def _route_error(request: Request, status: int) -> Response:
     if status == 404:
         return SmapiError(404, "NOT_FOUND", f"No resource at {request.url.path}.").response()
     if status == 405:
@@ -538,6 +212,4 @@ def create_app(state: AlexaState | None = None, config: SimConfig | None = None)
             return await _execute(rt, handler, request)
 
         routes.append(Route(path, _gateway(rt, run), methods=[method]))
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
-    app.state.sim = rt
-    return app
+    return sim_app(routes, rt, _route_error)

@@ -70,3 +70,4 @@ class SimConfig:
     faults: Faults = field(default_factory=Faults)
     variants: Variants = field(default_factory=Variants)  # answer shapes the documents do not show
     clock: Clock = field(default_factory=lambda: SimulatedClock(SIM_NOW))
+    latency_s: float = 0.0

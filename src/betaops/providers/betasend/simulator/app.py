@@ -8,14 +8,11 @@ appended to `state.write_log`, so tests can prove a refused write changed nothin
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
-import anyio
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -24,7 +21,8 @@ from betaops.providers.betasend.simulator.config import BASE_PATH, SimConfig
 from betaops.providers.betasend.simulator.handlers import HANDLERS, ApiError, Call
 from betaops.providers.betasend.simulator.seed import build_state
 from betaops.providers.betasend.simulator.state import BetasendState, FormRequest
-from betaops.sim.faults import render
+from betaops.sim.app import sim_app
+from betaops.sim.gateway import Inner, gateway
 from betaops.sim.request_log import WriteRecord
 
 CREDENTIAL_FIELDS = ("api", "hash")
@@ -76,14 +74,18 @@ async def _execute(rt: SimRuntime, name: str, request: Request, form: dict[str, 
     return JSONResponse(body)
 
 
-Endpoint = Callable[[Request], Awaitable[Response]]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]  # all routed, so a non-POST gets the doc's 405 body
 
 
-def _endpoint(rt: SimRuntime, name: str | None) -> Endpoint:
-    async def endpoint(request: Request) -> Response:
-        raw = (await request.body()).decode("utf-8", "replace")
-        form = dict(parse_qsl(raw, keep_blank_values=True))
+async def _form(request: Request) -> dict[str, str]:
+    raw = (await request.body()).decode("utf-8", "replace")
+    return dict(parse_qsl(raw, keep_blank_values=True))
+
+
+def _endpoint(rt: SimRuntime, name: str | None) -> Inner:
+    async def log(request: Request) -> None:
+        """A form request without its credentials: whether they were sent is all a test needs."""
+        form = await _form(request)
         rt.state.requests.append(
             FormRequest(
                 method=request.method,
@@ -94,26 +96,16 @@ def _endpoint(rt: SimRuntime, name: str | None) -> Endpoint:
                 at=rt.config.clock(),
             )
         )
-        if rt.config.latency_s > 0:
-            await anyio.sleep(rt.config.latency_s)
-        faults = rt.config.faults
-        fault = faults.draw(request.method, request.url.path)
-        if fault is not None and (early := await faults.before(fault)) is not None:
-            return early
+
+    async def execute(request: Request) -> Response:
         if name is None or request.method != "POST":
-            response: Response = _invalid_api(request.url.path)
-        else:
-            response = await _execute(rt, name, request, form)
-        response = await rt.config.variants.apply(request, response)
-        if fault is not None and fault.after_execute:
-            return render(fault, response)
-        return response
+            return _invalid_api(request.url.path)
+        return await _execute(rt, name, request, await _form(request))
 
-    return endpoint
+    return gateway(execute, rt.config, log)
 
 
-async def _not_found(request: Request, exc: Exception) -> Response:
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
+def _route_error(request: Request, status: int) -> Response:
     if status in (404, 405):
         return _invalid_api(request.url.path)
     return JSONResponse(
@@ -126,6 +118,4 @@ def create_app(state: BetasendState | None = None, config: SimConfig | None = No
     rt = SimRuntime(state if state is not None else build_state(), config if config is not None else SimConfig())
     routes = [Route(BASE_PATH + name, _endpoint(rt, name), methods=METHODS) for name in HANDLERS]
     routes.append(Route(BASE_PATH + "/{rest:path}", _endpoint(rt, None), methods=METHODS))
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _not_found})
-    app.state.sim = rt
-    return app
+    return sim_app(routes, rt, _route_error)

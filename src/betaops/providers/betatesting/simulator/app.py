@@ -7,16 +7,12 @@ executed are appended to `state.write_log`, so tests can prove a refused write c
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-import anyio
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -28,11 +24,13 @@ from betaops.providers.betatesting.simulator.inputs import ApiError, Input, inva
 from betaops.providers.betatesting.simulator.routes import ENDPOINTS
 from betaops.providers.betatesting.simulator.seed import build_state
 from betaops.providers.betatesting.simulator.state import BetaTestingState
+from betaops.sim.app import sim_app
+from betaops.sim.body import json_object
 from betaops.sim.clock import iso
-from betaops.sim.faults import render
+from betaops.sim.gateway import Inner, gateway, logger
 from betaops.sim.idempotency import IdempotencyConflictError, IdempotencyStore
 from betaops.sim.limiter import SlidingWindowLimiter
-from betaops.sim.request_log import WriteRecord, record_request
+from betaops.sim.request_log import WriteRecord
 
 REPLAYED_HEADER = "X-Idempotency-Replayed"
 MAX_KEY_LENGTH = 255
@@ -79,15 +77,12 @@ def _snake_field(body: dict[str, Any], where: str = "") -> str | None:
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise invalid("The request body must be valid JSON.") from None
-    if not isinstance(body, dict):
-        raise invalid("The request body must be a JSON object.")
+    body = json_object(
+        await request.body(),
+        invalid,
+        not_json="The request body must be valid JSON.",
+        not_object="The request body must be a JSON object.",
+    )
     if (wrong := _snake_field(body)) is not None:
         head, _, last = wrong.rpartition(".")
         camel = last.split("_")[0] + "".join(p.title() for p in last.split("_")[1:])
@@ -161,28 +156,8 @@ async def _execute(rt: SimRuntime, endpoint: Endpoint, request: Request) -> Resp
     return response
 
 
-Inner = Callable[[Request], Awaitable[Response]]
-
-
 def _gateway(rt: SimRuntime, inner: Inner) -> Inner:
-    """Wrap a handler with request logging, latency and fault injection."""
-
-    async def endpoint(request: Request) -> Response:
-        rt.state.requests.append(record_request(request, rt.config.clock()))
-        if rt.config.latency_s > 0:
-            await anyio.sleep(rt.config.latency_s)
-        faults = rt.config.faults
-        fault = faults.draw(request.method, request.url.path)
-        if fault is not None:
-            early = await faults.before(fault)
-            if early is not None:
-                return early
-        response = await rt.config.variants.apply(request, await inner(request))
-        if fault is not None and fault.after_execute:
-            return render(fault, response)
-        return response
-
-    return endpoint
+    return gateway(inner, rt.config, logger(rt.state.requests, rt.config.clock))
 
 
 def _token_endpoint(rt: SimRuntime) -> Inner:
@@ -194,8 +169,7 @@ def _token_endpoint(rt: SimRuntime) -> Inner:
     return token
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
+def _route_error(request: Request, status: int) -> Response:
     if status == 404:
         return JSONResponse({"error": "Not found", "message": f"No route for {request.url.path}"}, 404)
     if status == 405:
@@ -222,6 +196,4 @@ def create_app(state: BetaTestingState | None = None, config: SimConfig | None =
             return await _execute(rt, ep, request)
 
         routes.append(Route(BASE_PATH + _int_path(ep.path), _gateway(rt, run), methods=[ep.method]))
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
-    app.state.sim = rt
-    return app
+    return sim_app(routes, rt, _route_error)

@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -29,9 +28,10 @@ from betaops.providers.testflight.simulator.jsonapi import parse_query
 from betaops.providers.testflight.simulator.routes.reads import generic_read
 from betaops.providers.testflight.simulator.seed import build_state
 from betaops.providers.testflight.simulator.state import TestFlightState
-from betaops.sim.faults import Fault, FaultKind, render
+from betaops.sim.faults import Fault, FaultKind
+from betaops.sim.gateway import gateway, logger
 from betaops.sim.limiter import LimitDecision, SlidingWindowLimiter
-from betaops.sim.request_log import WriteRecord, record_request
+from betaops.sim.request_log import WriteRecord
 
 RATE_HEADER = "X-Rate-Limit"
 ANONYMOUS = "-"
@@ -115,8 +115,8 @@ async def _execute(rt: SimRuntime, request: Request) -> Response:
     return _json(reply, rate)
 
 
-def _fault_response(fault: Fault, executed: Response | None, rt: SimRuntime) -> Response:
-    """Faults in Apple's shapes where Apple would answer JSON; network-level ones as the toolkit renders them."""
+def _fault_response(fault: Fault, executed: Response | None) -> Response | None:
+    """Throttling and server faults in Apple's shapes; None leaves network-level ones to the toolkit."""
     kind = fault.kind
     if kind is FaultKind.RATE_LIMITED:
         return rate_limited().response({RATE_HEADER: "user-hour-lim:3600;user-hour-rem:0;"})
@@ -130,27 +130,7 @@ def _fault_response(fault: Fault, executed: Response | None, rt: SimRuntime) -> 
             title="An unexpected error occurred.",
         )
         return err.response()
-    return render(fault, executed)
-
-
-def _gateway(rt: SimRuntime) -> Any:
-    async def endpoint(request: Request) -> Response:
-        rt.state.requests.append(record_request(request, rt.config.clock()))
-        if rt.config.latency_s > 0:
-            await anyio.sleep(rt.config.latency_s)
-        faults = rt.config.faults
-        fault = faults.draw(request.method, request.url.path)
-        if fault is not None and not fault.after_execute:
-            if fault.kind is FaultKind.SLOW:
-                await anyio.sleep(faults.slow_s)
-            else:
-                return _fault_response(fault, None, rt)
-        response = await rt.config.variants.apply(request, await _execute(rt, request))
-        if fault is not None and fault.after_execute:
-            return _fault_response(fault, response, rt)
-        return response
-
-    return endpoint
+    return None
 
 
 def create_app(state: TestFlightState | None = None, config: SimConfig | None = None) -> Starlette:
@@ -166,7 +146,12 @@ def create_app(state: TestFlightState | None = None, config: SimConfig | None = 
     for op in spec.operations():
         handler_for(op)  # fail at start-up, not at request time, if an operation has no handler
     methods = ["GET", "POST", "PATCH", "DELETE", "PUT", "HEAD", "OPTIONS"]
-    app = Starlette(routes=[Route("/{path:path}", _gateway(rt), methods=methods)])
+
+    async def execute(request: Request) -> Response:
+        return await _execute(rt, request)
+
+    endpoint = gateway(execute, config, logger(state.requests, config.clock), _fault_response)
+    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)])
     app.state.sim = rt
     return app
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from betaops.providers.testflight.simulator import spec
 from betaops.providers.testflight.simulator.config import SimConfig
-from betaops.providers.testflight.simulator.errors import ApiError, conflict, not_found
+from betaops.providers.testflight.simulator.errors import conflict, not_found
 from betaops.providers.testflight.simulator.jsonapi import Query, Renderer
 from betaops.providers.testflight.simulator.state import Resource, TestFlightState
 from betaops.sim.clock import iso
@@ -140,7 +140,3 @@ def handles(*operation_ids: str) -> Callable[[Handler], Handler]:
         return fn
 
     return register
-
-
-def reject(status: int, code: str, detail: str, pointer: str | None = None) -> ApiError:
-    return ApiError(status, code, detail, pointer=pointer)

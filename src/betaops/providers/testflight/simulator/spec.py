@@ -16,7 +16,6 @@ from typing import Any
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
 OPENAPI_FILE = SPEC_DIR / "openapi-testflight-subset.json"
-OPERATIONS_FILE = SPEC_DIR / "operations.json"
 
 _METHODS = ("get", "post", "patch", "delete")
 
@@ -70,12 +69,6 @@ def _ref_name(schema: dict[str, Any]) -> str | None:
 def openapi() -> dict[str, Any]:
     text = OPENAPI_FILE.read_text(encoding="utf-8")
     return dict(json.loads(text))
-
-
-@cache
-def operation_table() -> list[dict[str, Any]]:
-    text = OPERATIONS_FILE.read_text(encoding="utf-8")
-    return list(json.loads(text)["operations"])
 
 
 def schemas() -> dict[str, Any]:
