@@ -1,7 +1,9 @@
-"""`betaops serve | tools | call`: start the server, list what it would expose, run one tool.
+"""`betaops serve | tools | call | doctor`: start the server, list what it would expose, run one
+tool, check the credentials.
 
 `call` goes through the same MCP server in-process (an MCP client talks to it), so what a
-person or script sees is exactly what an assistant sees.
+person or script sees is exactly what an assistant sees. `serve` never loads the MCP client:
+the `tools` and `call` paths import it when they run.
 """
 
 from __future__ import annotations
@@ -14,9 +16,6 @@ import sys
 from typing import Any
 
 import anyio
-from mcp import Client
-from mcp.client.session import ClientRequestContext, ElicitationFnT
-from mcp.types import ElicitRequestFormParams, ElicitRequestParams, ElicitResult, ErrorData
 
 from betaops import __version__
 from betaops.core.errors import ProviderError
@@ -83,6 +82,10 @@ def parser() -> argparse.ArgumentParser:
     call.add_argument("--yes", action="store_true", help="approve the confirmation prompt of a write")
     call.add_argument("tool")
     call.add_argument("arguments", nargs="*", metavar="key=value", help="values are parsed as JSON when they can be")
+    sub.add_parser(
+        "doctor",
+        help="check each configured provider's credentials with one cheap read (exit 0 only if all work)",
+    )
     sub.add_parser("docs", help="print the operation table the README embeds")
     box = sub.add_parser("sandbox", help="the simulators on their own: betaops sandbox serve --port N")
     box_sub = box.add_subparsers(dest="sandbox_command", required=True)
@@ -113,6 +116,8 @@ def parse_arguments(pairs: list[str]) -> dict[str, Any]:
 
 
 async def _tools(ns: argparse.Namespace) -> int:
+    from mcp import Client
+
     server = build_server(Settings(), options(ns))
     async with Client(server) as client:
         listed = (await client.list_tools()).tools
@@ -134,6 +139,10 @@ async def _tools(ns: argparse.Namespace) -> int:
 
 
 async def _call(ns: argparse.Namespace) -> int:
+    from mcp import Client
+    from mcp.client.session import ClientRequestContext, ElicitationFnT
+    from mcp.types import ElicitRequestFormParams, ElicitRequestParams, ElicitResult, ErrorData
+
     server = build_server(Settings(), options(ns))
     arguments = parse_arguments(ns.arguments)
 
@@ -174,6 +183,14 @@ def _sandbox(ns: argparse.Namespace) -> int:
     return 0
 
 
+async def _doctor() -> int:
+    from betaops.doctor import diagnose, report
+
+    text, status = report(await diagnose())
+    print(text)
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     ns = parser().parse_args(argv)
     logging.basicConfig(
@@ -203,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
 
             print(operations_table())
             return 0
+        if ns.command == "doctor":
+            return anyio.run(_doctor)
         if ns.command == "tools":
             return anyio.run(_tools, ns)
         return anyio.run(_call, ns)
