@@ -12,7 +12,9 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 import anyio
@@ -191,7 +193,18 @@ async def _doctor() -> int:
     return status
 
 
+# Settings read from the environment; an empty value means "not set". Desktop hosts (an .mcpb
+# bundle's user_config, a registry entry's environmentVariables) pass a field left blank as "".
+SETTING_PREFIXES = ("BETAOPS_", "BETATESTING_", "TESTFLIGHT_", "ALEXA_", "BETASEND_")
+
+
+def drop_blank_settings(environ: MutableMapping[str, str]) -> None:
+    for key in [k for k, v in environ.items() if k.startswith(SETTING_PREFIXES) and not v.strip()]:
+        del environ[key]
+
+
 def main(argv: list[str] | None = None) -> int:
+    drop_blank_settings(os.environ)
     ns = parser().parse_args(argv)
     logging.basicConfig(
         stream=sys.stderr,
