@@ -7,7 +7,7 @@
                                                         blank (an empty string), plus --sandbox
 
 initialize, tools/list, prompts/list and prompts/get (the prompts shipped as betaops/_prompts),
-one sandbox read (betatesting_list_tests), and one TestFlight read through betaops_call_operation
+one sandbox read (betatesting_list_tests), and one TestFlight read through betaops_read_operation
 (the TestFlight simulator reads the spec/*.json files shipped in the package). Exits 1 with the
 reason on the first failure. Standard library only, so it runs under any interpreter.
 """
@@ -108,7 +108,7 @@ def main(argv: list[str]) -> None:
         check(info["serverInfo"]["name"] == "betaops", f"initialize: {info['serverInfo']}")
         session.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
         tools = {t["name"] for t in session.request("tools/list", {})["tools"]}
-        check({"betatesting_list_tests", "betaops_call_operation"} <= tools, f"tools/list: {len(tools)} tools")
+        check({"betatesting_list_tests", "betaops_read_operation"} <= tools, f"tools/list: {len(tools)} tools")
         prompts = {p["name"] for p in session.request("prompts/list", {})["prompts"]}
         check(prompts >= PROMPTS, f"prompts/list: {sorted(prompts)}")
         got = session.request("prompts/get", {"name": "triage-new-issues", "arguments": {"test_id": "4103"}})
@@ -121,9 +121,9 @@ def main(argv: list[str]) -> None:
         apps = structured(
             session.request(
                 "tools/call",
-                {"name": "betaops_call_operation", "arguments": {"tool": "testflight_list_apps", "arguments": {}}},
+                {"name": "betaops_read_operation", "arguments": {"tool": "testflight_list_apps", "arguments": {}}},
             ),
-            "tools/call testflight_list_apps through betaops_call_operation (spec files shipped)",
+            "tools/call testflight_list_apps through betaops_read_operation (spec files shipped)",
         )
         check(apps.get("count", 0) >= 1, f"testflight_list_apps returned {apps.get('count')} apps")
     finally:
