@@ -26,6 +26,7 @@ from betaops.doctor import MASK, diagnose, redact, report
 from betaops.providers.alexa import provider as alexa
 from betaops.providers.alexa.simulator import app as alexa_sim
 from betaops.providers.alexa.simulator import config as alexa_cfg
+from betaops.providers.alexa.simulator import seed as alexa_seed
 from betaops.providers.betasend.simulator import app as betasend_sim
 from betaops.providers.betasend.simulator import config as betasend_cfg
 from betaops.providers.betatesting import provider as betatesting
@@ -121,6 +122,17 @@ async def test_good_credentials_everywhere_are_ok(env: pytest.MonkeyPatch) -> No
     text, status = report(checks)
     assert status == 0 and "all 4 configured providers work." in text
     assert "Login with Amazon issued an access token" in text
+
+
+async def test_a_pinned_alexa_skill_is_read_and_an_unknown_one_is_named(env: pytest.MonkeyPatch) -> None:
+    setenv(env, good_env()["alexa"])
+    skill = next(iter(alexa_seed.build_state().skills))
+    env.setenv("ALEXA_SKILL_ID", skill)
+    (alexa_check,) = [c for c in await diagnose(Settings(), transports=transports()) if c.provider == "alexa"]
+    assert alexa_check.ok and skill in alexa_check.detail
+    env.setenv("ALEXA_SKILL_ID", "amzn1.ask.skill.00000000-0000-4000-8000-000000000000")
+    (alexa_check,) = [c for c in await diagnose(Settings(), transports=transports()) if c.provider == "alexa"]
+    assert not alexa_check.ok and "404" in alexa_check.detail
 
 
 @pytest.mark.parametrize(
