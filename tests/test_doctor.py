@@ -52,26 +52,31 @@ def other_pem() -> str:
     ).decode()
 
 
+def tls(url: str) -> str:
+    """The sandbox URL as https: live settings take TLS only (beyond loopback); the transport ignores the host."""
+    return url.replace("http://", "https://", 1)
+
+
 def good_env(urls: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
     """Each provider's variables holding the credentials its simulator accepts."""
     urls = urls or {}
     return {
         "betatesting": {
             "BETATESTING_API_KEY": betatesting_cfg.SANDBOX_API_KEY,
-            "BETATESTING_BASE_URL": urls.get("betatesting", betatesting.SANDBOX_BASE_URL),
+            "BETATESTING_BASE_URL": urls.get("betatesting", tls(betatesting.SANDBOX_BASE_URL)),
         },
         "testflight": {
             "TESTFLIGHT_KEY_ID": testflight_cfg.SANDBOX_KEY_ID,
             "TESTFLIGHT_ISSUER_ID": testflight_cfg.SANDBOX_ISSUER_ID,
             "TESTFLIGHT_PRIVATE_KEY": testflight_cfg.SANDBOX_PRIVATE_KEY_PEM,
-            "TESTFLIGHT_BASE_URL": urls.get("testflight", testflight.SANDBOX_BASE_URL),
+            "TESTFLIGHT_BASE_URL": urls.get("testflight", tls(testflight.SANDBOX_BASE_URL)),
         },
         "alexa": {
             "ALEXA_CLIENT_ID": alexa_cfg.SANDBOX_CLIENT_ID,
             "ALEXA_CLIENT_SECRET": alexa_cfg.SANDBOX_CLIENT_SECRET,
             "ALEXA_REFRESH_TOKEN": alexa_cfg.SANDBOX_REFRESH_TOKEN,
-            "ALEXA_BASE_URL": urls.get("alexa", alexa.SANDBOX_BASE_URL),
-            "ALEXA_TOKEN_URL": urls.get("alexa", alexa.SANDBOX_BASE_URL) + alexa_cfg.TOKEN_PATH,
+            "ALEXA_BASE_URL": urls.get("alexa", tls(alexa.SANDBOX_BASE_URL)),
+            "ALEXA_TOKEN_URL": urls.get("alexa", tls(alexa.SANDBOX_BASE_URL)) + alexa_cfg.TOKEN_PATH,
         },
         "betasend": {
             "BETASEND_DOMAIN": "sandbox",
@@ -121,7 +126,7 @@ async def test_good_credentials_everywhere_are_ok(env: pytest.MonkeyPatch) -> No
     ], [c.detail for c in checks]
     text, status = report(checks)
     assert status == 0 and "all 4 configured providers work." in text
-    assert "Login with Amazon issued an access token" in text
+    assert "vendors listed" in text
 
 
 async def test_a_pinned_alexa_skill_is_read_and_an_unknown_one_is_named(env: pytest.MonkeyPatch) -> None:
@@ -188,7 +193,7 @@ async def test_an_unreachable_provider_is_reported_quickly_as_a_network_problem(
     setenv(env, good_env({"betatesting": f"http://127.0.0.1:{port}/api/external/v2"})["betatesting"])
     checks = await diagnose(Settings())
     mine = checks[0]
-    assert not mine.ok and "ConnectError" in mine.detail and "network" in mine.detail
+    assert not mine.ok and "connection refused" in mine.detail and "network" in mine.detail
 
 
 def test_redact_masks_every_configured_secret() -> None:

@@ -2,7 +2,7 @@
 
 For each provider whose variables are set, doctor builds the same client the server would and
 makes one read that proves the credentials work (a one-item page of tests or apps, the account,
-a pinned Alexa skill's beta test, or, without one, the Login with Amazon token exchange). It
+a pinned Alexa skill's beta test, or, without one, the vendors the Alexa credentials act for). It
 prints "ok" or what is wrong and how to fix it, and never a secret: provider messages pass through
 a filter that masks every configured secret value. The exit status is 0 only if every configured
 provider works.
@@ -20,7 +20,6 @@ from typing import Any
 import httpx2
 from pydantic import BaseModel, SecretStr
 
-from betaops.core.auth import TokenEndpointAuth
 from betaops.core.errors import ProviderError
 from betaops.core.http import ProviderClient, ProviderConfig
 from betaops.core.operation import Operation
@@ -49,10 +48,9 @@ class Check:
 
 @dataclass(frozen=True)
 class Probe:
-    """The cheap read that proves a provider's credentials: an operation and its arguments, or
-    (operation None) the OAuth token exchange alone."""
+    """The cheap read that proves a provider's credentials: an operation and its arguments."""
 
-    operation: str | None
+    operation: str
     arguments: dict[str, Any]
     says: str  # what "ok" means, e.g. "listed 1 app"
 
@@ -68,7 +66,7 @@ def probe(name: str) -> Probe:
         skill = AlexaSettings().skill_id
         if skill:
             return Probe("get_beta_test", {"skill_id": skill}, f"Login with Amazon and SMAPI accepted (skill {skill})")
-        return Probe(None, {}, "Login with Amazon issued an access token (set ALEXA_SKILL_ID to also read a skill)")
+        return Probe("list_vendors", {}, "Login with Amazon and SMAPI accepted (vendors listed; ALEXA_SKILL_ID unset)")
     raise ValueError(f"no doctor probe for provider {name!r}")
 
 
@@ -98,26 +96,7 @@ def _explain(exc: ProviderError) -> str:
     return text
 
 
-async def _token_only(config: ProviderConfig, transport: httpx2.AsyncBaseTransport | None) -> None:
-    """Run the auth flow up to the token exchange and stop before any API request is sent."""
-    auth = config.auth
-    if not isinstance(auth, TokenEndpointAuth):
-        raise TypeError(f"{config.name}: no token endpoint to check")
-    flow = auth.async_auth_flow(httpx2.Request("GET", config.base_url))
-    async with httpx2.AsyncClient(transport=transport, timeout=config.timeout_s) as http:
-        token_request = await flow.__anext__()
-        response = await http.send(token_request)
-        await response.aread()
-        try:
-            await flow.asend(response)  # raises ConfigError or ProviderError when the exchange failed
-        finally:
-            await flow.aclose()
-
-
 async def _read(spec: ProviderSpec, config: ProviderConfig, check: Probe, transport: Any) -> None:
-    if check.operation is None:
-        await _token_only(config, transport)
-        return
     op: Operation = next(o for o in spec.operations if o.name == check.operation)
     params: BaseModel = op.params.model_validate(check.arguments)
     client = ProviderClient(config, transport=transport)
