@@ -2,7 +2,7 @@
 
 The goals (issue 14) are at most 150 KB for the whole list and no tool over 4 KB. They are pinned by
 strict xfails until they are met, so meeting one shows up here; meanwhile budgets keep what was won
-(the JSON:API controls of TestFlight's reads: 465 KB -> 363 KB) from coming back.
+(the JSON:API controls of TestFlight's reads: 476 KB -> 373 KB for 229 tools) from coming back.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from betaops.settings import Settings
 pytestmark = pytest.mark.anyio
 ALL_GOAL = 150_000
 TOOL_GOAL = 4_096
-ALL_BUDGET = 375_000  # today's 363,482 bytes (225 tools) plus a little room
+ALL_BUDGET = 400_000  # today's 373,160 bytes (229 tools) plus room for new tools; 476,245 before compaction
 TOOL_BUDGET = 8_000  # today's largest, testflight_list_apps, is 7,370 bytes (21,848 before)
 CONTROLS = ("include", "fieldsets", "include_limits")
 
@@ -55,7 +55,7 @@ async def test_jsonapi_controls_are_three_compact_inputs_per_tool() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="goal not met: 363 KB, of which output schemas are 125 KB and paging/confirm inputs about 40 KB (server/)",
+    reason="goal not met: 373 KB, of which output schemas are 131 KB and paging/confirm inputs about 40 KB (server/)",
 )
 async def test_all_is_at_most_150_kb() -> None:
     assert size(await listed()) <= ALL_GOAL
