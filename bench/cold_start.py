@@ -1,10 +1,20 @@
-"""Cold start: process start to answered `initialize` + `tools/list` over stdio.
+"""Cold start: process start to answered `initialize` + `tools/list` over stdio, and the list's size.
 
-`betaops serve --sandbox` (four providers, their simulators, the default tool surface) next to the
-floor: a bare MCP server with one tool, on the same SDK and interpreter, measured in the same run
-and interleaved with it. Raw JSON-RPC over pipes, so no client library time is counted.
+Side by side, interleaved run by run so that drift on a shared machine hits every subject alike:
 
-Run: python bench/cold_start.py [runs]
+- the floor: a bare MCP server with one tool, on the same SDK and interpreter;
+- `betaops serve --sandbox` (four providers on their simulators, the default surface);
+- `betaops serve` live (four providers configured with well-formed dummy credentials: start-up
+  sends nothing, so no account is needed);
+- `betaops serve --sandbox --toolsets all` (every operation listed).
+
+Wall time to the answers, and the CPU time of the whole process (user + system, start to exit),
+which other load on a shared machine moves far less. Raw JSON-RPC over pipes, so no client library time is counted. The size is the compact JSON of the
+`tools` array, as `server/footprint.py` counts it.
+
+Run: python bench/cold_start.py [runs] [--baseline PATH]
+     --baseline PATH also runs the betaops of another checkout (its `src/` first on PYTHONPATH) as
+     "before" rows, e.g. a `git worktree` of main, interleaved with the rest.
 """
 
 from __future__ import annotations
@@ -41,6 +51,7 @@ INITIALIZE = {
 }
 INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
 LIST = {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}
+PREFIXES = ("BETATESTING_", "BETAOPS_", "TESTFLIGHT_", "ALEXA_", "BETASEND_")
 
 
 def _send(proc: subprocess.Popen[bytes], message: dict[str, Any]) -> None:
@@ -60,8 +71,23 @@ def _answer(proc: subprocess.Popen[bytes], wanted: int) -> dict[str, Any]:
             return message
 
 
-def once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """(seconds to the initialize answer, seconds to the tools/list answer, tools listed)."""
+def _reap(proc: subprocess.Popen[bytes], timeout_s: float = 10.0) -> float:
+    """Wait for the process to exit; its CPU seconds (user + system), which other load barely moves."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return usage.ru_utime + usage.ru_stime
+        if time.monotonic() > deadline:
+            proc.kill()
+            deadline = float("inf")
+        time.sleep(0.005)
+
+
+def once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, int, float]:
+    """(seconds to the initialize answer, seconds to the tools/list answer, tools listed, bytes listed,
+    CPU seconds of the whole process)."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     try:
@@ -75,51 +101,107 @@ def once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     finally:
         assert proc.stdin is not None
         proc.stdin.close()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    return initialized, listed, len(tools)
+        cpu = _reap(proc)
+    return initialized, listed, len(tools), len(json.dumps(tools, separators=(",", ":")).encode()), cpu
 
 
-def run(runs: int = 7) -> Table:
-    state = tempfile.mkdtemp(prefix="betaops-bench-")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BETATESTING_", "BETAOPS_", "TESTFLIGHT_"))}
-    env["XDG_STATE_HOME"] = state  # nothing written where a user keeps state
-    subjects = {
-        "betaops serve --sandbox": [sys.executable, "-m", "betaops", "serve", "--sandbox"],
-        "bare MCP server, one tool (floor)": [sys.executable, "-c", FLOOR],
+def live_env(state: str) -> dict[str, str]:
+    """Well-formed credentials for all four providers (none is contacted at start)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    pem = (
+        ec.generate_private_key(ec.SECP256R1())
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode()
+    )
+    return {
+        "BETATESTING_API_KEY": "btst_" + "b" * 64,
+        "TESTFLIGHT_KEY_ID": "BENCH12345",
+        "TESTFLIGHT_ISSUER_ID": "00000000-0000-4000-8000-000000000000",
+        "TESTFLIGHT_PRIVATE_KEY": pem,
+        "ALEXA_CLIENT_ID": "amzn1.application-oa2-client.bench",
+        "ALEXA_CLIENT_SECRET": "bench-secret",
+        "ALEXA_REFRESH_TOKEN": "Atzr|bench",
+        "BETASEND_DOMAIN": "bench",
+        "BETASEND_API_KEY": "bench-api-key-0001",
+        "BETASEND_HASH": "bench-hash-000001",
+        "XDG_STATE_HOME": state,
     }
-    for argv in subjects.values():  # warm the file cache and bytecode once, uncounted
+
+
+def subjects(baseline: str | None, state: str) -> dict[str, tuple[list[str], dict[str, str]]]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(PREFIXES)}
+    base["XDG_STATE_HOME"] = state  # nothing written where a user keeps state
+    live = {**base, **live_env(state)}
+    betaops = [sys.executable, "-m", "betaops", "serve"]
+    out: dict[str, tuple[list[str], dict[str, str]]] = {
+        "bare MCP server, one tool (floor)": ([sys.executable, "-c", FLOOR], base),
+        "betaops serve --sandbox": ([*betaops, "--sandbox"], base),
+        "betaops serve (live, 4 providers)": (betaops, live),
+        "betaops serve --sandbox --toolsets all": ([*betaops, "--sandbox", "--toolsets", "all"], base),
+    }
+    if baseline:
+        path = os.path.join(os.path.abspath(baseline), "src")
+        for name, (argv, env) in list(out.items())[1:]:
+            out[f"{name} [before]"] = (argv, {**env, "PYTHONPATH": path})
+    return out
+
+
+def run(runs: int = 7, baseline: str | None = None) -> Table:
+    state = tempfile.mkdtemp(prefix="betaops-bench-")
+    chosen = subjects(baseline, state)
+    for argv, env in chosen.values():  # warm the file cache and bytecode once, uncounted
         once(argv, env)
-    timings: dict[str, list[tuple[float, float, int]]] = {name: [] for name in subjects}
+    timings: dict[str, list[tuple[float, float, int, int, float]]] = {name: [] for name in chosen}
     for _ in range(runs):
-        for name, argv in subjects.items():  # interleaved, so drift hits both alike
+        for name, (argv, env) in chosen.items():  # interleaved, so drift hits all alike
             timings[name].append(once(argv, env))
     table = Table(
         f"Cold start over stdio ({runs} runs each, interleaved; medians)",
-        ["server", "tools listed", "to initialize", "to tools/list", "min to tools/list"],
+        [
+            "server",
+            "tools listed",
+            "tools/list bytes",
+            "to initialize",
+            "to tools/list",
+            "min to tools/list",
+            "vs floor",
+            "CPU (process)",
+            "CPU vs floor",
+        ],
     )
-    medians: dict[str, float] = {}
+    floor = median([r[1] for r in timings["bare MCP server, one tool (floor)"]])
+    floor_cpu = median([r[4] for r in timings["bare MCP server, one tool (floor)"]])
     for name, results in timings.items():
-        medians[name] = median([r[1] for r in results])
+        listed = median([r[1] for r in results])
+        cpu = median([r[4] for r in results])
         table.rows.append(
             [
                 name,
                 str(results[0][2]),
+                f"{results[0][3] / 1000:.1f} KB",
                 f"{median([r[0] for r in results]) * 1000:.0f} ms",
-                f"{medians[name] * 1000:.0f} ms",
+                f"{listed * 1000:.0f} ms",
                 f"{min(r[1] for r in results) * 1000:.0f} ms",
+                f"{listed / floor:.2f}x",
+                f"{cpu * 1000:.0f} ms",
+                f"{cpu / floor_cpu:.2f}x",
             ]
         )
-    betaops, floor = medians.values()
+    table.notes.append(f"floor: {floor * 1000:.0f} ms to tools/list (KB = 1,000 bytes of compact JSON)")
     table.notes.append(
-        f"ratio betaops / floor: {betaops / floor:.2f}x "
-        f"(+{(betaops - floor) * 1000:.0f} ms for four providers, their simulators and the tool catalog)"
+        "CPU (process): user + system time of the whole server process, start to exit (after tools/list); "
+        "on a loaded machine it moves far less than wall time"
     )
     return table
 
 
 if __name__ == "__main__":
-    print(run(int(sys.argv[1]) if len(sys.argv) > 1 else 7).text())
+    args = sys.argv[1:]
+    baseline_path = None
+    if "--baseline" in args:
+        at = args.index("--baseline")
+        baseline_path = args[at + 1]
+        del args[at : at + 2]
+    print(run(int(args[0]) if args else 7, baseline_path).text())

@@ -62,10 +62,14 @@ inspect legacy-read 0 'not result.get("isError") and data["items"] and data["ite
 inspect legacy-write-preview 0 \
     'data["status"] == "confirmation_required" and "Pantry Pal" in data["preview"] and data["confirm_token"]' \
     -e "BETAOPS_CONFIRM_SECRET=$SECRET" "${STDIO[@]}" "${WRITE[@]}"
-TOKEN_ARG=$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["result"]["structuredContent"]["confirm_token"])' \
-    "$OUT/legacy-write-preview.json" 2>/dev/null || echo missing)
+preview_field() {  # preview_field NAME: a field of the preview's structured content
+    python -c 'import json, sys; print(json.load(open(sys.argv[1]))["result"]["structuredContent"][sys.argv[2]])' \
+        "$OUT/legacy-write-preview.json" "$1" 2>/dev/null || echo missing
+}
+# The confirming call carries the token and the summary line the preview showed (what is approved).
 inspect legacy-write-confirmed-by-another-process 0 'data["status"] == "executed" and data["result"]["status"] == "paused"' \
-    -e "BETAOPS_CONFIRM_SECRET=$SECRET" "${STDIO[@]}" "${WRITE[@]}" --tool-arg "confirm_token=$TOKEN_ARG"
+    -e "BETAOPS_CONFIRM_SECRET=$SECRET" "${STDIO[@]}" "${WRITE[@]}" \
+    --tool-arg "confirm_token=$(preview_field confirm_token)" --tool-arg "confirm_summary=$(preview_field confirm_summary)"
 inspect legacy-tool-error-exits-5 5 'result["isError"] is True and "404" in result["content"][0]["text"]' \
     "${STDIO[@]}" --method tools/call --tool-name betatesting_list_issues --tool-arg test_id=999999
 

@@ -1,11 +1,12 @@
-# Sourced by scripts/conformance.sh and scripts/inspector_smoke.sh: installs Node 22 and the MCP
-# test tools from the npm registry into .cache/npm (git-ignored) once, then puts them on PATH.
+# Sourced by scripts/conformance.sh, scripts/inspector_smoke.sh and scripts/package_smoke.sh: installs
+# Node 22 and the MCP tools from the npm registry into .cache/npm (git-ignored) once, then puts them on PATH.
 # Versions are pinned so a new release cannot change CI's verdict unannounced.
 
 NODE_VERSION=22.23.3                 # npm package node@22: Node >= 22.19 is needed by both tools
 CONFORMANCE_STABLE=0.1.16            # npm "latest": the 2025-era scenarios
 CONFORMANCE_NEXT=0.2.0-alpha.12      # --requirements 2026-07-28 (server-stateless, caching, ...)
 INSPECTOR_VERSION=2.12.0
+MCPB_VERSION=2.1.2                   # @anthropic-ai/mcpb, the official MCP Bundle CLI (npm "latest", checked with npm view)
 
 NPM_CACHE_DIR="${NPM_CACHE_DIR:-$(pwd)/.cache/npm}"
 
@@ -38,6 +39,15 @@ install_mcp_tools() {
     CONFORMANCE_NEXT_BIN="$NPM_CACHE_DIR/next/node_modules/@modelcontextprotocol/conformance/dist/index.js"
     INSPECTOR_BIN="$NPM_CACHE_DIR/tools/node_modules/.bin/mcp-inspector"
     export MCP_INSPECTOR_SECRET_STORE=memory   # no keychain on a headless machine
+}
+
+install_mcpb() {  # the mcpb CLI, run by Node 22: sets MCPB (a command line to call it with)
+    if ! command -v npm >/dev/null; then
+        echo "npm: not found; installing Debian's nodejs and npm"
+        apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+    fi
+    _npm_install "$NPM_CACHE_DIR/mcpb" "node@$NODE_VERSION" "@anthropic-ai/mcpb@$MCPB_VERSION"
+    MCPB="$NPM_CACHE_DIR/mcpb/node_modules/.bin/node $NPM_CACHE_DIR/mcpb/node_modules/@anthropic-ai/mcpb/dist/cli/cli.js"
 }
 
 free_port() {

@@ -1,7 +1,9 @@
-"""`betaops serve | tools | call`: start the server, list what it would expose, run one tool.
+"""`betaops serve | tools | call | doctor`: start the server, list what it would expose, run one
+tool, check the credentials.
 
 `call` goes through the same MCP server in-process (an MCP client talks to it), so what a
-person or script sees is exactly what an assistant sees.
+person or script sees is exactly what an assistant sees. `serve` never loads the MCP client:
+the `tools` and `call` paths import it when they run.
 """
 
 from __future__ import annotations
@@ -10,13 +12,12 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 import anyio
-from mcp import Client
-from mcp.client.session import ClientRequestContext, ElicitationFnT
-from mcp.types import ElicitRequestFormParams, ElicitRequestParams, ElicitResult, ErrorData
 
 from betaops import __version__
 from betaops.core.errors import ProviderError
@@ -83,6 +84,10 @@ def parser() -> argparse.ArgumentParser:
     call.add_argument("--yes", action="store_true", help="approve the confirmation prompt of a write")
     call.add_argument("tool")
     call.add_argument("arguments", nargs="*", metavar="key=value", help="values are parsed as JSON when they can be")
+    sub.add_parser(
+        "doctor",
+        help="check each configured provider's credentials with one cheap read (exit 0 only if all work)",
+    )
     sub.add_parser("docs", help="print the operation table the README embeds")
     box = sub.add_parser("sandbox", help="the simulators on their own: betaops sandbox serve --port N")
     box_sub = box.add_subparsers(dest="sandbox_command", required=True)
@@ -113,6 +118,8 @@ def parse_arguments(pairs: list[str]) -> dict[str, Any]:
 
 
 async def _tools(ns: argparse.Namespace) -> int:
+    from mcp import Client
+
     server = build_server(Settings(), options(ns))
     async with Client(server) as client:
         listed = (await client.list_tools()).tools
@@ -134,6 +141,10 @@ async def _tools(ns: argparse.Namespace) -> int:
 
 
 async def _call(ns: argparse.Namespace) -> int:
+    from mcp import Client
+    from mcp.client.session import ClientRequestContext, ElicitationFnT
+    from mcp.types import ElicitRequestFormParams, ElicitRequestParams, ElicitResult, ErrorData
+
     server = build_server(Settings(), options(ns))
     arguments = parse_arguments(ns.arguments)
 
@@ -174,7 +185,26 @@ def _sandbox(ns: argparse.Namespace) -> int:
     return 0
 
 
+async def _doctor() -> int:
+    from betaops.doctor import diagnose, report
+
+    text, status = report(await diagnose())
+    print(text)
+    return status
+
+
+# Settings read from the environment; an empty value means "not set". Desktop hosts (an .mcpb
+# bundle's user_config, a registry entry's environmentVariables) pass a field left blank as "".
+SETTING_PREFIXES = ("BETAOPS_", "BETATESTING_", "TESTFLIGHT_", "ALEXA_", "BETASEND_")
+
+
+def drop_blank_settings(environ: MutableMapping[str, str]) -> None:
+    for key in [k for k, v in environ.items() if k.startswith(SETTING_PREFIXES) and not v.strip()]:
+        del environ[key]
+
+
 def main(argv: list[str] | None = None) -> int:
+    drop_blank_settings(os.environ)
     ns = parser().parse_args(argv)
     logging.basicConfig(
         stream=sys.stderr,
@@ -203,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
 
             print(operations_table())
             return 0
+        if ns.command == "doctor":
+            return anyio.run(_doctor)
         if ns.command == "tools":
             return anyio.run(_tools, ns)
         return anyio.run(_call, ns)

@@ -29,7 +29,7 @@ from betaops.server.jobs import JobRunner
 from betaops.server.logging_level import install_logging_level
 from betaops.server.prompts import load_prompts
 from betaops.server.resources import register_resources
-from betaops.server.runtime import ConfirmMode, Connection, Runtime, connect, signing_secret
+from betaops.server.runtime import Catalog, ConfirmMode, Connection, Runtime, connect, signing_secret
 from betaops.server.sdk import request_state_security
 from betaops.server.tools import build_tool, entry
 from betaops.settings import Settings
@@ -133,10 +133,11 @@ def build_server(
     if runtime.confirm is ConfirmMode.NEVER and not runtime.read_only:
         logger.warning("confirmation is OFF (--confirm never): write tools execute without asking anyone")
 
-    runtime.catalog = {op.tool_name: entry(runtime, op) for op in reachable_actions(runtime)}
+    catalog = Catalog({op.tool_name: op for op in reachable_actions(runtime)}, lambda op: entry(runtime, op))
+    runtime.catalog = catalog  # entries (input and output models) are built when first needed
     # A list (catalog order: providers in registry order, each provider's tasks then operations), never
     # a set: the same tools/list on every start, so a host's prompt cache keeps working.
-    listed = [name for name, item in runtime.catalog.items() if is_listed(runtime, item.action)]
+    listed = [name for name, op in catalog.actions.items() if is_listed(runtime, op)]
     runtime.listed = frozenset([*listed, *META_TOOLS])
 
     @asynccontextmanager

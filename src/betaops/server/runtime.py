@@ -6,7 +6,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -85,6 +85,34 @@ class Connection:
             await client.aclose()
 
 
+class Catalog(Mapping[str, Any]):
+    """Every reachable action by tool name, its catalog entry (input and output models) built on first use.
+
+    Start-up lists a few tools; building the models of all 220 actions up front cost most of the
+    cold start. Iterating names or counting costs nothing; `actions` gives the actions themselves;
+    looking an entry up (or iterating values) builds it once.
+    """
+
+    def __init__(self, actions: Mapping[str, Any], build: Callable[[Any], Any]) -> None:
+        self.actions: dict[str, Any] = dict(actions)
+        self._build = build
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            self._built[name] = self._build(self.actions[name])
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.actions)
+
+    def __len__(self) -> int:
+        return len(self.actions)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.actions
+
+
 @dataclass
 class Runtime:
     """What one server process holds while it runs: a connection per provider, and the guard's state.
@@ -98,7 +126,7 @@ class Runtime:
     read_only: bool = False
     toolsets: tuple[str, ...] | None = None  # None: the default surface (each provider's core tools)
     audit: AuditLog | None = None
-    catalog: dict[str, Any] = field(default_factory=dict)  # tool name -> tools.Entry, every reachable action
+    catalog: Mapping[str, Any] = field(default_factory=dict)  # tool name -> tools.Entry, every reachable action
     # Approvals, jobs, pacing, headroom: the embedded store in the state directory (or Redis) in a served
     # process; in memory otherwise.
     store: StateStore = field(default_factory=lambda: SqliteState(":memory:"))

@@ -3,6 +3,10 @@
 Pydantic's schemas repeat a `title` on every property, spell optional values as
 `anyOf: [X, {type: null}]` and write `default: null`. None of that changes what validates, so it
 is removed or folded (`type: [X, "null"]`); `$ref`s and descriptions stay.
+
+A schema may carry long reference lists under `DESCRIBE_ONLY` (e.g. every field name a sparse
+fieldset accepts): `compact` keeps them for `betaops_describe_operation`; `minimal`, used for the
+listed tools, leaves them out. Validation does not depend on them.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 _NULL = {"type": "null"}
+DESCRIBE_ONLY = "x-allowed"
 
 
 def compact(schema: Any, *, in_properties: bool = False) -> Any:
@@ -72,8 +77,8 @@ def _inline(schema: Any, defs: dict[str, Any], once: set[str]) -> Any:
 
 
 def minimal(schema: dict[str, Any]) -> dict[str, Any]:
-    """`compact`, then definitions used once inlined where they are used (a $ref costs more)."""
-    out: dict[str, Any] = compact(schema)
+    """`compact` without `DESCRIBE_ONLY` lists, then definitions used once inlined where used (a $ref costs more)."""
+    out: dict[str, Any] = _without(compact(schema), DESCRIBE_ONLY)
     defs = out.get("$defs")
     if not isinstance(defs, dict):
         return out
@@ -85,6 +90,14 @@ def minimal(schema: dict[str, Any]) -> dict[str, Any]:
     if rest:
         body["$defs"] = {k: _inline(v, defs, once) for k, v in rest.items()}
     return dict(body)
+
+
+def _without(schema: Any, keyword: str) -> Any:
+    if isinstance(schema, list):
+        return [_without(item, keyword) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {k: _without(v, keyword) for k, v in schema.items() if k != keyword}
 
 
 def _self_referencing(name: str, schema: Any) -> bool:

@@ -189,7 +189,7 @@ async def test_cursor_and_all_pages_over_500_testers(mode: str) -> None:
             await client.call_tool(
                 "testflight_list_beta_testers",
                 # Apple's sparse fieldset keeps 500+ items under the result-size cap
-                {"filter_apps": [app], "fields_beta_testers": ["email"], "all_pages": True, "max_items": 2000},
+                {"filter_apps": [app], "fieldsets": {"betaTesters": ["email"]}, "all_pages": True, "max_items": 2000},
             )
         )
     assert len(seen) == len(set(seen)) and set(seen) == expected

@@ -92,9 +92,10 @@ def test_query_parameters_are_typed_with_apple_names_on_the_wire() -> None:
     params = op.params.model_validate(
         {
             "filter_app": ["6443"],
-            "fields_beta_groups": ["name", "publicLink"],
+            "fieldsets": {"betaGroups": ["name", "publicLink"]},
             "sort": ["-createdDate"],
-            "limit_builds": 1000,
+            "include": ["builds"],
+            "include_limits": {"builds": 1000},
         }
     )
     wire = params.model_dump(by_alias=True, exclude_none=True)
@@ -102,12 +103,13 @@ def test_query_parameters_are_typed_with_apple_names_on_the_wire() -> None:
         "filter[app]": ["6443"],
         "fields[betaGroups]": ["name", "publicLink"],
         "sort": ["-createdDate"],
+        "include": ["builds"],
         "limit[builds]": 1000,
     }
-    with pytest.raises(ValidationError):
-        op.params.model_validate({"limit_builds": 1001})  # the spec's maximum
-    with pytest.raises(ValidationError):
-        op.params.model_validate({"fields_beta_groups": ["nmae"]})  # enums are enums
+    with pytest.raises(ValidationError, match=r"include_limits\['builds'\] must be 1..1000"):
+        op.params.model_validate({"include_limits": {"builds": 1001}})  # the spec's maximum
+    with pytest.raises(ValidationError, match="unknown 'nmae'; allowed: name, createdDate"):
+        op.params.model_validate({"fieldsets": {"betaGroups": ["nmae"]}})  # names are checked like enums
     with pytest.raises(ValidationError):
         op.params.model_validate({"filter_nmae": ["x"]})  # strict
     assert "limit" not in op.params.model_fields  # the page size is the tool's page_size

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-QueryKind = Literal["list", "str", "int", "bool", "enum", "enums"]
+# `names` (include), `fieldset` (fields[type]) and `limit` (limit[relationship]) are the JSON:API
+# controls: `operations.py` folds each tool's fieldsets and limits into one compact input each.
+QueryKind = Literal["list", "str", "int", "bool", "enum", "enums", "names", "fieldset", "limit"]
 AttrKind = Literal["str", "email", "uri", "int", "bool", "objects"]
 
 
@@ -29,13 +31,19 @@ class Q:
 
 @dataclass(frozen=True)
 class Attr:
-    """A body attribute; `objects` is a list of small objects whose keys are in `values`."""
+    """A body attribute; `objects` is a list of small objects whose keys are in `values`.
+
+    `choices` gives an object key's allowed values (Apple's enums); `minimum`/`maximum` bound an int.
+    """
 
     field: str
     wire: str
     kind: AttrKind
     required: bool = False
     values: tuple[str, ...] = ()
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
 
 
 @dataclass(frozen=True)

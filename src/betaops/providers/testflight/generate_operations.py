@@ -22,6 +22,10 @@ TABLE = HERE / "spec" / "operations.json"
 OUTPUT = HERE / "operations_generated.py"
 MAX_TOOL_NAME = 64 - len("testflight_")
 _METHODS = ("get", "post", "patch", "delete")
+# Bounds Apple documents outside its OpenAPI file (spec/NOTES.md, "Apple limits"), by attribute name.
+BOUNDS: dict[str, tuple[int, int]] = {
+    "publicLinkLimit": (1, 10_000),  # testers a public link admits: at least one, at most an app's 10,000 external testers
+}
 
 
 class Generator:
@@ -91,7 +95,13 @@ class Generator:
                 continue  # the page size: the tool's page_size / all_pages control it
             head, _, inner = wire.partition("[")
             field = snake(head) if not inner else f"{snake(head)}_{snake(inner.rstrip(']'))}"
-            if schema.get("type") == "integer":
+            if head == "limit" and schema.get("type") == "integer":  # limit[builds]: of an included relationship
+                out.append(Q(field, wire, "limit", desc, maximum=schema.get("maximum"), required=required))
+            elif head == "fields" and inner and items.get("enum"):  # a sparse fieldset: fields[apps]
+                out.append(Q(field, wire, "fieldset", desc, tuple(items["enum"]), required=required))
+            elif wire == "include" and items.get("enum"):
+                out.append(Q(field, wire, "names", desc, tuple(items["enum"]), required=required))
+            elif schema.get("type") == "integer":
                 out.append(Q(field, wire, "int", desc, maximum=schema.get("maximum"), required=required))
             elif schema.get("type") == "boolean":
                 out.append(Q(field, wire, "bool", desc, required=required))
@@ -145,12 +155,16 @@ class Generator:
     def attr(self, name: str, schema: dict[str, Any], required: bool) -> Attr:
         kind = schema.get("type")
         if kind == "array":
-            item = self.ref(schema["items"])
-            return Attr(snake(name), name, "objects", required, tuple(item.get("properties", {})))
+            props: dict[str, Any] = self.ref(schema["items"]).get("properties", {})
+            choices = tuple((key, tuple(self.ref(s)["enum"])) for key, s in props.items() if "enum" in self.ref(s))
+            return Attr(snake(name), name, "objects", required, tuple(props), choices)
         if kind == "string":
             fmt = schema.get("format")
             return Attr(snake(name), name, "email" if fmt == "email" else "uri" if fmt == "uri" else "str", required)
-        return Attr(snake(name), name, "int" if kind == "integer" else "bool", required)
+        if kind == "integer":
+            low, high = BOUNDS.get(name, (schema.get("minimum"), schema.get("maximum")))
+            return Attr(snake(name), name, "int", required, minimum=low, maximum=high)
+        return Attr(snake(name), name, "bool", required)
 
     # ------------------------------------------------------------------ results
 

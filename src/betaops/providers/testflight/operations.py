@@ -18,6 +18,14 @@ from betaops.providers.testflight.declare import Attr, Q, Rel, Spec
 from betaops.providers.testflight.jsonapi import encoder
 from betaops.providers.testflight.names import DEFAULT_TOOLSETS, SUMMARY, TOOLSETS, singular, snake
 from betaops.providers.testflight.operations_generated import RESOURCES, SPECS
+from betaops.providers.testflight.sparse import (
+    FIELDSETS,
+    LIMITS,
+    WireParams,
+    fieldsets_field,
+    include_field,
+    limits_field,
+)
 
 PROVIDER = "testflight"
 ID_PATTERN = r"^[A-Za-z0-9-]{1,64}$"
@@ -66,8 +74,13 @@ def _query_field(q: Q) -> tuple[Any, Any]:
 
 
 def _object_model(attr: Attr) -> type[BaseModel]:
+    choices = dict(attr.choices)
     fields: dict[str, Any] = {
-        key: (FilterValue | None, Field(None, description=key, serialization_alias=key)) for key in attr.values
+        key: (
+            (_literal(choices[key]) if key in choices else FilterValue) | None,
+            Field(None, description=key, serialization_alias=key),
+        )
+        for key in attr.values
     }
     return create_model(_camel(attr.field).rstrip("s"), __config__=_STRICT, **{snake(k): v for k, v in fields.items()})
 
@@ -79,6 +92,9 @@ def _attr_field(attr: Attr) -> tuple[Any, Any]:
     if attr.kind == "objects":
         kind, extra = list[_object_model(attr)], {"min_length": 1, "max_length": 50}  # type: ignore[misc]
         desc += f": objects with {', '.join(attr.values)}"
+    elif attr.kind == "int" and (attr.minimum is not None or attr.maximum is not None):
+        extra = {"ge": attr.minimum, "le": attr.maximum}
+        desc += f" ({attr.minimum}-{attr.maximum})"
     if attr.required:
         return kind, Field(..., description=desc, **extra)
     return kind | None, Field(None, description=desc, **extra)
@@ -110,7 +126,14 @@ def params_model(spec: Spec) -> type[BaseModel]:
         noun = spec.path_field.removesuffix("_id").replace("_", " ")
         fields[spec.path_field] = (Id, Field(..., description=f"The {noun}'s id"))
     for q in spec.query:
-        fields[q.field] = _query_field(q)
+        if q.kind == "names":
+            fields[q.field] = include_field(q)
+        elif q.kind not in ("fieldset", "limit"):
+            fields[q.field] = _query_field(q)
+    if fieldsets := [q for q in spec.query if q.kind == "fieldset"]:
+        fields[FIELDSETS] = fieldsets_field(fieldsets)
+    if limits := [q for q in spec.query if q.kind == "limit"]:
+        fields[LIMITS] = limits_field(limits)
     body = spec.body
     if body is not None and body.shape == "linkages":
         noun = singular(body.type).replace("_", " ")
@@ -126,7 +149,7 @@ def params_model(spec: Spec) -> type[BaseModel]:
             fields[attr.field] = _attr_field(attr)
         for rel in body.rels:
             fields[rel.field] = _rel_field(rel)
-    return create_model(f"{_camel(spec.name)}Params", __config__=_STRICT, **fields)
+    return create_model(f"{_camel(spec.name)}Params", __base__=WireParams, **fields)
 
 
 # ---------------------------------------------------------------------------- results

@@ -277,7 +277,9 @@ BUILD_INCLUDE = ["buildBetaDetail", "betaAppReviewSubmission", "preReleaseVersio
 
 
 async def read_build(ctx: TaskContext, build_id: str) -> dict[str, Any]:
-    reply = await ctx.call("get_build", {"build_id": build_id, "include": BUILD_INCLUDE, "limit_beta_groups": 50})
+    reply = await ctx.call(
+        "get_build", {"build_id": build_id, "include": BUILD_INCLUDE, "include_limits": {"betaGroups": 50}}
+    )
     return dict(reply.data)
 
 

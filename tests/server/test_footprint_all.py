@@ -1,0 +1,71 @@
+"""`--toolsets all`: every tool listed, measured in bytes of compact JSON (deterministic; no timing here).
+
+The goals (issue 14) are at most 150 KB for the whole list and no tool over 4 KB. They are pinned by
+strict xfails until they are met, so meeting one shows up here; meanwhile budgets keep what was won
+(the JSON:API controls of TestFlight's reads: 476 KB -> 373 KB for 229 tools) from coming back.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from betaops.server.app import ServerOptions, build_runtime, build_server
+from betaops.settings import Settings
+
+pytestmark = pytest.mark.anyio
+ALL_GOAL = 150_000
+TOOL_GOAL = 4_096
+ALL_BUDGET = 400_000  # today's 373,160 bytes (229 tools) plus room for new tools; 476,245 before compaction
+TOOL_BUDGET = 8_000  # today's largest, testflight_list_apps, is 7,370 bytes (21,848 before)
+CONTROLS = ("include", "fieldsets", "include_limits")
+
+
+async def listed() -> list[dict[str, Any]]:
+    settings = Settings(_env_file=None)
+    options = ServerOptions(sandbox=True, toolsets=("all",))
+    server = build_server(settings, options, build_runtime(settings, options))
+    async with Client(server) as client:
+        tools = (await client.list_tools()).tools
+    return [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools]
+
+
+def size(value: Any) -> int:
+    return len(json.dumps(value, separators=(",", ":")).encode())
+
+
+async def test_all_stays_within_todays_budget() -> None:
+    tools = await listed()
+    assert len(tools) > 220  # every operation and task
+    assert size(tools) <= ALL_BUDGET, f"--toolsets all lists {size(tools)} bytes"
+    largest = max(tools, key=size)
+    assert size(largest) <= TOOL_BUDGET, f"{largest['name']} is {size(largest)} bytes"
+
+
+async def test_jsonapi_controls_are_three_compact_inputs_per_tool() -> None:
+    for tool in await listed():
+        properties: dict[str, Any] = tool["inputSchema"].get("properties", {})
+        assert not [p for p in properties if p.startswith(("fields_", "limit_"))], tool["name"]
+        controls = sum(size(properties[name]) for name in CONTROLS if name in properties)
+        assert controls <= 600, f"{tool['name']}: {controls} bytes of include/fieldsets/include_limits"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="goal not met: 373 KB, of which output schemas are 131 KB and paging/confirm inputs about 40 KB (server/)",
+)
+async def test_all_is_at_most_150_kb() -> None:
+    assert size(await listed()) <= ALL_GOAL
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="goal not met: 6 TestFlight list tools are 4.1-7.4 KB (filters with Apple's enums, and output schemas)",
+)
+async def test_no_tool_is_over_4_kb() -> None:
+    tools = await listed()
+    over = {t["name"]: size(t) for t in tools if size(t) > TOOL_GOAL}
+    assert not over, over

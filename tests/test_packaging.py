@@ -1,0 +1,160 @@
+"""Install metadata stays true: the .mcpb manifest, the registry's server.json, versions, the README.
+
+`scripts/package_smoke.sh` (CI) builds, installs and runs the wheel and the bundle, and has the
+official mcpb CLI validate the manifest; these tests keep the metadata consistent with the code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings
+
+import betaops
+from betaops.providers.alexa.settings import AlexaSettings
+from betaops.providers.betasend.settings import BetasendSettings
+from betaops.providers.betatesting.settings import BetaTestingSettings
+from betaops.providers.testflight.settings import TestFlightSettings
+from betaops.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = json.loads((ROOT / "manifest.json").read_text())
+SERVER = json.loads((ROOT / "server.json").read_text())
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+README = (ROOT / "README.md").read_text()
+REGISTRY_SCHEMA = ROOT / "schemas" / "registry" / "server.schema.json"
+SETTINGS: tuple[type[BaseSettings], ...] = (
+    Settings,
+    BetaTestingSettings,
+    TestFlightSettings,
+    AlexaSettings,
+    BetasendSettings,
+)
+
+
+def variables() -> dict[str, Any]:
+    """Every environment variable betaops reads -> the annotation of its settings field."""
+    out: dict[str, Any] = {}
+    for cls in SETTINGS:
+        prefix = str(cls.model_config.get("env_prefix", ""))
+        for name, field in cls.model_fields.items():
+            out[f"{prefix}{name}".upper()] = field.annotation
+    return out
+
+
+def is_secret(annotation: Any) -> bool:
+    return SecretStr in getattr(annotation, "__args__", (annotation,))
+
+
+def test_every_version_is_the_package_version() -> None:
+    version = PYPROJECT["project"]["version"]
+    assert betaops.__version__ == version == MANIFEST["version"] == SERVER["version"]
+    assert [p["version"] for p in SERVER["packages"]] == [version]
+
+
+def test_the_bundle_asks_for_each_provider_credential_and_hides_the_secrets() -> None:
+    env: dict[str, str] = MANIFEST["server"]["mcp_config"]["env"]
+    config: dict[str, dict[str, Any]] = MANIFEST["user_config"]
+    known = variables()
+    used = set()
+    for variable, value in env.items():
+        found = re.fullmatch(r"\$\{user_config\.(\w+)\}", value)
+        assert found and found.group(1) in config, f"{variable}={value} names no user_config"
+        key = found.group(1)
+        used.add(key)
+        assert variable in known, f"{variable} is not a setting betaops reads"
+        assert config[key].get("sensitive", False) is is_secret(known[variable]), variable
+        assert config[key]["required"] is False, f"{key}: every provider is optional"
+        if known[variable] == Path | None:
+            assert config[key]["type"] == "file", variable
+    assert used == set(config), f"user_config never used: {set(config) - used}"
+    credentials = {
+        "BETATESTING_API_KEY",
+        "TESTFLIGHT_KEY_ID",
+        "TESTFLIGHT_PRIVATE_KEY_PATH",
+        "ALEXA_CLIENT_ID",
+        "ALEXA_CLIENT_SECRET",
+        "ALEXA_REFRESH_TOKEN",
+        "BETASEND_DOMAIN",
+        "BETASEND_API_KEY",
+        "BETASEND_HASH",
+    }
+    assert credentials <= set(env)
+
+
+def test_the_bundle_runs_betaops_serve_with_uv_from_its_own_folder() -> None:
+    server = MANIFEST["server"]
+    assert MANIFEST["manifest_version"] == "0.4" and server["type"] == "uv"
+    assert (ROOT / server["entry_point"]).is_file()
+    assert server["mcp_config"]["command"] == "uv"
+    assert server["mcp_config"]["args"] == ["run", "--directory", "${__dirname}", "betaops", "serve"]
+    assert "betaops" in PYPROJECT["project"]["scripts"]
+
+
+def test_server_json_describes_the_pypi_package_like_the_bundle() -> None:
+    assert re.fullmatch(r"[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+", SERVER["name"])
+    assert 1 <= len(SERVER["description"]) <= 100
+    (package,) = SERVER["packages"]
+    assert package["registryType"] == "pypi" and package["identifier"] == PYPROJECT["project"]["name"]
+    assert package["transport"] == {"type": "stdio"}
+    assert package["packageArguments"] == [{"type": "positional", "value": "serve"}]
+    described = {v["name"]: v for v in package["environmentVariables"]}
+    bundle = MANIFEST["server"]["mcp_config"]["env"]
+    assert set(described) == set(bundle)
+    known = variables()
+    for name, item in described.items():
+        assert item["isSecret"] is is_secret(known[name]), name
+        assert item["isRequired"] is False and item["description"]
+    # The registry proves PyPI ownership by this line in the package's description (its README).
+    assert f"mcp-name: {SERVER['name']}" in README
+
+
+@pytest.mark.skipif(
+    not REGISTRY_SCHEMA.exists(),
+    reason="the registry's server.schema.json copy is not in the tree yet (schemas/registry/README.md)",
+)
+def test_server_json_validates_against_the_registry_schema() -> None:
+    schema = json.loads(REGISTRY_SCHEMA.read_text())
+    assert schema["$id"] == SERVER["$schema"]
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(SERVER), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+    broken = {**SERVER, "description": "x" * 101}
+    assert not validator.is_valid(broken)  # the copy really constrains
+
+
+def test_the_readme_test_command_is_what_ci_runs() -> None:
+    block = README.split("## Run the tests", 1)[1].split("```bash\n", 1)[1].split("\n```", 1)[0]
+    ci = (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1]
+    assert block.strip() == ci.strip()
+    assert "scripts/package_smoke.sh" in ci
+
+
+def test_blank_settings_count_as_unset(tmp_path: Path) -> None:
+    """A desktop host passes a credential left blank as an empty string; betaops treats it as unset."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BETAOPS_", "BETATESTING_"))}
+    env |= dict.fromkeys(MANIFEST["server"]["mcp_config"]["env"], "")
+    env |= {"BETATESTING_API_KEY": "btst_" + "a" * 64, "XDG_STATE_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "betaops", "tools"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    listed = {line.split()[0] for line in done.stdout.splitlines() if line.strip()}
+    assert "betatesting_list_issues" in listed
+    assert not any(name.startswith(("testflight_", "alexa_", "betasend_")) for name in listed)
