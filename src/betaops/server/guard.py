@@ -211,15 +211,21 @@ async def _by_token(
         )
     if not token:
         return _preview(runtime, action, params, shown)
-    nonce = runtime.tokens.verify(
-        action.provider, action.tool_name, token, call_args(params), getattr(args, "confirm_summary", None)
-    )
-    approval_id = f"token:{nonce}"
+    approval_id = token_approval(runtime, action, args, token)
     if await runtime.approvals.get(approval_id) is None:
         if shown.noop:
             return nothing_to_do(shown)
         runtime.tokens.check_target(action.provider, action.tool_name, token, binding(action, params, shown))
     return await once(runtime, action, params, shown, approval_id, "token", progress)
+
+
+def token_approval(runtime: Runtime, action: Action, args: BaseModel, token: str) -> str:
+    """The approval id a confirming call's token carries; raises if it is not valid for this exact call."""
+    params = call_args(params_of(action, args))
+    nonce = runtime.tokens.verify(
+        action.provider, action.tool_name, token, params, getattr(args, "confirm_summary", None)
+    )
+    return f"token:{nonce}"
 
 
 def _preview(runtime: Runtime, action: Action, params: BaseModel, shown: Plan) -> WriteResult:
@@ -253,16 +259,10 @@ async def used_token(runtime: Runtime, ctx: Context, action: Action, args: BaseM
     if not token or can_ask(ctx):
         return None
     try:
-        nonce = runtime.tokens.verify(
-            action.provider,
-            action.tool_name,
-            token,
-            call_args(params_of(action, args)),
-            getattr(args, "confirm_summary", None),
-        )
+        approval_id = token_approval(runtime, action, args, token)
     except ProviderError:
         return None
-    record = await runtime.approvals.get(f"token:{nonce}")
+    record = await runtime.approvals.get(approval_id)
     return _first_outcome(record) if record is not None else None
 
 
