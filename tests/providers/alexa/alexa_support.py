@@ -110,6 +110,7 @@ def make_alexa(
 
     transport = RecordingTransport(box.transport)
     conn = Connection(ALEXA, box.config, True, transport, state, clock=clock, sleep=fake_sleep)
+    conn.defaults = ALEXA.defaults(settings)
     connections = {"alexa": conn}
     runtime = Runtime(
         connections=connections,

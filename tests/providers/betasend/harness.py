@@ -71,6 +71,7 @@ def make_box(
         sleeps.append(seconds)
 
     conn = Connection(BETASEND, box.config, True, box.transport, state, sleep=fake_sleep)
+    conn.defaults = BETASEND.defaults(settings)
     connections = {"betasend": conn}
     token_clock = FakeClock(1_800_000_000.0)
     runtime = Runtime(
