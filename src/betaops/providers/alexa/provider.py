@@ -12,6 +12,7 @@ import httpx2
 from pydantic import SecretStr
 
 from betaops.core.auth import OAuth2RefreshToken
+from betaops.core.error_shape import ErrorShape
 from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.operation import Operation
 from betaops.core.pagination import NextTokenPagination, Page
@@ -33,7 +34,6 @@ LIST_KEYS = ("testers", "skills")
 SANDBOX_TOKEN_URL = "http://api.amazon.sandbox/auth/o2/token"
 
 
-MAX_VIOLATIONS_SHOWN = 10
 _FIELD_KEYS = ("field", "path", "property", "parameter", "name")
 
 
@@ -51,29 +51,10 @@ def _violation(item: Any) -> tuple[str | None, str]:
     return code, text
 
 
-def parse_error(response: httpx2.Response) -> tuple[str | None, str]:
-    """SMAPI errors, with every violation a 400 lists.
-
-    `{"message": "The property is outside the allowed range.", "code": "INVALID_STRING_LENGTH"}`, or
-    `{"message": "Request is not valid.", "violations": [{"code", "message"}]}` where the violations
-    carry the useful part (which email is invalid, the invitation limit, an expired nextToken).
-    """
-    try:
-        body = response.json()
-    except ValueError:
-        return None, response.reason_phrase or f"HTTP {response.status_code}"
-    if not isinstance(body, dict):
-        return None, str(body)
-    code, message = body.get("code"), body.get("message")
-    text = str(message or code or response.reason_phrase or f"HTTP {response.status_code}").strip()
-    violations = body.get("violations")
-    if isinstance(violations, list) and violations:
-        found = [_violation(v) for v in violations[:MAX_VIOLATIONS_SHOWN]]
-        more = len(violations) - len(found)
-        details = "; ".join(t for _, t in found) + (f" (and {more} more)" if more > 0 else "")
-        text = f"{text.rstrip('.')}: {details}"
-        code = code or next((c for c, _ in found if c), None)
-    return (str(code) if code else None), text
+# SMAPI errors, with every violation a 400 lists: `{"message": "...", "code": "INVALID_STRING_LENGTH"}`,
+# or `{"message": "Request is not valid.", "violations": [{"code", "message"}]}` where the violations
+# carry the useful part (which email is invalid, the invitation limit, an expired nextToken).
+PARSE_ERROR = ErrorShape(code="code", message="message", items="violations", item=_violation, max_items=10)
 
 
 INVITATION_LIMIT = (
@@ -154,7 +135,7 @@ def config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConf
         credential_hint=CREDENTIAL_HINT,
         pagination=SmapiPagination(),
         unwrap=unwrap,
-        parse_error=parse_error,
+        parse_error=PARSE_ERROR,
         error_hint=error_hint,
         page_params=page_params,
         accepted_note=accepted_note,

@@ -8,6 +8,7 @@ import httpx2
 from pydantic import SecretStr
 
 from betaops.core.auth import FormCredentials
+from betaops.core.error_shape import ErrorShape
 from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.pagination import OffsetPagination, Page
 from betaops.core.provider import ProviderSpec
@@ -52,20 +53,6 @@ def body_error(body: Any) -> tuple[str | None, str] | None:
     return code, message
 
 
-def parse_error(response: httpx2.Response) -> tuple[str | None, str]:
-    """HTTP 4xx/5xx: the same body shape when there is one, else the status line."""
-    try:
-        body = response.json()
-    except ValueError:
-        return None, response.reason_phrase or f"HTTP {response.status_code}"
-    found = body_error(body)
-    if found is not None:
-        return found
-    if isinstance(body, dict) and body.get("message"):
-        return None, str(body["message"])
-    return None, response.reason_phrase or f"HTTP {response.status_code}"
-
-
 class BetasendPagination(OffsetPagination):
     """`start` (1-based) / `limit` over bare-list answers; items leave with normalised keys and dates.
 
@@ -89,7 +76,7 @@ def config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConf
         auth=auth,
         credential_hint=CREDENTIAL_HINT,
         pagination=BetasendPagination(),
-        parse_error=parse_error,
+        parse_error=ErrorShape(code=None, message="message", read=body_error),  # 4xx/5xx: the same shape
         body_error=body_error,
         body_format="form",
         idempotency_header=None,  # Betasend has no idempotency keys: writes are never retried

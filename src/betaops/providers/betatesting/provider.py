@@ -8,6 +8,7 @@ import httpx2
 from pydantic import SecretStr
 
 from betaops.core.auth import OAuth2ClientCredentials, StaticBearer
+from betaops.core.error_shape import ErrorShape
 from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.pagination import PageNumberPagination
 from betaops.core.provider import ProviderSpec
@@ -33,18 +34,6 @@ def _unwrap(body: Any) -> Any:
     raise ValueError("expected a {'data': ...} envelope")
 
 
-def _parse_error(response: httpx2.Response) -> tuple[str | None, str]:
-    """`{"error": "Validation failed", "message": "The status field must be one of: ..."}`."""
-    try:
-        body = response.json()
-    except ValueError:
-        return None, response.reason_phrase or f"HTTP {response.status_code}"
-    if isinstance(body, dict):
-        error, message = body.get("error"), body.get("message")
-        return (str(error) if error else None), str(message or error or response.reason_phrase)
-    return None, str(body)
-
-
 def config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
     bt = settings.of(BetaTestingSettings)
     return ProviderConfig(
@@ -54,7 +43,7 @@ def config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConf
         credential_hint=CREDENTIAL_HINT,
         pagination=PageNumberPagination(),
         unwrap=_unwrap,
-        parse_error=_parse_error,
+        parse_error=ErrorShape(code="error", message="message"),  # {"error": "Validation failed", "message": ...}
         idempotency_header="Idempotency-Key",
         write_limit=bt.write_limit_per_minute,
         write_window_s=bt.write_window_s,
