@@ -20,7 +20,7 @@ from mcp.server import MCPServer
 
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.http import ProviderConfig
-from betaops.providers.betatesting.provider import BETATESTING, sandbox
+from betaops.providers.betatesting.provider import BETATESTING
 from betaops.providers.betatesting.simulator.config import SimConfig
 from betaops.providers.betatesting.simulator.seed import build_state
 from betaops.providers.betatesting.simulator.state import BetaTestingState
@@ -133,7 +133,7 @@ def betatesting_bench(
     """
     settings = Settings(_env_file=None)
     state = state if state is not None else build_state()
-    box = sandbox(settings, state=state, sim_config=sim_config)
+    box = BETATESTING.sandbox(settings, state=state, sim_config=sim_config)
     config = replace(box.config, **client_config) if client_config else box.config
     transport = transport_wrapper(box.transport) if transport_wrapper is not None else box.transport
     conn = Connection(BETATESTING, config, True, transport, state)

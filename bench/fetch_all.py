@@ -29,7 +29,7 @@ from pydantic import SecretStr
 from betaops.core.auth import StaticBearer
 from betaops.core.http import ProviderClient
 from betaops.providers.betatesting.operations import OPERATIONS
-from betaops.providers.betatesting.provider import sandbox
+from betaops.providers.betatesting.provider import BETATESTING
 from betaops.providers.betatesting.simulator.config import BASE_PATH, COMPANY_ID
 from betaops.settings import Settings
 
@@ -105,7 +105,7 @@ async def fetch(client: ProviderClient, test_id: int, concurrent: bool) -> int:
 async def measure(
     port: int, test_id: int, rounds: int
 ) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, StatusCounter]]:
-    base = sandbox(Settings(_env_file=None)).config
+    base = BETATESTING.sandbox(Settings(_env_file=None)).config
     keys = iter(KEYS)
     times: dict[str, list[float]] = {"sequential page walk": [], "all_pages (fetch_pages)": []}
     cpu: dict[str, list[float]] = {name: [] for name in times}
@@ -174,7 +174,7 @@ def run(rounds: int = 3) -> Table:
             ]
         )
     walk, concurrent = (median(v) for v in times.values())
-    slots = sandbox(Settings(_env_file=None)).config.concurrency
+    slots = BETATESTING.sandbox(Settings(_env_file=None)).config.concurrency
     table.notes += [
         f"speed-up: {walk / concurrent:.1f}x (target: at least 5x); 429s seen: "
         f"{sum(c.statuses.get(429, 0) for c in counters.values())} (target: zero)",

@@ -14,7 +14,7 @@ from mcp.types import CallToolResult, ElicitRequestFormParams, ElicitRequestPara
 
 from betaops.core.audit import AuditLog
 from betaops.core.confirm import ConfirmationTokens
-from betaops.providers.betatesting.provider import BETATESTING, sandbox
+from betaops.providers.betatesting.provider import BETATESTING
 from betaops.providers.betatesting.simulator.config import SimConfig
 from betaops.providers.betatesting.simulator.seed import build_state
 from betaops.providers.betatesting.simulator.state import BetaTestingState
@@ -78,7 +78,7 @@ def make_sandbox(
 ) -> Sandbox:
     settings = settings or Settings(_env_file=None)
     state = build_state()
-    box = sandbox(settings, state=state, sim_config=sim_config, auth=auth)
+    box = BETATESTING.sandbox(settings, state=state, sim_config=sim_config, auth=auth)
     token_clock = FakeClock(1_800_000_000.0)
     sleeps: list[float] = []
     sim_clock = sim_config.clock if sim_config is not None else None

@@ -9,8 +9,8 @@ is connected, listed, searchable, readable through discovery, an invite target o
 from __future__ import annotations
 
 import json
-from typing import Any
 
+import httpx2
 import pytest
 from mcp import Client
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -26,12 +26,12 @@ from betaops.core.invite_target import InviteCapability, Outcomes, Prepared, Tar
 from betaops.core.invites import Person, parse_people
 from betaops.core.operation import Effect, Operation, Returns
 from betaops.core.pagination import PageNumberPagination
-from betaops.core.provider import ProviderSpec, Sandbox
+from betaops.core.provider import ProviderSpec
+from betaops.core.sandbox import Simulator
 from betaops.core.task import Plan, Task, TaskContext
 from betaops.providers import PROVIDERS
 from betaops.server.app import ServerOptions, build_server
 from betaops.settings import Settings
-from betaops.sim.transport import sim_transport
 from tests.support import confirming
 
 pytestmark = pytest.mark.anyio
@@ -56,7 +56,12 @@ class AddMembers(BaseModel):
     emails: list[str] = Field(min_length=1, description="Emails to add")
 
 
-def toy_app(members: list[str]) -> Starlette:
+def toy_members() -> list[str]:
+    """The toy simulator's seed state."""
+    return ["old@example.com"]
+
+
+def toy_app(members: list[str], sim_config: None) -> Starlette:
     """The toy provider's simulator: a member list behind a bearer key."""
 
     def authorised(request: Request) -> bool:
@@ -146,17 +151,15 @@ async def run(ctx: TaskContext, prepared: Prepared, plan: Plan, key: str | None)
     return Outcomes({e: "invited" if e in added else "already_there" for e in prepared.params.emails})
 
 
-def sandbox(settings: Settings, **_: Any) -> Sandbox:
-    members = ["old@example.com"]
-    config = ProviderConfig(
+def config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
+    return ProviderConfig(
         name="toy",
-        base_url="http://toy.sandbox",
-        auth=StaticBearer(SecretStr(KEY)),
+        base_url=base_url,
+        auth=auth,
         credential_hint="Check TOY_API_KEY.",
         pagination=PageNumberPagination(),
         timeout_s=settings.timeout_s,
     )
-    return Sandbox(config=config, transport=sim_transport(toy_app(members)), state=members)
 
 
 def live(settings: Settings) -> ProviderConfig:
@@ -170,8 +173,14 @@ TOY = ProviderSpec(
     toolsets={"members": "The club's members"},
     default_toolsets=("members",),
     configured=lambda s: s.of(ToySettings).api_key is not None,
+    config=config,
     live=live,
-    sandbox=sandbox,
+    simulator=Simulator(
+        base_url="http://toy.sandbox",
+        app=f"{__name__}:toy_app",
+        state=f"{__name__}:toy_members",
+        auth=lambda _: StaticBearer(SecretStr(KEY)),
+    ),
     setup_hint="set TOY_API_KEY",
     settings=ToySettings,
     tasks=(INVITE,),

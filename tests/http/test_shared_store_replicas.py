@@ -19,7 +19,7 @@ import pytest
 
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.state import StateStore, open_store
-from betaops.providers.betatesting.provider import BETATESTING, sandbox
+from betaops.providers.betatesting.provider import BETATESTING
 from betaops.providers.betatesting.simulator.config import SimConfig
 from betaops.providers.betatesting.simulator.seed import build_state
 from betaops.providers.betatesting.simulator.state import BetaTestingState
@@ -63,7 +63,7 @@ def pool(stores: list[StateStore], *, shared_pacing: bool = True, quota: tuple[i
     settings = http_settings(confirm_secret=SECRET)
     state = build_state()
     sim = SimConfig(clock=time.time, write_limit=quota[0], write_window_s=quota[1]) if quota else None
-    provider = sandbox(settings, state=state, sim_config=sim)
+    provider = BETATESTING.sandbox(settings, state=state, sim_config=sim)
     statuses = Statuses(provider.transport)
     config = (
         provider.config if quota is None else replace(provider.config, write_limit=quota[0], write_window_s=quota[1])

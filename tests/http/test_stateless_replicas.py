@@ -14,7 +14,7 @@ from mcp.client.session import ClientRequestContext
 from mcp.types import ElicitRequestParams, ElicitResult, ErrorData
 
 from betaops.core.confirm import ConfirmationTokens
-from betaops.providers.betatesting.provider import BETATESTING, sandbox
+from betaops.providers.betatesting.provider import BETATESTING
 from betaops.providers.betatesting.simulator.seed import build_state
 from betaops.providers.betatesting.simulator.state import BetaTestingState
 from betaops.server.app import select_toolsets
@@ -43,7 +43,7 @@ def replicas(count: int = 2, secret: str = SECRET) -> Replicas:
     """`count` stateless replicas in front of one simulated provider."""
     settings = http_settings(confirm_secret=secret)
     state = build_state()
-    provider = sandbox(settings, state=state)  # one provider: every replica's requests reach the same simulator
+    provider = BETATESTING.sandbox(settings, state=state)  # one provider: every replica's requests reach the same simulator
     clock = FakeClock(1_800_000_000.0)
     apps = []
     for _ in range(count):

@@ -22,7 +22,8 @@ from pydantic import SecretStr
 
 from betaops.core.audit import AuditLog
 from betaops.core.confirm import ConfirmationTokens
-from betaops.core.provider import ProviderSpec, Sandbox
+from betaops.core.provider import ProviderSpec
+from betaops.core.sandbox import Sandbox
 from betaops.providers.alexa import provider as alexa
 from betaops.providers.alexa.simulator import config as alexa_sim
 from betaops.providers.alexa.simulator import seed as alexa_seed
@@ -170,21 +171,21 @@ def _betatesting(
     settings: Settings, clock: FakeClock, faults: Faults, auth: httpx2.Auth | None, fields: dict[str, Any]
 ) -> tuple[Sandbox, Any]:
     config = betatesting_sim.SimConfig(clock=clock, faults=faults, **fields)
-    return betatesting.sandbox(settings, sim_config=config, auth=auth), config
+    return betatesting.BETATESTING.sandbox(settings, sim_config=config, auth=auth), config
 
 
 def _testflight(
     settings: Settings, clock: FakeClock, faults: Faults, auth: httpx2.Auth | None, fields: dict[str, Any]
 ) -> tuple[Sandbox, Any]:
     config = testflight_sim.SimConfig(clock=clock, faults=faults, **fields)
-    return testflight.sandbox(settings, sim_config=config, auth=auth), config
+    return testflight.TESTFLIGHT.sandbox(settings, sim_config=config, auth=auth), config
 
 
 def _betasend(
     settings: Settings, clock: FakeClock, faults: Faults, auth: httpx2.Auth | None, fields: dict[str, Any]
 ) -> tuple[Sandbox, Any]:
     config = betasend_sim.SimConfig(clock=clock, faults=faults, **fields)
-    return betasend.sandbox(settings, sim_config=config, auth=auth), config
+    return betasend.BETASEND.sandbox(settings, sim_config=config, auth=auth), config
 
 
 def alexa_auth(clock: FakeClock, refresh_token: str = alexa_sim.SANDBOX_REFRESH_TOKEN) -> httpx2.Auth:
@@ -203,7 +204,7 @@ def _alexa(
     settings: Settings, clock: FakeClock, faults: Faults, auth: httpx2.Auth | None, fields: dict[str, Any]
 ) -> tuple[Sandbox, Any]:
     config = alexa_sim.SimConfig(clock=clock, faults=faults, **fields)
-    return alexa.sandbox(settings, sim_config=config, auth=auth or alexa_auth(clock)), config
+    return alexa.ALEXA.sandbox(settings, sim_config=config, auth=auth or alexa_auth(clock)), config
 
 
 STATES: dict[str, Callable[[], Any]] = {

@@ -18,7 +18,7 @@ from mcp.server import MCPServer
 
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.state import StateStore
-from betaops.providers.testflight.provider import TESTFLIGHT, sandbox
+from betaops.providers.testflight.provider import TESTFLIGHT
 from betaops.providers.testflight.simulator.config import SIM_NOW, SimConfig
 from betaops.providers.testflight.simulator.state import TestFlightState
 from betaops.server.app import ServerOptions, build_server, select_toolsets
@@ -67,7 +67,7 @@ def node(state: TestFlightState, store: StateStore, *, hang_after: int | None = 
     """One betaops process over the shared simulator state and the shared store."""
     settings = Settings(_env_file=None)
     clock = FakeClock(SIM_NOW)
-    box = sandbox(settings, state=state, sim_config=SimConfig(clock=clock))
+    box = TESTFLIGHT.sandbox(settings, state=state, sim_config=SimConfig(clock=clock))
     gate = Gate(box.transport, hang_after)
 
     async def fake_sleep(seconds: float) -> None:

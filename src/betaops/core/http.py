@@ -30,6 +30,7 @@ import httpx2
 from pydantic import BaseModel
 
 from betaops.core.auth import secret_values
+from betaops.core.error_shape import ErrorShape
 from betaops.core.errors import ConfigError, ProviderError, UnreadableResponseError
 from betaops.core.operation import Operation, Returns
 from betaops.core.pagination import Page, Pagination
@@ -102,16 +103,6 @@ def hopeless(exc: httpx2.TransportError, host: str) -> str | None:
     return None
 
 
-def _default_error(response: httpx2.Response) -> tuple[str | None, str]:
-    try:
-        body = response.json()
-    except ValueError:
-        return None, response.reason_phrase or "no details given"
-    if isinstance(body, dict):
-        return (str(body["error"]) if "error" in body else None), str(body.get("message") or body)
-    return None, str(body)
-
-
 @dataclass(frozen=True)
 class ProviderConfig:
     """Everything provider-specific the engine needs; no provider code lives in the engine."""
@@ -122,7 +113,8 @@ class ProviderConfig:
     credential_hint: str
     pagination: Pagination
     unwrap: Callable[[Any], Any] = field(default=lambda body: body)
-    parse_error: Callable[[httpx2.Response], tuple[str | None, str]] = _default_error
+    # (code, message) of a failed answer; `ErrorShape` declares where a provider's body keeps them.
+    parse_error: Callable[[httpx2.Response], tuple[str | None, str]] = field(default=ErrorShape())
     # Providers that report failure inside a 2xx body (e.g. Betasend): (code, message) or None.
     body_error: Callable[[Any], tuple[str | None, str] | None] | None = None
     rate_limit: Callable[[httpx2.Headers], tuple[int | None, int | None]] = ratelimit_headers

@@ -24,6 +24,7 @@ class TargetRef:
 
     provider: str
     values: dict[str, Any]  # only the fields given (id, and the provider's own fields)
+    pinned: dict[str, Any] = field(default_factory=dict)  # the provider's pins, for a target that names none
 
     def get(self, name: str) -> Any:
         return self.values.get(name)

@@ -12,19 +12,11 @@ from pydantic_settings import BaseSettings
 from betaops.core.http import ProviderConfig
 from betaops.core.invite_target import InviteCapability
 from betaops.core.operation import Operation
+from betaops.core.sandbox import Sandbox, Simulator
 from betaops.core.task import Task, TaskContext
 
 if TYPE_CHECKING:
     from betaops.settings import Settings
-
-
-@dataclass(frozen=True)
-class Sandbox:
-    """An embedded simulator: the config that points at it and the transport that reaches it."""
-
-    config: ProviderConfig
-    transport: httpx2.AsyncBaseTransport
-    state: object  # the simulator's state, for tests and the status resource
 
 
 @dataclass(frozen=True)
@@ -45,14 +37,23 @@ class ProviderResource:
 
 @dataclass(frozen=True)
 class ProviderSpec:
+    """One provider, whole: the registry (`providers/__init__.py`) lists these and nothing else.
+
+    It says what the provider offers (operations, tasks, toolsets, resources, an invite target),
+    how to reach it (`config` at a base URL with an auth flow; `live` from its settings, which
+    are read once; `simulator` for the sandbox) and what configuration pins (`defaults`).
+    """
+
     name: str
     title: str
     operations: tuple[Operation, ...]
     toolsets: dict[str, str]
     default_toolsets: tuple[str, ...]
     configured: Callable[[Settings], bool]
+    # The client config at a base URL with an auth flow: live and sandbox connections share it.
+    config: Callable[[Settings, str, httpx2.Auth], ProviderConfig]
     live: Callable[[Settings], ProviderConfig]  # raises ConfigError naming what to set
-    sandbox: Callable[[Settings], Sandbox]
+    simulator: Simulator
     setup_hint: str  # what to set to use it live
     # Its own settings block (read once per Settings through Settings.of, which the hooks use).
     settings: type[BaseSettings]
@@ -69,6 +70,21 @@ class ProviderSpec:
     invite: InviteCapability | None = None
     # Resource templates beyond the status document every provider gets.
     resources: tuple[ProviderResource, ...] = ()
+
+    def sandbox(
+        self, settings: Settings, *, state: Any = None, sim_config: Any = None, auth: httpx2.Auth | None = None
+    ) -> Sandbox:
+        """This provider's simulator as a connection; tests pass their own state, faults, clock or credentials.
+
+        Nothing of the simulator is imported or built here (see `core/sandbox.py`).
+        """
+        return Sandbox(
+            self.simulator,
+            lambda flow: self.config(settings, self.simulator.base_url, flow),
+            state=state,
+            sim_config=sim_config,
+            auth=auth,
+        )
 
     def toolset_ids(self) -> list[str]:
         return [f"{self.name}.{t}" for t in self.toolsets]

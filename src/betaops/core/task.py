@@ -53,6 +53,8 @@ class TaskContext:
     providers: dict[str, TaskContext] = field(default_factory=dict)
     # In a job (server/jobs.py): records each write's outcome before the next is sent, skips finished ones.
     journal: Journal | None = None
+    # Values pinned in configuration (the spec's `defaults`, e.g. a list id), for what a call leaves out.
+    pinned: dict[str, Any] = field(default_factory=dict)
 
     async def call(self, name: str, args: dict[str, Any], *, idempotency_key: str | None = None) -> Reply:
         op = self.operations[name]

@@ -72,7 +72,13 @@ def task_context(
     runtime: Runtime, action: Action, progress: Progress | None = None, journal: Journal | None = None
 ) -> TaskContext:
     contexts = {
-        name: TaskContext(conn.client, {o.name: o for o in conn.spec.operations}, progress, journal=journal)
+        name: TaskContext(
+            conn.client,
+            {o.name: o for o in conn.spec.operations},
+            progress,
+            journal=journal,
+            pinned={k: v for k, v in conn.defaults.items() if v is not None},
+        )
         for name, conn in runtime.connections.items()
     }
     if action.provider in contexts:

@@ -80,7 +80,9 @@ class InviteAll:
     def __init__(self, capabilities: dict[str, InviteCapability]) -> None:
         self.capabilities = capabilities
 
-    def _prepare(self, target: BaseModel, people: dict[str, Person]) -> tuple[InviteCapability, Prepared]:
+    def _prepare(
+        self, ctx: TaskContext, target: BaseModel, people: dict[str, Person]
+    ) -> tuple[InviteCapability, Prepared]:
         values = target.model_dump(exclude_none=True)
         provider = values.pop("provider")
         capability = self.capabilities[provider]
@@ -88,7 +90,7 @@ class InviteAll:
         if unknown:
             raise _refuse(provider, f"{', '.join(sorted(unknown))} does not apply.")
         try:
-            return capability, capability.prepare(TargetRef(provider, values), people)
+            return capability, capability.prepare(TargetRef(provider, values, _context(ctx, provider).pinned), people)
         except (ValueError, ValidationError) as exc:
             raise _refuse(provider, str(exc).splitlines()[-1] if str(exc) else "invalid.") from exc
 
@@ -107,7 +109,7 @@ class InviteAll:
         fingerprints: list[Any] = []
         bound: list[dict[str, Any]] = []
         for n, target in enumerate(params.targets, 1):
-            _, prepared = self._prepare(target, people)
+            _, prepared = self._prepare(ctx, target, people)
             assert prepared.task.plan is not None
             plan = await prepared.task.plan(_context(ctx, target.provider), prepared.params)
             details.append(f"[{n}] {prepared.label}:")
@@ -126,7 +128,7 @@ class InviteAll:
         people, invalid = self._people(params)
         reports: list[TargetReport] = []
         for n, target in enumerate(params.targets, 1):
-            capability, prepared = self._prepare(target, people)
+            capability, prepared = self._prepare(ctx, target, people)
             approved = plan.bound[n - 1]
             sub_plan = Plan(f"[{n}] {prepared.label}", plan.fingerprint[n - 1], approved["bound"], approved["noop"])
             sub_key = f"{key}-t{n}" if key else None

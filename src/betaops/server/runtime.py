@@ -45,7 +45,7 @@ class Connection:
     config: ProviderConfig
     sandbox: bool
     transport: httpx2.AsyncBaseTransport | None = None
-    sim_state: object | None = None
+    sim_state: object | None = None  # the simulator's state where a test holds it
     defaults: dict[str, Any] = field(default_factory=dict)  # pinned in configuration, e.g. test_id
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = anyio.sleep
@@ -187,7 +187,7 @@ def connect(settings: Settings, *, sandbox: bool, providers: list[str] | None = 
             continue
         if sandbox:
             box = spec.sandbox(settings)
-            connections[name] = Connection(spec, box.config, True, box.transport, box.state)
+            connections[name] = Connection(spec, box.config, True, box.transport)  # its state: built on first call
         elif spec.configured(settings):
             connections[name] = Connection(spec, spec.live(settings), False)
         else:

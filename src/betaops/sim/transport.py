@@ -21,12 +21,18 @@ ASGIApp = Callable[
 
 
 class SimTransport(httpx2.AsyncBaseTransport):
-    """ASGI transport plus simulated connection resets and read timeouts."""
+    """ASGI transport plus simulated connection resets and read timeouts.
 
-    def __init__(self, app: ASGIApp) -> None:
-        self._inner = httpx2.ASGITransport(app=app)
+    `app` is called once, on the first request: a sandbox builds its simulator only when used.
+    """
+
+    def __init__(self, app: Callable[[], ASGIApp]) -> None:
+        self._app = app
+        self._inner: httpx2.ASGITransport | None = None
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        if self._inner is None:
+            self._inner = httpx2.ASGITransport(app=self._app())
         response = await self._inner.handle_async_request(request)
         fault = response.headers.get(FAULT_HEADER)
         if fault == FaultKind.RESET:
@@ -38,9 +44,10 @@ class SimTransport(httpx2.AsyncBaseTransport):
         return response
 
     async def aclose(self) -> None:
-        await self._inner.aclose()
+        if self._inner is not None:
+            await self._inner.aclose()
 
 
 def sim_transport(app: ASGIApp) -> httpx2.AsyncBaseTransport:
     """`httpx2.AsyncClient(transport=sim_transport(app), base_url=...)` talks to a simulator in-process."""
-    return SimTransport(app)
+    return SimTransport(lambda: app)

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 
 from betaops.core.auth import OAuth2RefreshToken
 from betaops.core.confirm import ConfirmationTokens
-from betaops.providers.alexa.provider import ALEXA, SANDBOX_TOKEN_URL, lwa_auth, sandbox
+from betaops.providers.alexa.provider import ALEXA, SANDBOX_TOKEN_URL, lwa_auth
 from betaops.providers.alexa.simulator import (
     SANDBOX_CLIENT_ID,
     SANDBOX_CLIENT_SECRET,
@@ -101,7 +101,7 @@ def make_alexa(
     config = SimConfig(clock=clock, **sim)  # type: ignore[arg-type]
     state = build_state()
     auth = fake_lwa(clock)
-    box = sandbox(settings, state=state, sim_config=config, auth=auth)
+    box = ALEXA.sandbox(settings, state=state, sim_config=config, auth=auth)
     sleeps: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:
@@ -110,6 +110,7 @@ def make_alexa(
 
     transport = RecordingTransport(box.transport)
     conn = Connection(ALEXA, box.config, True, transport, state, clock=clock, sleep=fake_sleep)
+    conn.defaults = ALEXA.defaults(settings)
     connections = {"alexa": conn}
     runtime = Runtime(
         connections=connections,

@@ -113,15 +113,23 @@ async def test_unsafe_skill_ids_are_refused_before_any_request(box: AlexaBox, ba
     assert not box.state.requests
 
 
-async def test_missing_skill_id_names_alexa_skill_id_and_the_default_is_used(
+async def test_skill_id_is_required_unless_alexa_skill_id_pins_it(
     box: AlexaBox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with box.client() as client:
+        required = (await listed(box))["alexa_get_beta_test"].input_schema.get("required", [])
         missing = await client.call_tool("alexa_get_beta_test", {})
-        monkeypatch.setenv("ALEXA_SKILL_ID", DEMO_SKILL_ID)
+    monkeypatch.setenv("ALEXA_SKILL_ID", DEMO_SKILL_ID)  # pinned: read once, when the server connects
+    pinned = make_alexa()
+    async with pinned.client() as client:
+        optional = (await listed(pinned))["alexa_get_beta_test"].input_schema.get("required", [])
         default = await client.call_tool("alexa_get_beta_test", {})
-    assert missing.is_error and "ALEXA_SKILL_ID" in text(missing)
+        context = await client.call_tool("betaops_context", {})
+    assert "skill_id" in required and missing.is_error and "skill_id" in text(missing)
+    assert "skill_id" not in optional
     assert default.structured_content is not None and default.structured_content["status"] == "RUNNING"
+    assert context.structured_content is not None
+    assert context.structured_content["providers"][0]["pinned"] == {"skill_id": DEMO_SKILL_ID}
 
 
 async def test_tool_schemas_match_the_committed_snapshots(box: AlexaBox) -> None:

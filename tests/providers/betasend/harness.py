@@ -11,7 +11,7 @@ from mcp import Client
 from mcp.server import MCPServer
 
 from betaops.core.confirm import ConfirmationTokens
-from betaops.providers.betasend.provider import BETASEND, SANDBOX_BASE_URL, sandbox
+from betaops.providers.betasend.provider import BETASEND, SANDBOX_BASE_URL
 from betaops.providers.betasend.simulator import (
     SANDBOX_API_KEY,
     SANDBOX_HASH,
@@ -64,13 +64,14 @@ def make_box(
     settings = Settings(_env_file=None)
     state = build_state()
     sim = sim or SimConfig(clock=FakeClock(SIM_NOW))
-    box = sandbox(settings, state=state, sim_config=sim, auth=auth)
+    box = BETASEND.sandbox(settings, state=state, sim_config=sim, auth=auth)
     sleeps: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
     conn = Connection(BETASEND, box.config, True, box.transport, state, sleep=fake_sleep)
+    conn.defaults = BETASEND.defaults(settings)
     connections = {"betasend": conn}
     token_clock = FakeClock(1_800_000_000.0)
     runtime = Runtime(

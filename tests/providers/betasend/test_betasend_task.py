@@ -132,10 +132,10 @@ async def test_missing_list_stops_before_anything_is_sent(mode: str) -> None:
 
 
 async def test_default_list_comes_from_betasend_list_id(monkeypatch: pytest.MonkeyPatch) -> None:
-    box = make_box(confirm=ConfirmMode.NEVER)
-    async with box.client() as client:
+    async with make_box(confirm=ConfirmMode.NEVER).client() as client:
         missing = await client.call_tool(TOOL, {"subscribers": people("a@acme.example")})
-        monkeypatch.setenv("BETASEND_LIST_ID", "5")
+    monkeypatch.setenv("BETASEND_LIST_ID", "5")  # pinned: read once, when the server connects
+    async with make_box(confirm=ConfirmMode.NEVER).client() as client:
         done = await client.call_tool(TOOL, {"subscribers": people("a@acme.example")})
     assert missing.is_error and "BETASEND_LIST_ID" in text(missing) and "Nothing was changed" in text(missing)
     assert outcomes(done) == {("a@acme.example", 5): "added"}

@@ -10,7 +10,7 @@ from mcp import Client
 from mcp.server import MCPServer
 
 from betaops.core.confirm import ConfirmationTokens
-from betaops.providers.testflight.provider import TESTFLIGHT, sandbox
+from betaops.providers.testflight.provider import TESTFLIGHT
 from betaops.providers.testflight.simulator.config import SIM_NOW, SimConfig
 from betaops.providers.testflight.simulator.seed import build_state
 from betaops.providers.testflight.simulator.state import TestFlightState
@@ -60,7 +60,7 @@ def make_tf(
     if isinstance(sim_config.clock, FakeClock):
         clock = sim_config.clock
     state = build_state()
-    box = sandbox(settings, state=state, sim_config=sim_config, auth=auth)
+    box = TESTFLIGHT.sandbox(settings, state=state, sim_config=sim_config, auth=auth)
     transport = validating_transport(box.transport)
     sleeps: list[float] = []
 

@@ -11,7 +11,10 @@ from betaops.providers.alexa.tasks import INVITE_TESTERS, InviteBound, current_t
 
 
 def prepare(target: TargetRef, people: dict[str, Person]) -> Prepared:
-    params = InviteTestersParams.model_validate({"skill_id": target.get("id"), "emails": list(people)})
+    skill_id = target.get("id") or target.pinned.get("skill_id")
+    if skill_id is None:
+        raise ValueError("no skill: give its id (alexa_list_skills lists them) or set ALEXA_SKILL_ID.")
+    params = InviteTestersParams.model_validate({"skill_id": skill_id, "emails": list(people)})
     return Prepared(INVITE_TESTERS, params, f"Alexa skill {params.skill_id} beta")
 
 
@@ -30,7 +33,7 @@ async def run(ctx: TaskContext, prepared: Prepared, plan: Plan, key: str | None)
 async def _after_failure(ctx: TaskContext, prepared: Prepared, plan: Plan, exc: ProviderError) -> Outcomes:
     """Alexa stops at a failed call: look at who is in now instead of guessing."""
     params = prepared.params
-    assert isinstance(params, InviteTestersParams) and params.skill_id is not None
+    assert isinstance(params, InviteTestersParams)
     before = {e.lower() for e in InviteBound.model_validate(plan.bound).already}
     note = f"Stopped: {exc}"
     try:

@@ -9,11 +9,9 @@ same names; only the path parameter is ours (`skill_id`), like every other provi
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
-
-from betaops.providers.alexa.settings import AlexaSettings
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 MAX_TESTERS_PER_CALL = 500
 MAX_INVITE_EMAILS = 10_000
@@ -119,23 +117,8 @@ class Params(BaseModel):
 
 
 class SkillRef(Params):
-    skill_id: SkillId | None = Field(
-        None,
-        description="Skill id, e.g. amzn1.ask.skill.<uuid>; defaults to ALEXA_SKILL_ID when set",
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _default_skill(cls, data: Any) -> Any:
-        """Fill `skill_id` from ALEXA_SKILL_ID, so a one-skill setup need not repeat it."""
-        if isinstance(data, dict) and data.get("skill_id") is None:
-            default = AlexaSettings().skill_id
-            if default is None:
-                raise ValueError(
-                    "skill_id is required (or set ALEXA_SKILL_ID); find it with alexa_list_vendors, then alexa_list_skills"
-                )
-            data = {**data, "skill_id": default}
-        return data
+    # Pinned by ALEXA_SKILL_ID (the spec's `defaults`), which then makes it optional in every tool.
+    skill_id: SkillId = Field(description="Skill id, e.g. amzn1.ask.skill.<uuid>")
 
 
 class NoParams(Params):

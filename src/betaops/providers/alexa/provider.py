@@ -6,26 +6,24 @@ enforces this); reads back off on 429 and 5xx, including 503.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx2
 from pydantic import SecretStr
 
 from betaops.core.auth import OAuth2RefreshToken
+from betaops.core.error_shape import ErrorShape
 from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.operation import Operation
 from betaops.core.pagination import NextTokenPagination, Page
-from betaops.core.provider import ProviderSpec, Sandbox
+from betaops.core.provider import ProviderSpec
+from betaops.core.sandbox import Simulator
 from betaops.providers.alexa.invite import INVITE_TARGET
 from betaops.providers.alexa.models import MAX_SKILL_PAGE, MAX_TESTER_PAGE
 from betaops.providers.alexa.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
 from betaops.providers.alexa.settings import NAME, AlexaSettings
 from betaops.providers.alexa.tasks import TASKS
 from betaops.settings import Settings
-
-if TYPE_CHECKING:
-    from betaops.providers.alexa.simulator.config import SimConfig
-    from betaops.providers.alexa.simulator.state import AlexaState
 
 CREDENTIAL_HINT = (
     "Check ALEXA_CLIENT_ID, ALEXA_CLIENT_SECRET and ALEXA_REFRESH_TOKEN (a Login with Amazon refresh "
@@ -36,7 +34,6 @@ LIST_KEYS = ("testers", "skills")
 SANDBOX_TOKEN_URL = "http://api.amazon.sandbox/auth/o2/token"
 
 
-MAX_VIOLATIONS_SHOWN = 10
 _FIELD_KEYS = ("field", "path", "property", "parameter", "name")
 
 
@@ -54,29 +51,10 @@ def _violation(item: Any) -> tuple[str | None, str]:
     return code, text
 
 
-def parse_error(response: httpx2.Response) -> tuple[str | None, str]:
-    """SMAPI errors, with every violation a 400 lists.
-
-    `{"message": "The property is outside the allowed range.", "code": "INVALID_STRING_LENGTH"}`, or
-    `{"message": "Request is not valid.", "violations": [{"code", "message"}]}` where the violations
-    carry the useful part (which email is invalid, the invitation limit, an expired nextToken).
-    """
-    try:
-        body = response.json()
-    except ValueError:
-        return None, response.reason_phrase or f"HTTP {response.status_code}"
-    if not isinstance(body, dict):
-        return None, str(body)
-    code, message = body.get("code"), body.get("message")
-    text = str(message or code or response.reason_phrase or f"HTTP {response.status_code}").strip()
-    violations = body.get("violations")
-    if isinstance(violations, list) and violations:
-        found = [_violation(v) for v in violations[:MAX_VIOLATIONS_SHOWN]]
-        more = len(violations) - len(found)
-        details = "; ".join(t for _, t in found) + (f" (and {more} more)" if more > 0 else "")
-        text = f"{text.rstrip('.')}: {details}"
-        code = code or next((c for c, _ in found if c), None)
-    return (str(code) if code else None), text
+# SMAPI errors, with every violation a 400 lists: `{"message": "...", "code": "INVALID_STRING_LENGTH"}`,
+# or `{"message": "Request is not valid.", "violations": [{"code", "message"}]}` where the violations
+# carry the useful part (which email is invalid, the invitation limit, an expired nextToken).
+PARSE_ERROR = ErrorShape(code="code", message="message", items="violations", item=_violation, max_items=10)
 
 
 INVITATION_LIMIT = (
@@ -149,7 +127,7 @@ def accepted_note(op: Operation, status: int) -> str | None:
     return ACCEPTED.get(op.name) if status == 202 else None
 
 
-def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
+def config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
     return ProviderConfig(
         name=NAME,
         base_url=base_url,
@@ -157,7 +135,7 @@ def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderCon
         credential_hint=CREDENTIAL_HINT,
         pagination=SmapiPagination(),
         unwrap=unwrap,
-        parse_error=parse_error,
+        parse_error=PARSE_ERROR,
         error_hint=error_hint,
         page_params=page_params,
         accepted_note=accepted_note,
@@ -224,33 +202,24 @@ def live(settings: Settings) -> ProviderConfig:
     require_tls(NAME, "ALEXA_TOKEN_URL", alexa.token_url)
     assert alexa.client_id is not None and alexa.client_secret is not None and alexa.refresh_token is not None
     auth = lwa_auth(alexa.client_id, alexa.client_secret, alexa.refresh_token, alexa.token_url)
-    return _config(settings, alexa.base_url, auth)
+    return config(settings, alexa.base_url, auth)
 
 
-def sandbox(
-    settings: Settings,
-    *,
-    state: AlexaState | None = None,
-    sim_config: SimConfig | None = None,
-    auth: httpx2.Auth | None = None,
-) -> Sandbox:
-    """The simulator as a provider; tests pass their own state, faults, clock or credentials."""
-    # Imported here so a live server never loads the simulator.
-    from betaops.providers.alexa.simulator.app import create_app
-    from betaops.providers.alexa.simulator.config import (
-        SANDBOX_CLIENT_ID,
-        SANDBOX_CLIENT_SECRET,
-        SANDBOX_REFRESH_TOKEN,
-    )
-    from betaops.providers.alexa.simulator.seed import build_state
-    from betaops.sim.transport import sim_transport
+def sandbox_auth(sim_config: object) -> OAuth2RefreshToken:
+    """The simulator's own Login with Amazon client and refresh token."""
+    from betaops.providers.alexa.simulator import config as sim
 
-    state = state if state is not None else build_state()
-    app = create_app(state, sim_config)
-    auth = auth or lwa_auth(
-        SANDBOX_CLIENT_ID, SecretStr(SANDBOX_CLIENT_SECRET), SecretStr(SANDBOX_REFRESH_TOKEN), SANDBOX_TOKEN_URL
-    )
-    return Sandbox(config=_config(settings, SANDBOX_BASE_URL, auth), transport=sim_transport(app), state=state)
+    secret, refresh = SecretStr(sim.SANDBOX_CLIENT_SECRET), SecretStr(sim.SANDBOX_REFRESH_TOKEN)
+    return lwa_auth(sim.SANDBOX_CLIENT_ID, secret, refresh, SANDBOX_TOKEN_URL)
+
+
+SIMULATOR = Simulator(
+    base_url=SANDBOX_BASE_URL,
+    app="betaops.providers.alexa.simulator.app:create_app",
+    state="betaops.providers.alexa.simulator.seed:build_state",
+    config="betaops.providers.alexa.simulator.config:SimConfig",
+    auth=sandbox_auth,
+)
 
 
 def context_note(pinned: dict[str, Any]) -> str | None:
@@ -270,8 +239,9 @@ ALEXA = ProviderSpec(
     toolsets=TOOLSETS,
     default_toolsets=DEFAULT_TOOLSETS,
     configured=lambda s: s.of(AlexaSettings).configured,
+    config=config,
     live=live,
-    sandbox=sandbox,
+    simulator=SIMULATOR,
     settings=AlexaSettings,
     setup_hint="set ALEXA_CLIENT_ID, ALEXA_CLIENT_SECRET and ALEXA_REFRESH_TOKEN (Login with Amazon)",
     tasks=TASKS,

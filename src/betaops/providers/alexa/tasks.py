@@ -49,7 +49,6 @@ def _calls(count: int) -> int:
 
 
 async def plan(ctx: TaskContext, params: InviteTestersParams) -> Plan:
-    assert params.skill_id is not None
     beta_test = (await ctx.call("get_beta_test", {"skill_id": params.skill_id})).data
     valid, invalid, repeats = classify(params.emails)
     present = await current_testers(ctx, params.skill_id)

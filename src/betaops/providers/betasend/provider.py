@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx2
 from pydantic import SecretStr
 
 from betaops.core.auth import FormCredentials
+from betaops.core.error_shape import ErrorShape
 from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.pagination import OffsetPagination, Page
-from betaops.core.provider import ProviderSpec, Sandbox
+from betaops.core.provider import ProviderSpec
+from betaops.core.sandbox import Simulator
 from betaops.providers.betasend.invite import INVITE_TARGET
 from betaops.providers.betasend.models import normalise_record
 from betaops.providers.betasend.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
 from betaops.providers.betasend.settings import SETUP_HINT, BetasendSettings
 from betaops.providers.betasend.tasks import TASKS
 from betaops.settings import Settings
-
-if TYPE_CHECKING:
-    from betaops.providers.betasend.simulator.config import SimConfig
-    from betaops.providers.betasend.simulator.state import BetasendState
 
 NAME = "betasend"
 CREDENTIAL_HINT = (
@@ -55,20 +53,6 @@ def body_error(body: Any) -> tuple[str | None, str] | None:
     return code, message
 
 
-def parse_error(response: httpx2.Response) -> tuple[str | None, str]:
-    """HTTP 4xx/5xx: the same body shape when there is one, else the status line."""
-    try:
-        body = response.json()
-    except ValueError:
-        return None, response.reason_phrase or f"HTTP {response.status_code}"
-    found = body_error(body)
-    if found is not None:
-        return found
-    if isinstance(body, dict) and body.get("message"):
-        return None, str(body["message"])
-    return None, response.reason_phrase or f"HTTP {response.status_code}"
-
-
 class BetasendPagination(OffsetPagination):
     """`start` (1-based) / `limit` over bare-list answers; items leave with normalised keys and dates.
 
@@ -84,7 +68,7 @@ class BetasendPagination(OffsetPagination):
         return Page([normalise_record(i) for i in page.items], page.state, page.next_state, page.total, page.last_page)
 
 
-def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
+def config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
     bs = settings.of(BetasendSettings)
     return ProviderConfig(
         name=NAME,
@@ -92,7 +76,7 @@ def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderCon
         auth=auth,
         credential_hint=CREDENTIAL_HINT,
         pagination=BetasendPagination(),
-        parse_error=parse_error,
+        parse_error=ErrorShape(code=None, message="message", read=body_error),  # 4xx/5xx: the same shape
         body_error=body_error,
         body_format="form",
         idempotency_header=None,  # Betasend has no idempotency keys: writes are never retried
@@ -111,27 +95,23 @@ def live(settings: Settings) -> ProviderConfig:
     bs.check()
     assert bs.api_key is not None and bs.hash is not None
     url = require_tls(NAME, "BETASEND_BASE_URL" if bs.base_url else "BETASEND_DOMAIN", bs.api_url())
-    return _config(settings, url, credentials(bs.api_key, bs.hash))
+    return config(settings, url, credentials(bs.api_key, bs.hash))
 
 
-def sandbox(
-    settings: Settings,
-    *,
-    state: BetasendState | None = None,
-    sim_config: SimConfig | None = None,
-    auth: httpx2.Auth | None = None,
-) -> Sandbox:
-    """The simulator as a provider; tests pass their own state, faults, clock or credentials."""
-    # Imported here so a live server never loads the simulator.
-    from betaops.providers.betasend.simulator.app import create_app
+def sandbox_auth(sim_config: object) -> FormCredentials:
+    """The simulator account's key and hash."""
     from betaops.providers.betasend.simulator.config import SANDBOX_API_KEY, SANDBOX_HASH
-    from betaops.providers.betasend.simulator.seed import build_state
-    from betaops.sim.transport import sim_transport
 
-    state = state if state is not None else build_state()
-    app = create_app(state, sim_config)
-    auth = auth or credentials(SecretStr(SANDBOX_API_KEY), SecretStr(SANDBOX_HASH))
-    return Sandbox(config=_config(settings, SANDBOX_BASE_URL, auth), transport=sim_transport(app), state=state)
+    return credentials(SecretStr(SANDBOX_API_KEY), SecretStr(SANDBOX_HASH))
+
+
+SIMULATOR = Simulator(
+    base_url=SANDBOX_BASE_URL,
+    app="betaops.providers.betasend.simulator.app:create_app",
+    state="betaops.providers.betasend.simulator.seed:build_state",
+    config="betaops.providers.betasend.simulator.config:SimConfig",
+    auth=sandbox_auth,
+)
 
 
 BETASEND = ProviderSpec(
@@ -141,8 +121,9 @@ BETASEND = ProviderSpec(
     toolsets=TOOLSETS,
     default_toolsets=DEFAULT_TOOLSETS,
     configured=lambda s: s.of(BetasendSettings).configured,
+    config=config,
     live=live,
-    sandbox=sandbox,
+    simulator=SIMULATOR,
     settings=BetasendSettings,
     setup_hint=SETUP_HINT,
     tasks=TASKS,

@@ -20,7 +20,6 @@ from betaops.core.operation import Effect
 from betaops.core.preview import count, every, quoted
 from betaops.core.task import Plan, Task, TaskContext
 from betaops.providers.betasend import models as m
-from betaops.providers.betasend.settings import BetasendSettings
 
 CHUNK = m.MAX_EMAILS  # emails per list-subscribers-add / subscribers-details call
 MAX_PEOPLE = 1000
@@ -93,10 +92,10 @@ def _label(stats: m.ListStatistics) -> str:
     )
 
 
-def _list_ids(params: AddSubscribersParams) -> list[int]:
+def _list_ids(ctx: TaskContext, params: AddSubscribersParams) -> list[int]:
     if params.list_ids:
         return list(dict.fromkeys(params.list_ids))
-    default = BetasendSettings().list_id
+    default = ctx.pinned.get("list_id")
     if default is None:
         raise ProviderError(
             "betasend",
@@ -138,7 +137,7 @@ def _validate(people: list[NewSubscriber]) -> tuple[dict[str, NewSubscriber], li
 
 async def plan_additions(ctx: TaskContext, params: AddSubscribersParams) -> Additions:
     """Classify every email for every list from a fresh read; raises if a list does not exist."""
-    list_ids = _list_ids(params)
+    list_ids = _list_ids(ctx, params)
     people, invalid, duplicates = _validate(params.subscribers)
     plans: list[ListPlan] = []
     for list_id in list_ids:

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx2
 from pydantic import SecretStr
 
 from betaops.core.auth import OAuth2ClientCredentials, StaticBearer
+from betaops.core.error_shape import ErrorShape
 from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.pagination import PageNumberPagination
-from betaops.core.provider import ProviderSpec, Sandbox
+from betaops.core.provider import ProviderSpec
+from betaops.core.sandbox import Simulator
 from betaops.providers.betatesting.invite import INVITE_TARGET
 from betaops.providers.betatesting.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
 from betaops.providers.betatesting.resources import RESOURCES
 from betaops.providers.betatesting.settings import BetaTestingSettings
 from betaops.providers.betatesting.tasks import TASKS
 from betaops.settings import Settings
-
-if TYPE_CHECKING:
-    from betaops.providers.betatesting.simulator.config import SimConfig
-    from betaops.providers.betatesting.simulator.state import BetaTestingState
 
 NAME = "betatesting"
 CREDENTIAL_HINT = (
@@ -36,19 +34,7 @@ def _unwrap(body: Any) -> Any:
     raise ValueError("expected a {'data': ...} envelope")
 
 
-def _parse_error(response: httpx2.Response) -> tuple[str | None, str]:
-    """`{"error": "Validation failed", "message": "The status field must be one of: ..."}`."""
-    try:
-        body = response.json()
-    except ValueError:
-        return None, response.reason_phrase or f"HTTP {response.status_code}"
-    if isinstance(body, dict):
-        error, message = body.get("error"), body.get("message")
-        return (str(error) if error else None), str(message or error or response.reason_phrase)
-    return None, str(body)
-
-
-def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
+def config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
     bt = settings.of(BetaTestingSettings)
     return ProviderConfig(
         name=NAME,
@@ -57,7 +43,7 @@ def _config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderCon
         credential_hint=CREDENTIAL_HINT,
         pagination=PageNumberPagination(),
         unwrap=_unwrap,
-        parse_error=_parse_error,
+        parse_error=ErrorShape(code="error", message="message"),  # {"error": "Validation failed", "message": ...}
         idempotency_header="Idempotency-Key",
         write_limit=bt.write_limit_per_minute,
         write_window_s=bt.write_window_s,
@@ -83,28 +69,23 @@ def live(settings: Settings) -> ProviderConfig:
             client_secret=bt.client_secret,
             scope=bt.scope,
         )
-    return _config(settings, bt.base_url, auth)
+    return config(settings, bt.base_url, auth)
 
 
-def sandbox(
-    settings: Settings,
-    *,
-    state: BetaTestingState | None = None,
-    sim_config: SimConfig | None = None,
-    auth: httpx2.Auth | None = None,
-) -> Sandbox:
-    """The simulator as a provider; tests pass their own state, faults, clock or credentials."""
-    # Imported here so a live server never loads the simulator.
-    from betaops.providers.betatesting.simulator.app import create_app
+def sandbox_auth(sim_config: object) -> httpx2.Auth:
+    """The simulator company's API key."""
     from betaops.providers.betatesting.simulator.config import SANDBOX_API_KEY
-    from betaops.providers.betatesting.simulator.seed import build_state
-    from betaops.sim.transport import sim_transport
 
-    state = state if state is not None else build_state()
-    app = create_app(state, sim_config)
-    auth = auth or StaticBearer(SecretStr(SANDBOX_API_KEY))
-    config = _config(settings, SANDBOX_BASE_URL, auth)
-    return Sandbox(config=config, transport=sim_transport(app), state=state)
+    return StaticBearer(SecretStr(SANDBOX_API_KEY))
+
+
+SIMULATOR = Simulator(
+    base_url=SANDBOX_BASE_URL,
+    app="betaops.providers.betatesting.simulator.app:create_app",
+    state="betaops.providers.betatesting.simulator.seed:build_state",
+    config="betaops.providers.betatesting.simulator.config:SimConfig",
+    auth=sandbox_auth,
+)
 
 
 BETATESTING = ProviderSpec(
@@ -114,8 +95,9 @@ BETATESTING = ProviderSpec(
     toolsets=TOOLSETS,
     default_toolsets=DEFAULT_TOOLSETS,
     configured=lambda s: s.of(BetaTestingSettings).configured,
+    config=config,
     live=live,
-    sandbox=sandbox,
+    simulator=SIMULATOR,
     settings=BetaTestingSettings,
     setup_hint="set BETATESTING_API_KEY=btst_..., or BETATESTING_CLIENT_ID and BETATESTING_CLIENT_SECRET",
     tasks=TASKS,

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx2
 
-MAX_ERRORS_SHOWN = 5
+from betaops.core.error_shape import ErrorShape
 
 BUILD_NOT_READY = (
     "The build cannot go to that group yet: it may still be processing, be missing export compliance "
@@ -47,7 +47,10 @@ BETA_FULL = (
 AGREEMENT = "The Account Holder must accept the latest agreement in App Store Connect (Business) before this works."
 
 
-def _one(error: dict[str, Any]) -> str:
+def _one(error: Any) -> tuple[str | None, str]:
+    """One JSON:API error as (its code, "title: detail (at pointer)")."""
+    if not isinstance(error, dict):
+        return None, str(error)
     title = str(error.get("title") or "").strip().rstrip(".")
     detail = str(error.get("detail") or "").strip().rstrip(".")
     if title and detail and title.lower() not in detail.lower():
@@ -60,25 +63,11 @@ def _one(error: dict[str, Any]) -> str:
             text += f" (at {source['pointer']})"
         elif source.get("parameter"):
             text += f" (parameter {source['parameter']})"
-    return text
+    return (str(error["code"]) if error.get("code") else None), text
 
 
-def parse_error(response: httpx2.Response) -> tuple[str | None, str]:
-    """(code of the first error, every error's title/detail/source in one sentence)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return None, response.reason_phrase or f"HTTP {response.status_code}"
-    errors = body.get("errors") if isinstance(body, dict) else None
-    if not isinstance(errors, list) or not errors:
-        return None, str(body)[:300] or (response.reason_phrase or f"HTTP {response.status_code}")
-    shown = [_one(e) for e in errors[:MAX_ERRORS_SHOWN] if isinstance(e, dict)]
-    message = "; ".join(shown)
-    if len(errors) > MAX_ERRORS_SHOWN:
-        message += f" (and {len(errors) - MAX_ERRORS_SHOWN} more)"
-    first = errors[0] if isinstance(errors[0], dict) else {}
-    code = first.get("code")
-    return (str(code) if code else None), message
+# (code of the first error, every error's title/detail/source in one sentence)
+parse_error = ErrorShape(code=None, message=None, items="errors", item=_one, max_items=5)
 
 
 def _first_error(response: httpx2.Response) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import httpx2
 
 from betaops.core.http import ProviderConfig, require_tls
-from betaops.core.provider import ProviderSpec, Sandbox
+from betaops.core.provider import ProviderSpec
+from betaops.core.sandbox import Simulator
 from betaops.providers.testflight.auth import ApiKey, AppStoreConnectJWT, load_private_key
 from betaops.providers.testflight.errors import error_hint, parse_error
 from betaops.providers.testflight.invite import INVITE_TARGET
@@ -67,7 +68,7 @@ def config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConf
         error_hint=error_hint,
         rate_limit=rate_limit,
         idempotency_header=None,
-        write_limit=TestFlightSettings().write_limit_per_minute,
+        write_limit=settings.of(TestFlightSettings).write_limit_per_minute,
         write_window_s=60.0,
         timeout_s=settings.timeout_s,
     )
@@ -92,28 +93,13 @@ def sandbox_auth(sim_config: SimConfig, *, individual: bool = False) -> AppStore
     return AppStoreConnectJWT(key, clock=sim_config.clock)
 
 
-def sandbox(
-    settings: Settings,
-    *,
-    state: object | None = None,
-    sim_config: SimConfig | None = None,
-    auth: httpx2.Auth | None = None,
-) -> Sandbox:
-    """The simulator as a provider; tests pass their own state, faults, clock or credentials."""
-    # Imported here so a live server never loads the simulator.
-    from betaops.providers.testflight.simulator.app import create_app
-    from betaops.providers.testflight.simulator.config import SimConfig
-    from betaops.providers.testflight.simulator.seed import build_state
-    from betaops.sim.transport import sim_transport
-
-    sim_config = sim_config or SimConfig()
-    state = state if state is not None else build_state()
-    app = create_app(state, sim_config)  # type: ignore[arg-type]
-    return Sandbox(
-        config=config(settings, SANDBOX_BASE_URL, auth or sandbox_auth(sim_config)),
-        transport=sim_transport(app),
-        state=state,
-    )
+SIMULATOR = Simulator(
+    base_url=SANDBOX_BASE_URL,
+    app="betaops.providers.testflight.simulator.app:create_app",
+    state="betaops.providers.testflight.simulator.seed:build_state",
+    config="betaops.providers.testflight.simulator.config:SimConfig",
+    auth=sandbox_auth,
+)
 
 
 TESTFLIGHT = ProviderSpec(
@@ -123,8 +109,9 @@ TESTFLIGHT = ProviderSpec(
     toolsets=TOOLSETS,
     default_toolsets=DEFAULT_TOOLSETS,
     configured=lambda s: s.of(TestFlightSettings).configured,
+    config=config,
     live=live,
-    sandbox=sandbox,
+    simulator=SIMULATOR,
     settings=TestFlightSettings,
     setup_hint=SETUP,
     tasks=TASKS,

@@ -23,7 +23,6 @@ from betaops.core.operation import Effect
 from betaops.core.preview import every, quoted, value
 from betaops.core.task import Plan, Task, TaskContext
 from betaops.providers.testflight.operations import Id
-from betaops.providers.testflight.settings import TestFlightSettings
 
 PROVIDER = "testflight"
 EmailText = Annotated[str, StringConstraints(min_length=1, max_length=320)]
@@ -79,7 +78,7 @@ async def resolve_group(ctx: TaskContext, ref: GroupRef) -> dict[str, Any]:
     """The group resource (flattened), found by id or by exact name within the app."""
     if ref.beta_group_id is not None:
         return dict((await ctx.call("get_beta_group", {"beta_group_id": ref.beta_group_id})).data)
-    app_id = ref.app_id or TestFlightSettings().app_id
+    app_id = ref.app_id or ctx.pinned.get("app_id")
     if app_id is None:
         raise _fail(
             "a group named without an app.",
@@ -345,7 +344,7 @@ class BuildRef(BaseModel):
 
 async def resolve_app(ctx: TaskContext, app: str | None) -> dict[str, Any]:
     """An app by id, bundle id or exact name (human names are resolved here, not by the model)."""
-    wanted = app or TestFlightSettings().app_id
+    wanted = app or ctx.pinned.get("app_id")
     if wanted is None:
         raise _fail("no app given.", "Pass app (name, bundle id or id) or set TESTFLIGHT_APP_ID.")
     for field in ("filter_id", "filter_bundle_id", "filter_name"):
