@@ -15,9 +15,9 @@ import pytest
 from mcp import Client
 from mcp.server import MCPServer
 
-from betaops.providers.alexa.simulator.seed import build_state as alexa_seed
-from betaops.providers.betatesting.simulator.seed import build_state as betatesting_seed
-from betaops.providers.testflight.simulator.seed import build_state as testflight_seed
+from betaops.providers.alexa.simulator.seed import build_state as seed_alexa
+from betaops.providers.betatesting.simulator.seed import build_state as seed_betatesting
+from betaops.providers.testflight.simulator.seed import build_state as seed_testflight
 from betaops.server.app import ServerOptions, build_runtime, build_server
 from betaops.server.runtime import Runtime
 from betaops.settings import Settings
@@ -38,13 +38,13 @@ def default_surface() -> tuple[MCPServer, Runtime]:
 
 # The server builds each simulator from its seed on first use; the same seeds give the same data here.
 def crew() -> tuple[str, list[dict[str, Any]]]:
-    state: Any = testflight_seed()
+    state: Any = seed_testflight()
     group = next(g for g in state.all("betaGroups") if g.attributes["name"] == "Trail Crew")
     return group.id, [state.get("betaTesters", i).attributes for i in group.rels["betaTesters"]]
 
 
 def issues_of(test_id: int) -> list[Any]:
-    return [i for i in betatesting_seed().issues.values() if i.test_id == test_id]
+    return [i for i in seed_betatesting().issues.values() if i.test_id == test_id]
 
 
 def sandbox_now(runtime: Runtime, provider: str) -> datetime:
@@ -93,7 +93,7 @@ async def test_every_list_of_testers_filters_by_state_after_reading_every_page(m
 
 async def test_alexa_testers_filter_by_invitation_status(mode: str) -> None:
     server, _ = default_surface()
-    state = alexa_seed()
+    state = seed_alexa()
     skill_id = max(state.skills, key=lambda s: len(state.testers(s)))
     waiting = {t.emailId for t in state.testers(skill_id) if t.invitationStatus == "NOT_ACCEPTED"}
     assert waiting and len(waiting) < len(state.testers(skill_id))
