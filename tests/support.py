@@ -89,7 +89,7 @@ def make_sandbox(
             sim_clock.advance(seconds)
 
     config = box.config if max_retries is None else replace(box.config, max_retries=max_retries)
-    conn = Connection(BETATESTING, config, True, box.transport, state, sleep=fake_sleep)
+    conn = Connection(BETATESTING, config, True, box.transport, state, sleep=fake_sleep, now=box.now)
     if isinstance(sim_clock, FakeClock):
         conn.clock = sim_clock
     conn.defaults = BETATESTING.defaults(settings)

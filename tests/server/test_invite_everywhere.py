@@ -32,7 +32,7 @@ def sandboxes(alexa_faults: Faults | None = None) -> Runtime:
         if name == "alexa" and alexa_faults is not None:
             kwargs["sim_config"] = AlexaSimConfig(faults=alexa_faults)
         box = spec.sandbox(settings, **kwargs)
-        connections[name] = Connection(spec, box.config, True, box.transport, box.state)
+        connections[name] = Connection(spec, box.config, True, box.transport, box.state, now=box.now)
     return Runtime(connections=connections, tokens=ConfirmationTokens(b"0123456789abcdef0123"))
 
 

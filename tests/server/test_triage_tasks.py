@@ -37,7 +37,8 @@ async def test_summary_counts_and_lists_what_needs_attention(box: Sandbox, mode:
     severe = body["open_critical_high"]
     assert severe and all(i["priority"] in ("critical", "high") and i["status"] in OPEN for i in severe)
     assert [i["submitted_at"] for i in severe] == sorted((i["submitted_at"] for i in severe), reverse=True)
-    cutoff = (datetime.now(UTC) - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.fromtimestamp(box.runtime.connections["betatesting"].now(), UTC)  # the simulator's clock
+    cutoff = (now - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
     expected_stale = [i for i in issues if i.status in OPEN and i.updated_at < cutoff]
     assert body["stale_count"] == len(expected_stale)
     assert len(result.content[0].text) < 6000  # type: ignore[union-attr]  # compact, whatever the test's size

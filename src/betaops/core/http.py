@@ -176,7 +176,9 @@ class ProviderClient:
             timeout=config.timeout_s,
             headers={"Accept": "application/json", "User-Agent": "betaops/0.1"},
         )
-        self.writes: WriteWindow = SlidingWindowLimiter(config.write_limit, config.write_window_s, clock=clock, sleep=sleep)
+        self.writes: WriteWindow = SlidingWindowLimiter(
+            config.write_limit, config.write_window_s, clock=clock, sleep=sleep
+        )
         self.fetch_slots = anyio.CapacityLimiter(config.concurrency)
         self.rate = RateLimitStatus()
         self.redact = Redactor(lambda: [*secret_values(config.auth), *config.secrets()])
@@ -200,7 +202,8 @@ class ProviderClient:
         return op.path.format(**values)
 
     def _payload(self, op: Operation, params: BaseModel) -> dict[str, Any]:
-        return params.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=set(op.path_fields))
+        local = {m.param for m in op.matches}  # applied by betaops, never sent
+        return params.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=set(op.path_fields) | local)
 
     @staticmethod
     def _flat(payload: dict[str, Any]) -> dict[str, str]:

@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from betaops.core.filters import Match
+
 HttpMethod = Literal["GET", "POST", "PATCH", "PUT", "DELETE"]
 _PATH_FIELD = re.compile(r"\{(\w+)\}")
 
@@ -82,6 +84,8 @@ class Operation(ToolSpec):
     # Builds the wire body from the params and their default payload (aliased, no path fields),
     # for providers whose bodies are envelopes (e.g. JSON:API's {"data": {"type", "attributes"}}).
     encode: Callable[[BaseModel, dict[str, Any]], Any] | None = None
+    # Filters the provider's API lacks: inputs betaops applies to every page it reads (core/filters.py).
+    matches: tuple[Match, ...] = ()
     path_fields: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -91,4 +95,8 @@ class Operation(ToolSpec):
             raise ValueError(f"{self.tool_name}: path fields {missing} are not in {self.params.__name__}")
         if (self.result is None) != (self.returns is Returns.NOTHING):
             raise ValueError(f"{self.tool_name}: result model and returns={self.returns} disagree")
+        if self.matches and not self.paginated:
+            raise ValueError(f"{self.tool_name}: filters betaops applies need a paginated list")
+        if unknown := [m.param for m in self.matches if m.param not in self.params.model_fields]:
+            raise ValueError(f"{self.tool_name}: filters {unknown} are not in {self.params.__name__}")
         object.__setattr__(self, "path_fields", fields)

@@ -10,6 +10,7 @@ first reads `state`), and the sandbox credentials when the first request is sign
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from pkgutil import resolve_name
@@ -69,6 +70,11 @@ class Sandbox:
         if self._sim_config is None and self.simulator.config is not None:
             self._sim_config = resolve_name(self.simulator.config)()
         return self._sim_config
+
+    def now(self) -> float:
+        """The simulator's clock (Unix seconds): its seed data is dated around it, so "now" is its now."""
+        clock = getattr(self.sim_config, "clock", None)
+        return float(clock()) if callable(clock) else time.time()
 
     def _app(self) -> Any:
         return resolve_name(self.simulator.app)(self.state, self.sim_config)

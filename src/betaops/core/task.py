@@ -8,12 +8,14 @@ schema come from the same place as for operations.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pydantic import BaseModel
 
+from betaops.core.filters import active, keep
 from betaops.core.http import ProviderClient, Reply
 from betaops.core.operation import Effect, Operation, ToolSpec
 
@@ -55,6 +57,8 @@ class TaskContext:
     journal: Journal | None = None
     # Values pinned in configuration (the spec's `defaults`, e.g. a list id), for what a call leaves out.
     pinned: dict[str, Any] = field(default_factory=dict)
+    # "Now" for the data (Unix seconds): the connection's clock, the simulator's in the sandbox.
+    now: Callable[[], float] = time.time
 
     async def call(self, name: str, args: dict[str, Any], *, idempotency_key: str | None = None) -> Reply:
         op = self.operations[name]
@@ -66,13 +70,16 @@ class TaskContext:
         )
 
     async def collect(self, name: str, args: dict[str, Any], *, max_items: int = 10_000) -> list[dict[str, Any]]:
-        """Every item of a paginated operation, up to `max_items`."""
+        """Every item of a paginated operation, up to `max_items` read, that passes its betaops-side filters."""
         op = self.operations[name]
         params = op.params.model_validate(args)
         pagination = self.client.config.pagination
         reply = await self.client.call(op, params, page_state=pagination.first(pagination.max_size))
         assert reply.page is not None
         items, _ = await self.client.fetch_pages(op, params, reply.page, max_items)
+        if chosen := active(op.matches, params):
+            now = self.now()
+            items = [i for i in items if keep(i, chosen, now)]
         return items
 
     async def report(self, done: int, total: int | None, message: str) -> None:

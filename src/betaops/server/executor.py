@@ -18,6 +18,7 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel
 
 from betaops.core.errors import ProviderError
+from betaops.core.filters import SCAN_LIMIT, active, keep
 from betaops.core.operation import Operation, Returns
 from betaops.core.pagination import decode_cursor, encode_cursor
 from betaops.core.shapes import fit
@@ -45,8 +46,12 @@ class Refused:
 
 
 def as_result(data: dict[str, Any], *, provider_data: bool = False) -> CallToolResult:
+    """A tool result: compact JSON text and the same structured content.
+
+    A list item's null fields are left out (its output schema says so, `schema.output_schema`):
+    fewer bytes to read, and no key that only says "nothing".
+    """
     if isinstance(data.get("items"), list):
-        # Trimmed list items keep only their fields (the SDK's dump would spell every other one as null).
         data["items"] = [
             {k: v for k, v in i.items() if v is not None} if isinstance(i, dict) else i for i in data["items"]
         ]
@@ -147,22 +152,38 @@ async def _run_list(runtime: Runtime, op: Operation, params: BaseModel, args: An
     client = runtime.connection(op).client
     pagination = client.config.pagination
     filters = params.model_dump(mode="json", exclude_none=True)
+    chosen = active(op.matches, params)
     if args.cursor:
         state = decode_cursor(op.provider, op.tool_name, filters, args.cursor, runtime.tokens.cursor_key)
     else:
-        state = pagination.first(args.page_size)
+        state = pagination.first(pagination.max_size if chosen else args.page_size)
     reply = await client.call(op, params, page_state=state)
     page = reply.page
     assert page is not None
     items = list(page.items)
     next_state = page.next_state
+    total = page.total
     note = None
-    if args.all_pages and next_state is not None:
-        noun = op.result.__name__.lower()
+    more = False
+    noun = op.result.__name__.lower()
 
-        async def fetched(done: int, total: int | None) -> None:
-            await progress(done, total, f"fetched {done} of {total or '?'} {noun}s")
+    async def fetched(done: int, total: int | None) -> None:
+        await progress(done, total, f"fetched {done} of {total or '?'} {noun}s")
 
+    if chosen:
+        # The provider cannot filter this way: read every page, keep what matches, no cursor.
+        if next_state is not None:
+            items, next_state = await client.fetch_pages(op, params, page, SCAN_LIMIT, fetched)
+        found = [i for i in items if keep(i, chosen, runtime.connection(op).now())]
+        limit = args.max_items if args.all_pages else args.page_size
+        note = f"Filtered by betaops: {len(found)} of {len(items)} match."
+        if next_state is not None:
+            note += f" Only the first {len(items)} were read."
+        if len(found) > limit:
+            raise_it = "raise max_items" if args.all_pages else "raise page_size or set all_pages"
+            note += f" {len(found) - limit} more: {raise_it}."
+        total, items, next_state, more = len(found), found[:limit], None, len(found) > limit
+    elif args.all_pages and next_state is not None:
         items, next_state = await client.fetch_pages(op, params, page, args.max_items, fetched)
         if next_state is not None:
             note = f"Stopped at max_items={args.max_items} (whole pages only); next_cursor continues."
@@ -191,9 +212,9 @@ async def _run_list(runtime: Runtime, op: Operation, params: BaseModel, args: An
         {
             "items": shown,
             "count": len(shown),
-            "total": page.total,
+            "total": total,
             "next_cursor": cursor,
-            "truncated": shortened or (note is not None and next_state is not None),
+            "truncated": shortened or more or (note is not None and next_state is not None),
             "note": note,
         }
     )

@@ -78,6 +78,7 @@ def task_context(
             progress,
             journal=journal,
             pinned={k: v for k, v in conn.defaults.items() if v is not None},
+            now=conn.now,
         )
         for name, conn in runtime.connections.items()
     }

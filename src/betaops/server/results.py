@@ -41,8 +41,9 @@ class ItemsResult(BaseModel):
     count: int
 
 
-class WriteResult(BaseModel):
-    # The outcome of a write tool: nothing changed unless status is "executed".
+class RequestResult(BaseModel):
+    """The outcome of a write that is one request (an operation): nothing changed unless status is
+    "executed". It never runs as a job, so its published schema has no `job_id`."""
 
     status: WriteStatus
     message: str
@@ -50,8 +51,13 @@ class WriteResult(BaseModel):
     confirm_token: str | None = None
     confirm_summary: str | None = None
     replayed: bool = False
-    job_id: str | None = None  # status running: follow it with betaops_job_status
     result: Any = None
+
+
+class WriteResult(RequestResult):
+    # The outcome of any write tool; a write task over many items may run as a job.
+
+    job_id: str | None = None  # status running: follow it with betaops_job_status
 
 
 def _optional(model: type[BaseModel], suffix: str) -> type[BaseModel]:
@@ -82,7 +88,7 @@ def output_model(op: Operation | Task) -> type[BaseModel]:
     if op.is_write:
         # The provider's echo of the changed resource stays untyped here: its shape is the read
         # tool's, and repeating it in every write tool's schema would double the tool list.
-        return WriteResult
+        return RequestResult
     assert result is not None
     if op.returns is Returns.LIST:
         item = _optional(result, "Summary")

@@ -48,6 +48,8 @@ class Connection:
     sim_state: object | None = None  # the simulator's state where a test holds it
     defaults: dict[str, Any] = field(default_factory=dict)  # pinned in configuration, e.g. test_id
     clock: Callable[[], float] = time.monotonic
+    # "Now" for the data (Unix seconds): the simulator's clock in the sandbox, the real one live.
+    now: Callable[[], float] = time.time
     sleep: Callable[[float], Awaitable[None]] = anyio.sleep
     # Pace writes and keep headroom in this store (shared by whoever shares it); None: in this process only.
     store: StateStore | None = None
@@ -187,7 +189,8 @@ def connect(settings: Settings, *, sandbox: bool, providers: list[str] | None = 
             continue
         if sandbox:
             box = spec.sandbox(settings)
-            connections[name] = Connection(spec, box.config, True, box.transport)  # its state: built on first call
+            # Its state is built on first call; its clock is the simulator's, so data and "now" agree.
+            connections[name] = Connection(spec, box.config, True, box.transport, now=box.now)
         elif spec.configured(settings):
             connections[name] = Connection(spec, spec.live(settings), False)
         else:

@@ -104,3 +104,62 @@ def _self_referencing(name: str, schema: Any) -> bool:
     counts: dict[str, int] = {}
     _refs(schema, counts)
     return name in counts
+
+
+def output_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A listed tool's output schema, as small as what it still checks.
+
+    `minimal`, then without what validates nothing: `default`s, `additionalProperties: true`, empty
+    `properties` and descriptions (a result's keys explain themselves where the model reads them).
+    List items leave out their null fields (`executor.as_result`), so an item's nullable property
+    is optional and never null here.
+    """
+    lean: dict[str, Any] = _lean(minimal(schema))
+    rows = lean.get("properties", {}).get("items", {}).get("items")
+    if isinstance(rows, dict) and "properties" in rows:
+        lean["properties"]["items"]["items"] = _absent_not_null(rows)
+    return lean
+
+
+def _lean(schema: Any, *, names: bool = False) -> Any:
+    if isinstance(schema, list):
+        return [_lean(v) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if names:  # a `properties` mapping: its keys are field names, not keywords
+        return {k: _lean(v) for k, v in schema.items()}
+    return {k: _lean(v, names=k == "properties") for k, v in schema.items() if not _noop(k, v)}
+
+
+def _noop(key: str, value: Any) -> bool:
+    if key == "additionalProperties":
+        return value is True
+    return key in ("default", "description") or (key == "properties" and value == {})
+
+
+def _nullable(prop: Any) -> bool:
+    kind = prop.get("type") if isinstance(prop, dict) else None
+    return isinstance(kind, list) and len(kind) == 2 and "null" in kind
+
+
+def _absent_not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    props = schema.get("properties")
+    if not isinstance(props, dict):
+        return schema
+    out = dict(schema)
+    out["properties"] = {k: _not_null(v) if _nullable(v) else v for k, v in props.items()}
+    if "required" in schema:
+        required = [k for k in schema["required"] if not _nullable(props.get(k))]
+        if required:
+            out["required"] = required
+        else:
+            del out["required"]
+    return out
+
+
+def _not_null(prop: dict[str, Any]) -> dict[str, Any]:
+    out = dict(prop)
+    out["type"] = next(t for t in prop["type"] if t != "null")
+    if isinstance(prop.get("enum"), list):
+        out["enum"] = [e for e in prop["enum"] if e is not None]
+    return out

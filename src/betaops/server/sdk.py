@@ -30,7 +30,7 @@ from mcp.server.request_state import AESGCMRequestStateCodec, RequestStateSecuri
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel
 
-from betaops.server.schema import minimal
+from betaops.server.schema import minimal, output_schema
 
 SDK_VERSION = "2.3.0"  # the version this adapter was written and contract-tested against
 
@@ -145,17 +145,8 @@ def make_tool(
     tool.fn_metadata.arg_model = inp  # type: ignore[assignment]
     tool.parameters = minimal(inp.model_json_schema(by_alias=False))
     if tool.fn_metadata.output_schema is not None:
-        tool.fn_metadata.output_schema = _no_defaults(minimal(tool.fn_metadata.output_schema))
+        tool.fn_metadata.output_schema = output_schema(tool.fn_metadata.output_schema)
     return tool
-
-
-def _no_defaults(schema: Any) -> Any:
-    """An output schema without `default`s: they validate nothing in what the server returns."""
-    if isinstance(schema, dict):
-        return {k: _no_defaults(v) for k, v in schema.items() if not (k == "default" and not isinstance(v, dict))}
-    if isinstance(schema, list):
-        return [_no_defaults(v) for v in schema]
-    return schema
 
 
 def _adapt_plan(plan: Callable[..., Awaitable[Any]], inp: type[BaseModel]) -> Callable[..., Awaitable[Any]]:

@@ -109,7 +109,7 @@ def make_alexa(
         clock.advance(seconds)
 
     transport = RecordingTransport(box.transport)
-    conn = Connection(ALEXA, box.config, True, transport, state, clock=clock, sleep=fake_sleep)
+    conn = Connection(ALEXA, box.config, True, transport, state, clock=clock, sleep=fake_sleep, now=box.now)
     conn.defaults = ALEXA.defaults(settings)
     connections = {"alexa": conn}
     runtime = Runtime(

@@ -70,7 +70,7 @@ def make_box(
     async def fake_sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
-    conn = Connection(BETASEND, box.config, True, box.transport, state, sleep=fake_sleep)
+    conn = Connection(BETASEND, box.config, True, box.transport, state, sleep=fake_sleep, now=box.now)
     conn.defaults = BETASEND.defaults(settings)
     connections = {"betasend": conn}
     token_clock = FakeClock(1_800_000_000.0)

@@ -8,14 +8,13 @@ import pytest
 from mcp.types import Tool
 
 from betaops.core.operation import Effect
-from betaops.providers.testflight.operations import OPERATIONS
-from betaops.providers.testflight.tasks import TASKS
+from betaops.providers.testflight.provider import TESTFLIGHT
 from tests.providers.testflight.tf_support import make_tf
 from tests.snapshots import check_snapshots
 
 pytestmark = pytest.mark.anyio
 SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
-EFFECT: dict[str, Effect] = {op.tool_name: op.effect for op in OPERATIONS} | {t.tool_name: t.effect for t in TASKS}
+EFFECT: dict[str, Effect] = {a.tool_name: a.effect for a in (*TESTFLIGHT.operations, *TESTFLIGHT.tasks)}
 
 
 async def listed(mode: str = "auto") -> dict[str, Tool]:
@@ -26,7 +25,7 @@ async def listed(mode: str = "auto") -> dict[str, Tool]:
 
 async def test_every_operation_and_task_is_a_tool_with_truthful_annotations(mode: str) -> None:
     tools = await listed(mode)
-    assert set(tools) == set(EFFECT) and len(tools) == 146
+    assert set(tools) == set(EFFECT) and len(tools) == 147
     for name, tool in tools.items():
         hints = tool.annotations
         assert hints is not None

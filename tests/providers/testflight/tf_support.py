@@ -77,6 +77,7 @@ def make_tf(
         sim_state=state,
         clock=clock,
         sleep=fake_sleep,
+        now=box.now,
     )
     connections = {"testflight": conn}
     runtime = Runtime(

@@ -48,7 +48,7 @@ class BetaTest(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    status: BetaTestStatus | None = Field(None, description="IN_DRAFT, STARTING, RUNNING, STOPPING or ENDED")
+    status: BetaTestStatus | None = None  # the enum names them: IN_DRAFT, STARTING, RUNNING, STOPPING, ENDED
     expiryDate: str | None = Field(None, description="When the beta test ends by itself (ISO 8601)")
     feedbackEmail: str | None = Field(None, description="Where testers' feedback goes")
     invitationUrl: str | None = Field(None, description="Link testers use to join")
@@ -123,6 +123,12 @@ class SkillRef(Params):
 
 class NoParams(Params):
     pass
+
+
+class ListBetaTestersParams(SkillRef):
+    invitation_status: InvitationStatus | None = Field(
+        None, description="Only testers in this status (filtered by betaops: SMAPI has no such filter)"
+    )
 
 
 class ListSkillsParams(Params):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from betaops.core.filters import Match
 from betaops.core.operation import Effect, Operation, Returns
 from betaops.providers.alexa import models as m
 
@@ -148,13 +149,14 @@ OPERATIONS: tuple[Operation, ...] = (
         summary="List a beta test's testers with invitation status and whether a reminder may be sent.",
         method="GET",
         path=BETA + "/testers",
-        params=m.SkillRef,
+        params=m.ListBetaTestersParams,
         result=m.Tester,
         returns=LIST,
         effect=R,
         idempotent=True,
         toolset="testers",
         paginated=True,
+        matches=(Match("invitation_status", ("invitationStatus",), "in"),),
     ),
     _op(
         name="remove_beta_testers",

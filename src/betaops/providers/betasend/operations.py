@@ -198,7 +198,7 @@ OPERATIONS: tuple[Operation, ...] = (
     _op(
         name="get_list_statistics",
         title="Get list statistics",
-        summary="Get a list's email counts (total, subscribed, unsubscribed) and its click and open rates.",
+        summary="A list's email counts (total, subscribed, unsubscribed), click and open rates.",
         method="POST",
         path="/list-statistics",
         params=m.ListRef,

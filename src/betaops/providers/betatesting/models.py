@@ -20,6 +20,8 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AliasGenerator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 from pydantic.alias_generators import to_camel, to_snake
 
+from betaops.core.filters import When
+
 # ---------------------------------------------------------------------------- enums
 
 
@@ -345,7 +347,7 @@ class CopyTestParams(TestRef):
 
 
 class ChangeStageParams(TestRef):
-    stage: TestStage = Field(description="launch, pause, resume, close or complete")
+    stage: TestStage = Field(description="The new stage")
 
 
 class ListTestersParams(TestRef):
@@ -381,6 +383,9 @@ class ListIssuesParams(TestRef):
     sort_update_date: SortOrder | None = Field(
         None, serialization_alias="sortUpdateDate", description="Sort by last update"
     )
+    since: When | None = Field(None, description="Submitted since: ISO date or Nd (N days ago)")
+    until: When | None = Field(None, description="Submitted before: ISO date or Nd")
+    text: str | None = Field(None, description="In title or description (any case)")
 
 
 class IssueRef(TestRef):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from betaops.core.filters import Match
 from betaops.core.operation import Effect, Operation, Returns
 from betaops.providers.betatesting import models as m
 
@@ -24,7 +25,7 @@ OPERATIONS: tuple[Operation, ...] = (
     _op(
         name="list_tests",
         title="List tests",
-        summary="List your company's tests, optionally by status.",
+        summary="List your company's tests.",
         method="GET",
         path="/tests",
         params=m.ListTestsParams,
@@ -205,7 +206,7 @@ OPERATIONS: tuple[Operation, ...] = (
     _op(
         name="list_issues",
         title="List issues",
-        summary="List a test's issues; filter by statuses and priorities, sort by date.",
+        summary="List a test's issues; betaops filters by date and text.",
         method="GET",
         path="/tests/{test_id}/issues",
         params=m.ListIssuesParams,
@@ -215,6 +216,11 @@ OPERATIONS: tuple[Operation, ...] = (
         idempotent=True,
         toolset="issues",
         paginated=True,
+        matches=(
+            Match("since", ("submitted_at",), "since"),
+            Match("until", ("submitted_at",), "until"),
+            Match("text", ("title", "description"), "contains"),
+        ),
     ),
     _op(
         name="get_issue",

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from betaops.core.errors import ProviderError
+from betaops.core.filters import When, stamp
 from betaops.core.invites import Outcome, TargetReport, parse_people
 from betaops.core.operation import Effect
 from betaops.core.preview import change, every, quoted, value
@@ -37,7 +38,8 @@ class SummarizeIssuesParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     test_id: Id = Field(description="Test id")
     stale_days: int = Field(14, ge=1, le=365, description="Open issues not updated for this many days are stale")
-    newest: int = Field(5, ge=1, le=25, description="How many newest critical/high issues to show")
+    newest: int = Field(5, ge=1, le=25, description="Newest critical/high issues shown")
+    since: When | None = Field(None, description="Submitted since: ISO date or Nd (N days ago)")
 
 
 class IssueLine(BaseModel):
@@ -60,15 +62,6 @@ class IssueSummary(BaseModel):
     as_of: str
 
 
-def _when(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def _line(issue: dict[str, Any]) -> IssueLine:
     return IssueLine.model_validate({k: issue.get(k) for k in IssueLine.model_fields})
 
@@ -76,14 +69,15 @@ def _line(issue: dict[str, Any]) -> IssueLine:
 async def summarize_issues(
     ctx: TaskContext, params: SummarizeIssuesParams, _: str | None, plan: Plan | None = None
 ) -> IssueSummary:
-    issues = await ctx.collect("list_issues", {"test_id": params.test_id, "sort_submit_date": "desc"})
+    args = {"test_id": params.test_id, "sort_submit_date": "desc", "since": params.since}
+    issues = await ctx.collect("list_issues", {k: v for k, v in args.items() if v is not None})
     await ctx.report(len(issues), len(issues), f"read {len(issues)} issues")
-    now = datetime.now(UTC)
+    now = datetime.fromtimestamp(ctx.now(), UTC)  # the connection's clock: the simulator's in the sandbox
     cutoff = now - timedelta(days=params.stale_days)
     open_issues = [i for i in issues if i.get("status") in ACTIVE]
     severe = [i for i in open_issues if i.get("priority") in SEVERE]
     stale = sorted(
-        (i for i in open_issues if (_when(i.get("updated_at")) or now) < cutoff),
+        (i for i in open_issues if (stamp(i.get("updated_at")) or now) < cutoff),
         key=lambda i: i.get("updated_at") or "",
     )
     return IssueSummary(
@@ -450,7 +444,7 @@ TASKS = (
         provider=PROVIDER,
         name="summarize_issues",
         title="Summarize a test's issues",
-        summary="Triage view of a test: counts by status and priority, newest open critical/high issues, stale open issues.",
+        summary="Triage a test: counts by status and priority, the newest open critical/high and stale issues.",
         params=SummarizeIssuesParams,
         result=IssueSummary,
         effect=Effect.READ,

@@ -13,6 +13,7 @@ from typing import Annotated, Any, ClassVar, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, create_model
 
+from betaops.core.filters import Match
 from betaops.core.operation import Effect, Operation, Returns
 from betaops.providers.testflight.declare import Attr, Q, Rel, Spec
 from betaops.providers.testflight.jsonapi import encoder
@@ -120,8 +121,22 @@ def _rel_field(rel: Rel) -> tuple[Any, Any]:
     return kind | None, Field(None, description=desc, **extra)
 
 
+# Apple has no filter on a tester's state; every list of testers gets one that betaops applies.
+TESTER_STATES = ("NOT_INVITED", "INVITED", "ACCEPTED", "INSTALLED", "REVOKED")
+BY_STATE = Match("states", ("state",), "in")
+
+
+def _by_state(spec: Spec) -> bool:
+    return spec.result == "betaTesters" and spec.returns == "list"
+
+
 def params_model(spec: Spec) -> type[BaseModel]:
     fields: dict[str, Any] = {}
+    if _by_state(spec):
+        fields[BY_STATE.param] = (
+            list[_literal(TESTER_STATES)] | None,  # type: ignore[misc]
+            Field(None, min_length=1, description="Only testers in these states (filtered by betaops)"),
+        )
     if spec.path_field:
         noun = spec.path_field.removesuffix("_id").replace("_", " ")
         fields[spec.path_field] = (Id, Field(..., description=f"The {noun}'s id"))
@@ -250,6 +265,7 @@ def build(spec: Spec, getters: dict[str, str]) -> Operation:
         target=_target(spec, getters),
         body_in_delete=spec.method == "DELETE" and spec.body is not None,
         encode=encoder(spec.body, spec.path_field) if spec.body is not None else None,
+        matches=(BY_STATE,) if _by_state(spec) else (),
     )
 
 

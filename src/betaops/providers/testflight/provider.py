@@ -21,6 +21,7 @@ from betaops.providers.testflight.operations import DEFAULT_TOOLSETS, OPERATIONS
 from betaops.providers.testflight.resources import RESOURCES
 from betaops.providers.testflight.settings import SETUP, TestFlightSettings
 from betaops.providers.testflight.tasks import TASKS
+from betaops.providers.testflight.testers import LIST_GROUP_TESTERS
 from betaops.settings import Settings
 
 if TYPE_CHECKING:
@@ -114,9 +115,9 @@ TESTFLIGHT = ProviderSpec(
     simulator=SIMULATOR,
     settings=TestFlightSettings,
     setup_hint=SETUP,
-    tasks=TASKS,
-    # The conversations people have: invites, distribution, a build's state and its feedback.
-    core_tools=("get_build_beta_status", "distribute_build"),
+    tasks=(*TASKS, LIST_GROUP_TESTERS),
+    # The conversations people have: distribution, a build's state and its feedback, who accepted.
+    core_tools=("get_build_beta_status", "distribute_build", "list_group_testers"),
     defaults=lambda s: {
         "app_id": s.of(TestFlightSettings).app_id,
         "beta_group_id": s.of(TestFlightSettings).beta_group_id,

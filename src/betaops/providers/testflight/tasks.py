@@ -481,7 +481,7 @@ async def run_distribute(
 
 
 class BuildStatusParams(BuildRef):
-    feedback_items: int = Field(5, ge=0, le=20, description="Newest crash and screenshot reports to show (0-20)")
+    feedback_items: int = Field(5, ge=0, le=20, description="Newest crash and screenshot reports shown")
 
 
 class BuildBetaStatus(BaseModel):
