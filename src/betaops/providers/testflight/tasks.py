@@ -58,7 +58,7 @@ class EmailsParams(GroupRef):
 
 class Outcome(BaseModel):
     email: str
-    outcome: Literal["created", "added", "already_in_group", "removed", "not_in_group", "invalid", "failed", "unknown"]
+    outcome: Literal["created", "added", "already_in_group", "invalid", "failed", "unknown"]
     tester_id: str | None = None
     detail: str | None = None
 
@@ -67,6 +67,20 @@ class MembershipResult(BaseModel):
     beta_group_id: str
     beta_group_name: str | None = None
     outcomes: list[Outcome]
+    counts: dict[str, int] = Field(description="How many emails had each outcome")
+
+
+class Removal(BaseModel):
+    email: str
+    outcome: Literal["removed", "not_in_group", "invalid", "failed", "unknown"]
+    tester_id: str | None = None
+    detail: str | None = None
+
+
+class RemoveResult(BaseModel):
+    beta_group_id: str
+    beta_group_name: str | None = None
+    outcomes: list[Removal]
     counts: dict[str, int] = Field(description="How many emails had each outcome")
 
 
@@ -116,7 +130,7 @@ async def find_testers(ctx: TaskContext, emails: list[str]) -> dict[str, str]:
     return found
 
 
-def _counts(outcomes: list[Outcome]) -> dict[str, int]:
+def _counts(outcomes: list[Outcome] | list[Removal]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for o in outcomes:
         counts[o.outcome] = counts.get(o.outcome, 0) + 1
@@ -251,20 +265,20 @@ async def plan_remove(ctx: TaskContext, params: EmailsParams) -> Plan:
     return Plan("\n".join(lines), fingerprint, b.model_dump(mode="json"), noop=not b.remove)
 
 
-async def run_remove(ctx: TaskContext, params: EmailsParams, key: str | None, plan: Plan | None) -> MembershipResult:
+async def run_remove(ctx: TaskContext, params: EmailsParams, key: str | None, plan: Plan | None) -> RemoveResult:
     assert plan is not None, "a write runs with its approved plan"
     b = RemoveBound.model_validate(plan.bound)
-    outcomes = [Outcome(email=e, outcome="not_in_group") for e in b.absent]
-    outcomes += [Outcome(email=e, outcome="invalid", detail="not a valid email address") for e in b.invalid]
+    outcomes = [Removal(email=e, outcome="not_in_group") for e in b.absent]
+    outcomes += [Removal(email=e, outcome="invalid", detail="not a valid email address") for e in b.invalid]
     for chunk in _chunks(list(b.remove)):
         ids = [b.remove[e] for e in chunk]
         try:
             await ctx.call("remove_testers_from_beta_group", {"beta_group_id": b.group.id, "beta_tester_ids": ids})
-            outcomes += [Outcome(email=e, outcome="removed", tester_id=b.remove[e]) for e in chunk]
+            outcomes += [Removal(email=e, outcome="removed", tester_id=b.remove[e]) for e in chunk]
         except ProviderError as exc:
             kind: Any = "failed" if exc.changed is False else "unknown"
-            outcomes += [Outcome(email=e, outcome=kind, tester_id=b.remove[e], detail=exc.message) for e in chunk]
-    return MembershipResult(
+            outcomes += [Removal(email=e, outcome=kind, tester_id=b.remove[e], detail=exc.message) for e in chunk]
+    return RemoveResult(
         beta_group_id=b.group.id, beta_group_name=b.group.name, outcomes=outcomes, counts=_counts(outcomes)
     )
 
@@ -574,7 +588,7 @@ TASKS: tuple[Task, ...] = (
         title="Remove testers from a beta group",
         summary="Remove people from a beta group by email; reports each email's outcome.",
         params=EmailsParams,
-        result=MembershipResult,
+        result=RemoveResult,
         effect=Effect.DESTRUCTIVE,
         idempotent=True,
         toolset="testers",
