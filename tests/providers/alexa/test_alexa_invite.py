@@ -92,10 +92,11 @@ async def test_a_failed_second_call_reports_exactly_who_was_added_and_a_rerun_ad
     box = make_alexa(faults=NthAddFails(2, "503"))
     _, failed = await invite(box, mode, NEW)
     assert by_outcome(failed) == {"invited": NEW[:500], "failed": NEW[500:1000], "not_attempted": NEW[1000:]}
-    result = failed.structured_content["result"]  # type: ignore[index]
+    result = failed.structured_content["result"]
     assert result["counts"] == {"invited": 500, "failed": 500, "not_attempted": 100}
     assert all("503" in o["detail"] for o in result["outcomes"] if o["outcome"] == "failed")  # Amazon's reason
-    assert result["note"].startswith("Stopped: add call 2 of 3 failed") and "adds only the missing ones" in result["note"]
+    assert result["note"].startswith("Stopped: add call 2 of 3 failed")
+    assert "adds only the missing ones" in result["note"]
     assert box.emails(LARGE_SKILL_ID)[-500:] == NEW[:500]
     assert [len(b) for b in box.added_batches()] == [500, 500]  # the failed call was not retried
 
@@ -120,7 +121,7 @@ async def test_a_refused_first_call_changed_nothing(mode: str) -> None:
     preview, failed = await invite(box, mode, too_many, DEMO_SKILL_ID)
     assert "only 458 invites remain" in preview
     assert by_outcome(failed) == {"failed": too_many}
-    details = {o["detail"] for o in failed.structured_content["result"]["outcomes"]}  # type: ignore[index]
+    details = {o["detail"] for o in failed.structured_content["result"]["outcomes"]}
     (detail,) = details
     assert "HTTP 400 (INVITATION_LIMIT_EXCEEDED)" in detail and "Nothing was changed." in detail
     assert len(box.emails(DEMO_SKILL_ID)) == 42

@@ -68,9 +68,9 @@ async def test_preview_classifies_and_one_confirmation_reports_each_email(mode: 
     }
     body = result.structured_content["result"]
     assert body["counts"] == {"invited": 5, "already_there": 1, "invalid": 1}
-    details = {(o["email"], o["list_id"]): o["detail"] for o in body["outcomes"]}
-    assert details[("webformtest01@gmail.com", 1)] == "had unsubscribed; subscribed again"
-    assert details[("not an email", None)]  # why it is not an email
+    why = {(o["email"], o["list_id"]): o["detail"] for o in body["outcomes"]}
+    assert why[("webformtest01@gmail.com", 1)] == "had unsubscribed; subscribed again"
+    assert why[("not an email", None)]  # why it is not an email
     # The named person went alone (to keep the name), the rest in one call per list.
     assert adds(box) == [
         {"email": "fresh@acme.example", "list_id": f"1,{BETA_LIST_ID}", "first_name": "Fresh", "last_name": "Face"},
@@ -152,9 +152,7 @@ async def test_nothing_new_is_a_noop_and_sends_nothing() -> None:
     plan = await task.plan(task_context(box.runtime, task), params)
     assert plan.noop and plan.preview.startswith("Nothing will change: nothing new to add")
     result = (await task.run(task_context(box.runtime, task), params, None, plan)).model_dump()
-    assert [(o["email"], o["outcome"]) for o in result["outcomes"]] == [
-        ("webformtest010@gmail.com", "already_there")
-    ]
+    assert [(o["email"], o["outcome"]) for o in result["outcomes"]] == [("webformtest010@gmail.com", "already_there")]
     assert adds(box) == []
 
 
