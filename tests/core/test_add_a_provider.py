@@ -22,8 +22,8 @@ from starlette.routing import Route
 
 from betaops.core.auth import StaticBearer
 from betaops.core.http import ProviderConfig
-from betaops.core.invite_target import InviteCapability, Outcomes, Prepared, TargetRef
-from betaops.core.invites import Person, parse_people
+from betaops.core.invite_target import InviteCapability, Prepared, TargetRef
+from betaops.core.invites import InviteResult, Person, PersonOutcome, parse_people
 from betaops.core.operation import Effect, Operation, Returns
 from betaops.core.pagination import PageNumberPagination
 from betaops.core.provider import ProviderSpec
@@ -119,10 +119,12 @@ async def plan_invite(ctx: TaskContext, params: AddMembers) -> Plan:
     return Plan(f"Add {len(new)} member(s) to the toy club.", sorted(present), new, noop=not new)
 
 
-async def run_invite(ctx: TaskContext, params: AddMembers, key: str | None, plan: Plan | None) -> AddMembers:
+async def run_invite(ctx: TaskContext, params: AddMembers, key: str | None, plan: Plan | None) -> InviteResult:
     assert plan is not None and plan.bound
     await ctx.call("add_members", {"emails": plan.bound}, idempotency_key=key)
-    return AddMembers(emails=plan.bound)
+    return InviteResult.of(
+        [PersonOutcome(email=e, outcome="invited" if e in plan.bound else "already_there") for e in params.emails]
+    )
 
 
 INVITE = Task(
@@ -131,7 +133,7 @@ INVITE = Task(
     title="Invite members",
     summary="Invite people to the toy club.",
     params=AddMembers,
-    result=AddMembers,
+    result=InviteResult,
     effect=Effect.WRITE,
     idempotent=True,
     toolset="members",
@@ -141,14 +143,7 @@ INVITE = Task(
 
 
 def prepare(target: TargetRef, people: dict[str, Person]) -> Prepared:
-    return Prepared(INVITE, AddMembers(emails=list(people)), "Toy club")
-
-
-async def run(ctx: TaskContext, prepared: Prepared, plan: Plan, key: str | None) -> Outcomes:
-    done = await INVITE.run(ctx, prepared.params, key, plan)
-    assert isinstance(done, AddMembers) and isinstance(prepared.params, AddMembers)
-    added = set(done.emails)
-    return Outcomes({e: "invited" if e in added else "already_there" for e in prepared.params.emails})
+    return Prepared(AddMembers(emails=list(people)), "Toy club")
 
 
 def config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
@@ -185,7 +180,7 @@ TOY = ProviderSpec(
     settings=ToySettings,
     tasks=(INVITE,),
     core_tools=("list_members",),
-    invite=InviteCapability(target="Toy club", prepare=prepare, run=run),
+    invite=InviteCapability(target="Toy club", task=INVITE, prepare=prepare),
 )
 
 

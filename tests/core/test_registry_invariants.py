@@ -13,6 +13,8 @@ import pytest
 from mcp import Client
 from mcp.types import Tool
 
+from betaops.core.invite_target import InviteCapability, Prepared
+from betaops.core.invites import InviteResult
 from betaops.core.provider import ProviderSpec
 from betaops.providers import PROVIDERS
 from betaops.server.app import ServerOptions, build_server
@@ -58,3 +60,17 @@ def test_every_write_target_resolves_when_the_spec_is_built(spec: ProviderSpec) 
             needed = {f for f, info in reads[op.target].params.model_fields.items() if info.is_required()}
             missing = needed - set(op.params.model_fields)
             assert not missing, f"{op.tool_name}: target {op.target} needs {sorted(missing)}"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
+def test_every_invite_target_is_its_providers_own_invite_tool(spec: ProviderSpec) -> None:
+    """The cross-provider invite runs the provider's listed invite tool, which answers per person."""
+    if spec.invite is not None:
+        assert spec.invite.task in spec.tasks
+        assert issubclass(spec.invite.task.result, InviteResult)
+
+
+def test_an_invite_task_that_does_not_answer_per_person_is_refused_when_declared() -> None:
+    other = next(t for s in SPECS for t in s.tasks if not issubclass(t.result, InviteResult))
+    with pytest.raises(TypeError, match="InviteResult"):
+        InviteCapability(target="x", task=other, prepare=lambda target, people: Prepared(other.params(), "x"))

@@ -71,7 +71,7 @@ async def test_a_bulk_invite_returns_a_job_that_completes_and_a_replay_sends_not
     assert status["state"] == "done", status
     assert status["counts"] == {"done": 60}
     assert len(status["items"]) == 50 and "the counts are exact" in status["note"]
-    assert status["result"]["result"]["counts"] == {"created": 60}
+    assert status["result"]["result"]["counts"] == {"invited": 60}
     assert again["replayed"] and again["job_id"] == job_id
     assert len(state.write_log) == writes == 60
     assert all(created(state, e) == 1 and times_in_group(state, e) == 1 for e in emails)
@@ -118,5 +118,5 @@ async def test_a_bulk_write_that_finishes_within_seconds_answers_in_the_same_cal
     async with one.client(mode, answer="accept") as client:
         done = body(await client.call_tool(TOOL, invite_args(state, emails)))
         status = body(await client.call_tool("betaops_job_status", {"job_id": done["job_id"]}))
-    assert done["status"] == "executed" and done["result"]["counts"] == {"created": 55}
+    assert done["status"] == "executed" and done["result"]["counts"] == {"invited": 55}
     assert status["state"] == "done" and status["counts"] == {"done": 55}

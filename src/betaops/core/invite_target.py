@@ -1,21 +1,22 @@
 """A provider's invite capability: how `betaops_invite_testers` invites people to its kind of target.
 
 The cross-provider invite knows no provider. Each provider that can invite says what its target
-is (a community, a group, a skill beta, a list), which target fields apply, how to turn a target
-and the parsed people into its own invite task's input, and how to read that task's answer back
-as one `Outcome` per person. Adding a provider with an invite adds a target, nothing else.
+is (a community, a group, a skill beta, a list), which target fields apply, and how to turn a
+target and the parsed people into its own invite task's input. That task answers in the shared
+per-person vocabulary (`InviteResult`), so its answer is read as it is, never translated.
+Adding a provider with an invite adds a target, nothing else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
-from betaops.core.invites import Outcome, Person
-from betaops.core.task import Plan, Task, TaskContext
+from betaops.core.invites import InviteResult, Person
+from betaops.core.task import Task
 
 
 @dataclass(frozen=True)
@@ -32,45 +33,31 @@ class TargetRef:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A target made concrete: the provider's invite task, its input for these people, a report label."""
+    """A target made concrete: the invite task's input for these people, and a report label."""
 
-    task: Task
     params: BaseModel
     label: str
-
-
-@dataclass
-class Outcomes:
-    """What one target did, person by person (lower-cased emails), and why any failed."""
-
-    outcomes: dict[str, Outcome] = field(default_factory=dict)
-    failures: dict[str, str] = field(default_factory=dict)
-    note: str | None = None
-
-
-# Run the prepared task under its approved plan and read its answer as outcomes.
-RunInvite = Callable[[TaskContext, Prepared, Plan, str | None], Awaitable[Outcomes]]
-
-
-async def run_task(ctx: TaskContext, prepared: Prepared, plan: Plan, key: str | None) -> Any:
-    """The provider's own invite task, run with the plan the human approved."""
-    return await prepared.task.run(ctx, prepared.params, key, plan)
 
 
 @dataclass(frozen=True)
 class InviteCapability:
     """How one provider takes part in the cross-provider invite.
 
-    `target` names the kind of target ("TestFlight group") for the tool's schema; `id_means` says
-    what a target `id` is here (None: targets take no id); `fields` are the provider's own target
-    fields as (annotation, pydantic Field) pairs. `prepare` raises ValueError naming a bad target.
+    `target` names the kind of target ("TestFlight group") for the tool's schema; `task` is the
+    provider's own invite tool, whose result is an `InviteResult`; `id_means` says what a target
+    `id` is here (None: targets take no id); `fields` are the provider's own target fields as
+    (annotation, pydantic Field) pairs. `prepare` raises ValueError naming a bad target.
     """
 
     target: str
+    task: Task
     prepare: Callable[[TargetRef, dict[str, Person]], Prepared]
-    run: RunInvite
     id_means: str | None = None
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not issubclass(self.task.result, InviteResult):
+            raise TypeError(f"{self.task.tool_name}: an invite task answers with an InviteResult")
 
     def field_names(self) -> set[str]:
         return set(self.fields) | ({"id"} if self.id_means else set())

@@ -17,8 +17,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from betaops.core.errors import ProviderError
-from betaops.core.invite_target import InviteCapability, Outcomes, Prepared, TargetRef
-from betaops.core.invites import Person, TargetReport, parse_people
+from betaops.core.invite_target import InviteCapability, Prepared, TargetRef
+from betaops.core.invites import InviteResult, Outcome, Person, PersonOutcome, TargetReport, parse_people
 from betaops.core.operation import Effect
 from betaops.core.preview import every
 from betaops.core.provider import ProviderSpec
@@ -109,9 +109,9 @@ class InviteAll:
         fingerprints: list[Any] = []
         bound: list[dict[str, Any]] = []
         for n, target in enumerate(params.targets, 1):
-            _, prepared = self._prepare(ctx, target, people)
-            assert prepared.task.plan is not None
-            plan = await prepared.task.plan(_context(ctx, target.provider), prepared.params)
+            capability, prepared = self._prepare(ctx, target, people)
+            assert capability.task.plan is not None
+            plan = await capability.task.plan(_context(ctx, target.provider), prepared.params)
             details.append(f"[{n}] {prepared.label}:")
             details += [f"    {line}" for line in plan.preview.splitlines()]
             fingerprints.append(plan.fingerprint)
@@ -133,12 +133,15 @@ class InviteAll:
             sub_plan = Plan(f"[{n}] {prepared.label}", plan.fingerprint[n - 1], approved["bound"], approved["noop"])
             sub_key = f"{key}-t{n}" if key else None
             try:
-                done = await capability.run(_context(ctx, target.provider), prepared, sub_plan, sub_key)
+                done = await capability.task.run(_context(ctx, target.provider), prepared.params, sub_key, sub_plan)
             except ProviderError as exc:
-                done = Outcomes(note=f"Stopped: {exc}")
+                stopped: Outcome = "not_attempted" if exc.changed is False else "unknown"
+                done = InviteResult.of([PersonOutcome(email=e, outcome=stopped) for e in people], f"Stopped: {exc}")
+            assert isinstance(done, InviteResult), "an invite capability's task answers with an InviteResult"
+            reported = {o.email: o for o in done.outcomes}
             for email in people:  # whoever the provider did not mention was not attempted
-                done.outcomes.setdefault(email, "not_attempted")
-            reports.append(TargetReport.build(prepared.label, done.outcomes, done.failures, done.note))
+                reported.setdefault(email, PersonOutcome(email=email, outcome="not_attempted"))
+            reports.append(TargetReport.build(prepared.label, reported.values(), done.note))
             await ctx.report(n, len(params.targets), f"{prepared.label}: done")
         return InviteAllResult(people=len(people), invalid=invalid, targets=reports)
 

@@ -57,18 +57,20 @@ async def test_preview_classifies_and_one_confirmation_reports_each_email(mode: 
     assert 'Invalid, not sent: 1 email: "not an email" (' in asked
     assert 'Duplicates ignored: 1 email: "fresh@acme.example".' in asked
     got = outcomes(result)
-    assert got == {
+    assert got == {  # the repeated address is one person (the shared people rule), so it has one outcome per list
         ("not an email", None): "invalid",
-        ("fresh@acme.example", None): "duplicate",
-        ("webformtest010@gmail.com", 1): "already_subscribed",
-        ("fresh@acme.example", 1): "added",
-        ("fresh@acme.example", BETA_LIST_ID): "added",
-        ("webformtest01@gmail.com", 1): "added",
-        ("webformtest010@gmail.com", BETA_LIST_ID): "added",
-        ("webformtest01@gmail.com", BETA_LIST_ID): "added",
+        ("webformtest010@gmail.com", 1): "already_there",
+        ("fresh@acme.example", 1): "invited",
+        ("fresh@acme.example", BETA_LIST_ID): "invited",
+        ("webformtest01@gmail.com", 1): "invited",
+        ("webformtest010@gmail.com", BETA_LIST_ID): "invited",
+        ("webformtest01@gmail.com", BETA_LIST_ID): "invited",
     }
-    counts = result.structured_content["result"]
-    assert (counts["added"], counts["already_subscribed"], counts["invalid"], counts["duplicates"]) == (5, 1, 1, 1)
+    body = result.structured_content["result"]
+    assert body["counts"] == {"invited": 5, "already_there": 1, "invalid": 1}
+    why = {(o["email"], o["list_id"]): o["detail"] for o in body["outcomes"]}
+    assert why[("webformtest01@gmail.com", 1)] == "had unsubscribed; subscribed again"
+    assert why[("not an email", None)]  # why it is not an email
     # The named person went alone (to keep the name), the rest in one call per list.
     assert adds(box) == [
         {"email": "fresh@acme.example", "list_id": f"1,{BETA_LIST_ID}", "first_name": "Fresh", "last_name": "Face"},
@@ -85,7 +87,7 @@ async def test_large_batches_are_sent_in_chunks() -> None:
     async with box.client() as client:
         result = await client.call_tool(TOOL, {"subscribers": people(*emails), "list_ids": [5]})
     got = outcomes(result)
-    assert all(got[(e, 5)] == "added" for e in emails)
+    assert all(got[(e, 5)] == "invited" for e in emails)
     sizes = [len(form["email"].split(",")) for form in adds(box)]
     assert sizes == [CHUNK, CHUNK, 50]
     details = [r for r in box.state.requests if r.path.endswith("/subscribers-details")]
@@ -100,9 +102,10 @@ async def test_a_lost_chunk_is_reported_unknown_and_the_rest_still_added() -> No
         result = await client.call_tool(TOOL, {"subscribers": people(*emails), "list_ids": [5]})
     got = outcomes(result)
     assert {got[(e, 5)] for e in emails[:CHUNK]} == {"unknown"}
-    assert {got[(e, 5)] for e in emails[CHUNK:]} == {"added"}
+    assert {got[(e, 5)] for e in emails[CHUNK:]} == {"invited"}
     body = result.structured_content["result"]
-    assert body["unknown"] == CHUNK and body["added"] == 50
+    assert body["counts"] == {"unknown": CHUNK, "invited": 50}
+    assert "may have happened" in body["note"] and f"For {CHUNK} people:" in body["note"] and "HTTP 500" in body["note"]
     assert len(adds(box)) == 2  # not retried
 
 
@@ -138,7 +141,7 @@ async def test_default_list_comes_from_betasend_list_id(monkeypatch: pytest.Monk
     async with make_box(confirm=ConfirmMode.NEVER).client() as client:
         done = await client.call_tool(TOOL, {"subscribers": people("a@acme.example")})
     assert missing.is_error and "BETASEND_LIST_ID" in text(missing) and "Nothing was changed" in text(missing)
-    assert outcomes(done) == {("a@acme.example", 5): "added"}
+    assert outcomes(done) == {("a@acme.example", 5): "invited"}
 
 
 async def test_nothing_new_is_a_noop_and_sends_nothing() -> None:
@@ -149,9 +152,7 @@ async def test_nothing_new_is_a_noop_and_sends_nothing() -> None:
     plan = await task.plan(task_context(box.runtime, task), params)
     assert plan.noop and plan.preview.startswith("Nothing will change: nothing new to add")
     result = (await task.run(task_context(box.runtime, task), params, None, plan)).model_dump()
-    assert [(o["email"], o["outcome"]) for o in result["outcomes"]] == [
-        ("webformtest010@gmail.com", "already_subscribed")
-    ]
+    assert [(o["email"], o["outcome"]) for o in result["outcomes"]] == [("webformtest010@gmail.com", "already_there")]
     assert adds(box) == []
 
 

@@ -46,14 +46,15 @@ async def test_invite_with_elicitation_reports_each_email(mode: str) -> None:
     assert f'Existing testers added to the group: 1 email: "{existing}"' in preview
     assert f'Already in the group (skipped): 1 email: "{member}"' in preview
     assert 'Not valid emails (skipped): 1 entry: "not-an-email"' in preview
-    outcomes = {o["email"]: o["outcome"] for o in body["result"]["outcomes"]}
+    outcomes = {o["email"]: (o["outcome"], o["detail"]) for o in body["result"]["outcomes"]}
     assert outcomes == {
-        "ada@example.com": "created",
-        "grace@example.com": "created",
-        existing: "added",
-        member: "already_in_group",
-        "not-an-email": "invalid",
+        "ada@example.com": ("invited", "new tester"),
+        "grace@example.com": ("invited", "new tester"),
+        existing: ("invited", None),
+        member: ("already_there", None),
+        "not-an-email": ("invalid", "not a valid email address"),
     }
+    assert body["result"]["counts"] == {"invited": 3, "already_there": 1, "invalid": 1}
     in_group = group_emails(box, "trailhead.pilots")
     assert {"ada@example.com", "grace@example.com", existing} <= set(in_group)
     assert len(in_group) == len(set(in_group))
@@ -75,15 +76,21 @@ async def test_invite_token_path_partial_failure_then_rerun_invites_nobody_twice
         args = {**invite_args(box, *emails), **confirming(first)}
         done = structured(await client.call_tool("testflight_invite_testers", args))
         assert done["status"] == "executed"
-        outcomes = {o["email"]: o["outcome"] for o in done["result"]["outcomes"]}
-        assert outcomes == {"a1@example.com": "unknown", "a2@example.com": "created", "a3@example.com": "created"}
+        outcomes = {o["email"]: o for o in done["result"]["outcomes"]}
+        assert {e: o["outcome"] for e, o in outcomes.items()} == {
+            "a1@example.com": "unknown",
+            "a2@example.com": "invited",
+            "a3@example.com": "invited",
+        }
+        assert "HTTP 500" in outcomes["a1@example.com"]["detail"]  # the provider's reason is kept
+        assert "may have happened" in done["result"]["note"] and "reads who is in first" in done["result"]["note"]
         assert box.writes == 2
         again = structured(await client.call_tool("testflight_invite_testers", invite_args(box, *emails)))
         assert "a1@example.com" in again["preview"]
         assert 'Already in the group (skipped): 2 emails: "a2@example.com", "a3@example.com"' in again["preview"]
         args = {**invite_args(box, *emails), **confirming(again)}
         rerun = structured(await client.call_tool("testflight_invite_testers", args))
-    assert rerun["result"]["counts"] == {"already_in_group": 2, "created": 1}
+    assert rerun["result"]["counts"] == {"already_there": 2, "invited": 1}
     assert box.writes == 3
     for email in emails:
         assert sum(1 for t in box.state.resources["betaTesters"].values() if t.attributes.get("email") == email) == 1

@@ -13,6 +13,8 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from betaops.core.invites import InviteResult
+
 MAX_TESTERS_PER_CALL = 500
 MAX_INVITE_EMAILS = 10_000
 MAX_TESTER_PAGE = 500  # list testers: maxResults 1-500 (documented)
@@ -99,13 +101,10 @@ class SkillSummary(BaseModel):
     asin: str | None = Field(None, description="Amazon Standard Identification Number (live skills)")
 
 
-class InviteOutcome(BaseModel):
+class SkillInviteResult(InviteResult):
     """What `alexa_invite_testers` did, email by email."""
 
     skill_id: str
-    added: list[str] = Field(description="Emails added as testers by this call")
-    already_testers: list[str] = Field(description="Emails that were testers already (skipped)")
-    invalid: list[str] = Field(description="Entries that are not valid email addresses (skipped)")
     add_calls: int = Field(description="Add calls made (at most 500 emails each)")
 
 

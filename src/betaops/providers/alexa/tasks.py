@@ -2,21 +2,24 @@
 
 SMAPI adds at most 500 testers per call and honours no idempotency key, so a failed call is never
 retried blindly. Instead the plan lists the testers first and binds the new emails (re-running
-skips whoever is already in), and when call k of n fails it says exactly which emails were added
-and which were not; when the failed call's outcome is unknown (a 5xx or lost answer) it lists the
-testers again to find out.
+skips whoever is already in), and the run stops at a failed call k of n, answering each email's
+outcome: invited, failed (with Amazon's reason) or not attempted. When the failed call may have
+gone through (a 5xx or lost answer) it lists the testers again to find out; if even that fails,
+its emails are "unknown".
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pydantic import BaseModel
 
 from betaops.core.errors import ProviderError
-from betaops.core.invites import parse_people
+from betaops.core.invites import PersonOutcome, after_error, parse_people
 from betaops.core.operation import Effect
 from betaops.core.preview import every
 from betaops.core.task import Plan, Task, TaskContext
-from betaops.providers.alexa.models import MAX_TESTERS_PER_CALL, BetaTest, InviteOutcome, InviteTestersParams
+from betaops.providers.alexa.models import MAX_TESTERS_PER_CALL, BetaTest, InviteTestersParams, SkillInviteResult
 from betaops.providers.alexa.settings import NAME
 
 TOOL = f"{NAME}_invite_testers"
@@ -82,63 +85,43 @@ async def plan(ctx: TaskContext, params: InviteTestersParams) -> Plan:
     return Plan("\n".join(lines), fingerprint, b.model_dump(mode="json"), noop=not b.new)
 
 
-async def run(ctx: TaskContext, params: InviteTestersParams, _key: str | None, plan: Plan | None) -> InviteOutcome:
+async def run(ctx: TaskContext, params: InviteTestersParams, _key: str | None, plan: Plan | None) -> SkillInviteResult:
     assert plan is not None, "a write runs with its approved plan"
     b = InviteBound.model_validate(plan.bound)
     chunks = [b.new[i : i + MAX_TESTERS_PER_CALL] for i in range(0, len(b.new), MAX_TESTERS_PER_CALL)]
-    added: list[str] = []
+    outcomes = [PersonOutcome(email=e, outcome="already_there") for e in b.already]
+    outcomes += [PersonOutcome(email=e, outcome="invalid", detail="not a valid email address") for e in b.invalid]
+    added = 0
     for number, chunk in enumerate(chunks, 1):
         body = {"skill_id": b.skill_id, "testers": [{"emailId": e} for e in chunk]}
         try:
             await ctx.call("add_beta_testers", body)  # no key: SMAPI has none, so never retried
         except ProviderError as exc:
-            raise await partial_failure(ctx, b.skill_id, b.new, added, chunk, number, len(chunks), exc) from exc
-        added += chunk
-        await ctx.report(len(added), len(b.new), f"added {len(added)} of {len(b.new)} testers")
-    return InviteOutcome(
-        skill_id=b.skill_id, added=added, already_testers=b.already, invalid=b.invalid, add_calls=len(chunks)
-    )
+            if number == 1 and exc.changed is False:
+                raise  # nothing was added: the call failed, with Amazon's reason, and changed nothing
+            outcomes += await after_failed_call(ctx, b.skill_id, chunk, exc)
+            outcomes += [PersonOutcome(email=e, outcome="not_attempted") for later in chunks[number:] for e in later]
+            note = f"Stopped: add call {number} of {len(chunks)} failed ({exc.message.rstrip('.')}). {RERUN_HINT}"
+            return SkillInviteResult.of(outcomes, note, skill_id=b.skill_id, add_calls=number)
+        outcomes += [PersonOutcome(email=e, outcome="invited") for e in chunk]
+        added += len(chunk)
+        await ctx.report(added, len(b.new), f"added {added} of {len(b.new)} testers")
+    return SkillInviteResult.of(outcomes, skill_id=b.skill_id, add_calls=len(chunks))
 
 
-async def partial_failure(
-    ctx: TaskContext,
-    skill_id: str,
-    new: list[str],
-    added: list[str],
-    chunk: list[str],
-    number: int,
-    calls: int,
-    exc: ProviderError,
-) -> ProviderError:
-    """The error for a failed add call, naming every email that was added and every one that was not."""
-    added = list(added)
-    unknown: list[str] = []
-    if exc.changed is None:  # the failed call may have gone through: look instead of guessing
-        try:
-            present = await current_testers(ctx, skill_id)
-        except ProviderError:
-            unknown = chunk
-        else:
-            added += [e for e in chunk if e.lower() in present]
-    done = {e.lower() for e in added} | {e.lower() for e in unknown}
-    missing = [e for e in new if e.lower() not in done]
-    text = (
-        f"add call {number} of {calls} failed ({exc.message.rstrip('.')}). "
-        f"Added {len(added)} of {len(new)} new emails: {', '.join(added) or 'none'}. "
-        f"Not added ({len(missing)}): {', '.join(missing) or 'none'}."
-    )
-    if unknown:
-        text += f" Unknown, check with alexa_list_beta_testers ({len(unknown)}): {', '.join(unknown)}."
-    return ProviderError(
-        NAME,
-        text,
-        operation=TOOL,
-        status=exc.status,
-        code=exc.code,
-        retry_after=exc.retry_after,
-        hint=RERUN_HINT,
-        changed=None if unknown else bool(added),
-    )
+async def after_failed_call(
+    ctx: TaskContext, skill_id: str, chunk: list[str], exc: ProviderError
+) -> list[PersonOutcome]:
+    """The emails of a failed add call: when it may have gone through, who is a tester now decides."""
+    if exc.changed is False:
+        return after_error(chunk, exc)
+    try:
+        present = await current_testers(ctx, skill_id)
+    except ProviderError:
+        return after_error(chunk, exc)  # still unknown: named so, never guessed
+    checked = replace(exc, changed=False)  # listed again: whoever is not a tester was not added
+    missing = [e for e in chunk if e not in present]
+    return [PersonOutcome(email=e, outcome="invited") for e in chunk if e in present] + after_error(missing, checked)
 
 
 INVITE_TESTERS = Task(
@@ -151,7 +134,7 @@ INVITE_TESTERS = Task(
         "each email's outcome. Safe to re-run after a failure: only missing testers are added."
     ),
     params=InviteTestersParams,
-    result=InviteOutcome,
+    result=SkillInviteResult,
     effect=Effect.WRITE,
     idempotent=True,
     toolset="testers",

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from betaops.core.invite_target import InviteCapability, Outcomes, Prepared, TargetRef, run_task
-from betaops.core.invites import Outcome, Person
-from betaops.core.task import Plan, TaskContext
+from betaops.core.invite_target import InviteCapability, Prepared, TargetRef
+from betaops.core.invites import Person
 from betaops.providers.betasend.tasks import ADD_SUBSCRIBERS_TO_LISTS, AddSubscribersParams, NewSubscriber
-
-SHARED: dict[str, Outcome] = {"added": "invited", "already_subscribed": "already_there", "invalid": "invalid"}
 
 
 def prepare(target: TargetRef, people: dict[str, Person]) -> Prepared:
@@ -16,21 +13,9 @@ def prepare(target: TargetRef, people: dict[str, Person]) -> Prepared:
     ]
     list_id = target.get("id")
     params = AddSubscribersParams(subscribers=subscribers, list_ids=[int(list_id)] if list_id else None)
-    return Prepared(ADD_SUBSCRIBERS_TO_LISTS, params, f"Betasend list {list_id or '(default)'}")
+    return Prepared(params, f"Betasend list {list_id or '(default)'}")
 
 
-async def run(ctx: TaskContext, prepared: Prepared, plan: Plan, key: str | None) -> Outcomes:
-    """Betasend's per-email outcomes in the shared vocabulary (people are de-duplicated already)."""
-    result = (await run_task(ctx, prepared, plan, key)).model_dump()
-    done = Outcomes()
-    for o in result["outcomes"]:
-        if o["outcome"] == "duplicate":
-            continue
-        email = o["email"].lower()
-        done.outcomes[email] = SHARED.get(o["outcome"], "failed")
-        if o["outcome"] in ("failed", "unknown"):
-            done.failures[email] = o.get("message") or o["outcome"]
-    return done
-
-
-INVITE_TARGET = InviteCapability(target="Betasend list", id_means="Betasend list id", prepare=prepare, run=run)
+INVITE_TARGET = InviteCapability(
+    target="Betasend list", task=ADD_SUBSCRIBERS_TO_LISTS, id_means="Betasend list id", prepare=prepare
+)

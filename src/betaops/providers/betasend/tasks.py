@@ -10,12 +10,13 @@ and the rest in chunks, reporting every email's outcome.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Sequence
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from betaops.core.errors import ProviderError
-from betaops.core.invites import parse_person
+from betaops.core.invites import InviteResult, PersonOutcome, after_error, parse_person
 from betaops.core.operation import Effect
 from betaops.core.preview import count, every, quoted
 from betaops.core.task import Plan, Task, TaskContext
@@ -23,8 +24,6 @@ from betaops.providers.betasend import models as m
 
 CHUNK = m.MAX_EMAILS  # emails per list-subscribers-add / subscribers-details call
 MAX_PEOPLE = 1000
-
-Outcome = Literal["added", "already_subscribed", "invalid", "duplicate", "failed", "unknown"]
 
 
 class NewSubscriber(BaseModel):
@@ -45,21 +44,12 @@ class AddSubscribersParams(m.Params):
     )
 
 
-class EmailOutcome(BaseModel):
-    email: str = Field(description="The email as given")
-    list_id: int | None = Field(None, description="The list (null for invalid or duplicate emails)")
-    outcome: Outcome = Field(description="added, already_subscribed, invalid, duplicate, failed or unknown")
-    message: str | None = Field(None, description="Why, when not added")
+class ListOutcome(PersonOutcome):
+    list_id: int | None = Field(None, description="The list (null for an invalid email)")
 
 
-class AddSubscribersResult(BaseModel):
-    added: int = Field(description="Subscriptions made (email x list)")
-    already_subscribed: int = Field(description="Subscriptions that already existed (left as they were)")
-    invalid: int = Field(description="Emails not sent because they are not valid addresses")
-    duplicates: int = Field(description="Repeated emails ignored")
-    failed: int = Field(description="Subscriptions the provider refused")
-    unknown: int = Field(description="Subscriptions whose outcome is unknown (the answer was lost)")
-    outcomes: list[EmailOutcome] = Field(description="Every email's outcome, per list")
+class AddSubscribersResult(InviteResult):
+    outcomes: Sequence[ListOutcome] = Field(description="Every email's outcome, per list (counts: email x list)")
 
 
 class ListPlan(BaseModel):
@@ -188,37 +178,40 @@ async def _plan(ctx: TaskContext, params: AddSubscribersParams) -> Plan:
     return Plan(preview(additions), additions.fingerprint(), additions.model_dump(mode="json"), noop=noop)
 
 
-def _failure(exc: ProviderError) -> tuple[Outcome, str]:
-    if exc.changed is None:
-        return "unknown", "The answer was lost; check with betasend_get_subscribers before trying again."
-    return "failed", str(exc)
+def _failed(emails: list[str], list_id: int, exc: ProviderError) -> list[ListOutcome]:
+    return [ListOutcome(**o.model_dump(), list_id=list_id) for o in after_error(emails, exc)]
 
 
 async def apply_additions(ctx: TaskContext, additions: Additions) -> AddSubscribersResult:
     """Subscribe what `additions` found new: named people one call each, the rest in chunks per list."""
-    outcomes: list[EmailOutcome] = [EmailOutcome(email=e, outcome="invalid", message=w) for e, w in additions.invalid]
-    outcomes += [
-        EmailOutcome(email=e, outcome="duplicate", message="Repeated in the request") for e in additions.duplicates
-    ]
+    outcomes = [ListOutcome(email=e, outcome="invalid", detail=why) for e, why in additions.invalid]
     for plan in additions.lists:
-        outcomes += [EmailOutcome(email=e, list_id=plan.list_id, outcome="already_subscribed") for e in plan.already]
+        outcomes += [ListOutcome(email=e, list_id=plan.list_id, outcome="already_there") for e in plan.already]
     named = {e for e, p in additions.people.items() if p.first_name or p.last_name}
     calls = len([e for e in named if any(e in p.new for p in additions.lists)])
     calls += sum(-(-len([e for e in p.new if e not in named]) // CHUNK) for p in additions.lists)
     done = 0
 
+    def added(email: str, plan: ListPlan) -> ListOutcome:
+        again = "had unsubscribed; subscribed again" if email in plan.resubscribe else None
+        return ListOutcome(email=email, list_id=plan.list_id, outcome="invited", detail=again)
+
     for email in [e for e in additions.people if e in named]:
-        lists = [p.list_id for p in additions.lists if email in p.new]
+        lists = [p for p in additions.lists if email in p.new]
         if not lists:
             continue
         person = additions.people[email]
-        args = {"email": email, "list_id": lists, "first_name": person.first_name, "last_name": person.last_name}
+        args = {
+            "email": email,
+            "list_id": [p.list_id for p in lists],
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+        }
         try:
             await ctx.call("add_subscriber", {k: v for k, v in args.items() if v is not None})
-            outcomes += [EmailOutcome(email=email, list_id=n, outcome="added") for n in lists]
+            outcomes += [added(email, p) for p in lists]
         except ProviderError as exc:
-            outcome, message = _failure(exc)
-            outcomes += [EmailOutcome(email=email, list_id=n, outcome=outcome, message=message) for n in lists]
+            outcomes += [o for p in lists for o in _failed([email], p.list_id, exc)]
         done += 1
         await ctx.report(done, calls, f"subscribed {email}")
 
@@ -228,27 +221,12 @@ async def apply_additions(ctx: TaskContext, additions: Additions) -> AddSubscrib
             chunk = batch[start : start + CHUNK]
             try:
                 await ctx.call("add_list_subscribers", {"email": chunk, "list_id": plan.list_id})
-                outcomes += [EmailOutcome(email=e, list_id=plan.list_id, outcome="added") for e in chunk]
+                outcomes += [added(e, plan) for e in chunk]
             except ProviderError as exc:
-                outcome, message = _failure(exc)
-                outcomes += [
-                    EmailOutcome(email=e, list_id=plan.list_id, outcome=outcome, message=message) for e in chunk
-                ]
+                outcomes += _failed(chunk, plan.list_id, exc)
             done += 1
             await ctx.report(done, calls, f"list #{plan.list_id}: {start + len(chunk)} of {len(batch)} emails")
-
-    def count(kind: Outcome) -> int:
-        return sum(1 for o in outcomes if o.outcome == kind)
-
-    return AddSubscribersResult(
-        added=count("added"),
-        already_subscribed=count("already_subscribed"),
-        invalid=count("invalid"),
-        duplicates=count("duplicate"),
-        failed=count("failed"),
-        unknown=count("unknown"),
-        outcomes=outcomes,
-    )
+    return AddSubscribersResult.of(outcomes)
 
 
 async def _run(

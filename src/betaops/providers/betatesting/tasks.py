@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from betaops.core.errors import ProviderError
 from betaops.core.filters import When, stamp
-from betaops.core.invites import Outcome, TargetReport, parse_people
+from betaops.core.invites import InviteResult, PersonOutcome, after_error, parse_people
 from betaops.core.operation import Effect
 from betaops.core.preview import change, every, quoted, value
 from betaops.core.task import Plan, Task, TaskContext
@@ -267,20 +267,12 @@ async def plan_community(ctx: TaskContext, params: InviteToCommunityParams) -> P
 
 async def invite_to_community(
     ctx: TaskContext, params: InviteToCommunityParams, key: str | None, plan: Plan | None
-) -> TargetReport:
+) -> InviteResult:
+    """Every email's outcome; a failed call keeps the provider's reason for each of its people."""
     assert plan is not None, "a write runs with its approved plan"
-    outcomes, failures = await add_to_community(ctx, CommunityBound.model_validate(plan.bound), key)
-    return TargetReport.build("BetaTesting community", outcomes, failures)
-
-
-async def add_to_community(
-    ctx: TaskContext, bound: CommunityBound, key: str | None
-) -> tuple[dict[str, Outcome], dict[str, str]]:
-    """Every email's outcome, and the reason for each failure."""
-    outcomes: dict[str, Outcome] = {}
-    outcomes.update(dict.fromkeys(bound.already, "already_there"))
-    outcomes.update(dict.fromkeys(bound.invalid, "invalid"))
-    failures: dict[str, str] = {}
+    bound = CommunityBound.model_validate(plan.bound)
+    outcomes = [PersonOutcome(email=e, outcome="already_there") for e in bound.already]
+    outcomes += [PersonOutcome(email=e, outcome="invalid", detail="not a valid email address") for e in bound.invalid]
     new = bound.new
     for n in range(0, len(new), BULK):
         chunk = new[n : n + BULK]
@@ -290,14 +282,19 @@ async def add_to_community(
                 "create_community_testers", {"testers": rows}, idempotency_key=f"{key}-{n // BULK}" if key else None
             )
         except ProviderError as exc:
-            failures.update(dict.fromkeys((p.email for p in chunk), str(exc)))
-            outcomes.update(dict.fromkeys((p.email for p in chunk), "failed"))
+            outcomes += after_error((p.email for p in chunk), exc)
             continue
         created = {str(c.get("email", "")).lower() for c in reply.data.get("created", [])}
-        for p in chunk:
-            outcomes[p.email] = "invited" if p.email in created else "already_there"
+        skipped = {str(c.get("email", "")).lower(): str(c.get("reason") or "") for c in reply.data.get("skipped", [])}
+        for p in chunk:  # a skipped row is a member already: the provider says why
+            if p.email in created:
+                outcomes.append(PersonOutcome(email=p.email, outcome="invited"))
+            else:
+                outcomes.append(
+                    PersonOutcome(email=p.email, outcome="already_there", detail=skipped.get(p.email) or None)
+                )
         await ctx.report(min(n + BULK, len(new)), len(new), f"added {min(n + BULK, len(new))} of {len(new)}")
-    return outcomes, failures
+    return InviteResult.of(outcomes)
 
 
 # ---------------------------------------------------------------------------- messages
@@ -472,7 +469,7 @@ TASKS = (
         summary="Add people by email to your BetaTesting tester community (skipping members and invalid emails), "
         "100 per call; reports each email. BetaTesting has no API to invite an email into one test.",
         params=InviteToCommunityParams,
-        result=TargetReport,
+        result=InviteResult,
         effect=Effect.WRITE,
         idempotent=False,
         toolset="community",

@@ -6,20 +6,13 @@ from typing import Annotated
 
 from pydantic import Field
 
-from betaops.core.invite_target import InviteCapability, Outcomes, Prepared, TargetRef, run_task
-from betaops.core.invites import Outcome, Person
+from betaops.core.invite_target import InviteCapability, Prepared, TargetRef
+from betaops.core.invites import Person
 from betaops.core.preview import quoted
-from betaops.core.task import Plan, TaskContext
 from betaops.providers.testflight.operations import Id
 from betaops.providers.testflight.tasks import TASKS, EmailsParams
 
 INVITE = next(t for t in TASKS if t.name == "invite_testers")
-SHARED: dict[str, Outcome] = {
-    "created": "invited",
-    "added": "invited",
-    "already_in_group": "already_there",
-    "invalid": "invalid",
-}
 
 
 def prepare(target: TargetRef, people: dict[str, Person]) -> Prepared:
@@ -27,26 +20,14 @@ def prepare(target: TargetRef, people: dict[str, Person]) -> Prepared:
     entries = [p.entry for p in people.values()]
     params = EmailsParams.model_validate({"emails": entries, **{k: v for k, v in ref.items() if v}})
     group = quoted(target.get("name")) if target.get("name") else f"id {target.get('id')}"
-    return Prepared(INVITE, params, f"TestFlight group {group}")
-
-
-async def run(ctx: TaskContext, prepared: Prepared, plan: Plan, key: str | None) -> Outcomes:
-    """TestFlight's per-email outcomes in the shared vocabulary (failed and unknown keep their detail)."""
-    result = (await run_task(ctx, prepared, plan, key)).model_dump()
-    done = Outcomes()
-    for o in result["outcomes"]:
-        email = o["email"].lower()
-        done.outcomes[email] = SHARED.get(o["outcome"], "failed")
-        if o["outcome"] in ("failed", "unknown"):
-            done.failures[email] = o.get("detail") or o["outcome"]
-    return done
+    return Prepared(params, f"TestFlight group {group}")
 
 
 INVITE_TARGET = InviteCapability(
     target="TestFlight group",
+    task=INVITE,
     id_means="TestFlight group id",
     prepare=prepare,
-    run=run,
     fields={
         "name": (
             Annotated[str, Field(min_length=1, max_length=200)] | None,

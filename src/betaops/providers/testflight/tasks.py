@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from betaops.core.errors import ProviderError
-from betaops.core.invites import parse_people
+from betaops.core.invites import InviteResult, PersonOutcome, after_error, parse_people
 from betaops.core.operation import Effect
 from betaops.core.preview import every, quoted, value
 from betaops.core.task import Plan, Task, TaskContext
@@ -56,17 +56,22 @@ class EmailsParams(GroupRef):
     )
 
 
-class Outcome(BaseModel):
+class GroupInviteResult(InviteResult):
+    beta_group_id: str
+    beta_group_name: str | None = None
+
+
+class Removal(BaseModel):
     email: str
-    outcome: Literal["created", "added", "already_in_group", "removed", "not_in_group", "invalid", "failed", "unknown"]
+    outcome: Literal["removed", "not_in_group", "invalid", "failed", "unknown"]
     tester_id: str | None = None
     detail: str | None = None
 
 
-class MembershipResult(BaseModel):
+class RemoveResult(BaseModel):
     beta_group_id: str
     beta_group_name: str | None = None
-    outcomes: list[Outcome]
+    outcomes: list[Removal]
     counts: dict[str, int] = Field(description="How many emails had each outcome")
 
 
@@ -116,7 +121,7 @@ async def find_testers(ctx: TaskContext, emails: list[str]) -> dict[str, str]:
     return found
 
 
-def _counts(outcomes: list[Outcome]) -> dict[str, int]:
+def _counts(outcomes: list[Removal]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for o in outcomes:
         counts[o.outcome] = counts.get(o.outcome, 0) + 1
@@ -189,31 +194,27 @@ async def plan_invite(ctx: TaskContext, params: EmailsParams) -> Plan:
     return Plan("\n".join(lines), fingerprint, b.model_dump(mode="json"), noop=not count)
 
 
-async def run_invite(ctx: TaskContext, params: EmailsParams, key: str | None, plan: Plan | None) -> MembershipResult:
+async def run_invite(ctx: TaskContext, params: EmailsParams, key: str | None, plan: Plan | None) -> GroupInviteResult:
     assert plan is not None, "a write runs with its approved plan"
     b = InviteBound.model_validate(plan.bound)
-    outcomes = [Outcome(email=e, outcome="already_in_group") for e in b.already]
-    outcomes += [Outcome(email=e, outcome="invalid", detail="not a valid email address") for e in b.invalid]
+    outcomes = [PersonOutcome(email=e, outcome="already_there") for e in b.already]
+    outcomes += [PersonOutcome(email=e, outcome="invalid", detail="not a valid email address") for e in b.invalid]
     for chunk in _chunks(list(b.add)):
         ids = [b.add[e] for e in chunk]
         try:
             await ctx.call("add_testers_to_beta_group", {"beta_group_id": b.group.id, "beta_tester_ids": ids})
-            outcomes += [Outcome(email=e, outcome="added", tester_id=b.add[e]) for e in chunk]
+            outcomes += [PersonOutcome(email=e, outcome="invited") for e in chunk]
         except ProviderError as exc:
-            kind: Any = "failed" if exc.changed is False else "unknown"
-            outcomes += [Outcome(email=e, outcome=kind, tester_id=b.add[e], detail=exc.message) for e in chunk]
+            outcomes += after_error(chunk, exc)
     for done, (email, (first, last)) in enumerate(b.create.items(), start=1):
         args: dict[str, Any] = {"email": email, "beta_group_ids": [b.group.id], "first_name": first, "last_name": last}
         try:
-            reply = await ctx.call("create_beta_tester", {k: v for k, v in args.items() if v is not None})
-            outcomes.append(Outcome(email=email, outcome="created", tester_id=reply.data.get("id")))
+            await ctx.call("create_beta_tester", {k: v for k, v in args.items() if v is not None})
+            outcomes.append(PersonOutcome(email=email, outcome="invited", detail="new tester"))
         except ProviderError as exc:
-            kind = "failed" if exc.changed is False else "unknown"
-            outcomes.append(Outcome(email=email, outcome=kind, detail=f"{exc.message} {exc.hint}".strip()))
+            outcomes += after_error([email], exc)
         await ctx.report(done, len(b.create), f"created {done} of {len(b.create)} testers")
-    return MembershipResult(
-        beta_group_id=b.group.id, beta_group_name=b.group.name, outcomes=outcomes, counts=_counts(outcomes)
-    )
+    return GroupInviteResult.of(outcomes, beta_group_id=b.group.id, beta_group_name=b.group.name)
 
 
 # ---------------------------------------------------------------------------- remove
@@ -251,20 +252,20 @@ async def plan_remove(ctx: TaskContext, params: EmailsParams) -> Plan:
     return Plan("\n".join(lines), fingerprint, b.model_dump(mode="json"), noop=not b.remove)
 
 
-async def run_remove(ctx: TaskContext, params: EmailsParams, key: str | None, plan: Plan | None) -> MembershipResult:
+async def run_remove(ctx: TaskContext, params: EmailsParams, key: str | None, plan: Plan | None) -> RemoveResult:
     assert plan is not None, "a write runs with its approved plan"
     b = RemoveBound.model_validate(plan.bound)
-    outcomes = [Outcome(email=e, outcome="not_in_group") for e in b.absent]
-    outcomes += [Outcome(email=e, outcome="invalid", detail="not a valid email address") for e in b.invalid]
+    outcomes = [Removal(email=e, outcome="not_in_group") for e in b.absent]
+    outcomes += [Removal(email=e, outcome="invalid", detail="not a valid email address") for e in b.invalid]
     for chunk in _chunks(list(b.remove)):
         ids = [b.remove[e] for e in chunk]
         try:
             await ctx.call("remove_testers_from_beta_group", {"beta_group_id": b.group.id, "beta_tester_ids": ids})
-            outcomes += [Outcome(email=e, outcome="removed", tester_id=b.remove[e]) for e in chunk]
+            outcomes += [Removal(email=e, outcome="removed", tester_id=b.remove[e]) for e in chunk]
         except ProviderError as exc:
             kind: Any = "failed" if exc.changed is False else "unknown"
-            outcomes += [Outcome(email=e, outcome=kind, tester_id=b.remove[e], detail=exc.message) for e in chunk]
-    return MembershipResult(
+            outcomes += [Removal(email=e, outcome=kind, tester_id=b.remove[e], detail=exc.message) for e in chunk]
+    return RemoveResult(
         beta_group_id=b.group.id, beta_group_name=b.group.name, outcomes=outcomes, counts=_counts(outcomes)
     )
 
@@ -561,7 +562,7 @@ TASKS: tuple[Task, ...] = (
         summary="Invite people by email to a beta group: creates testers that do not exist, adds existing ones, "
         "skips members and invalid emails, and reports each email's outcome. Safe to repeat.",
         params=EmailsParams,
-        result=MembershipResult,
+        result=GroupInviteResult,
         effect=Effect.WRITE,
         idempotent=True,
         toolset="testers",
@@ -574,7 +575,7 @@ TASKS: tuple[Task, ...] = (
         title="Remove testers from a beta group",
         summary="Remove people from a beta group by email; reports each email's outcome.",
         params=EmailsParams,
-        result=MembershipResult,
+        result=RemoveResult,
         effect=Effect.DESTRUCTIVE,
         idempotent=True,
         toolset="testers",
