@@ -111,12 +111,3 @@ class Call:
 
 
 Handler = Callable[[Call], Reply]
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """One provider operation: method, path (as in operations.py) and the handler implementing it."""
-
-    method: str
-    path: str
-    handler: Handler

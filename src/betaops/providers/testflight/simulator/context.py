@@ -128,15 +128,3 @@ class Ctx:
 
 
 Handler = Callable[[Ctx], Reply]
-HANDLERS: dict[str, Handler] = {}
-
-
-def handles(*operation_ids: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        for oid in operation_ids:
-            if oid in HANDLERS:
-                raise ValueError(f"two handlers for {oid}")
-            HANDLERS[oid] = fn
-        return fn
-
-    return register

@@ -1,6 +1,6 @@
-"""The 43 operations, grouped by resource; `ENDPOINTS` lists them all."""
+"""The 43 operations, grouped by resource; `ROUTES` lists them all."""
 
-from betaops.providers.betatesting.simulator.context import Endpoint
+from betaops.providers.betatesting.simulator.context import Handler
 from betaops.providers.betatesting.simulator.routes import (
     activities,
     community,
@@ -9,12 +9,13 @@ from betaops.providers.betatesting.simulator.routes import (
     testers,
     tests,
 )
+from betaops.sim.routing import Route
 
-ENDPOINTS: tuple[Endpoint, ...] = (
-    *tests.ENDPOINTS,
-    *testers.ENDPOINTS,
-    *issues.ENDPOINTS,
-    *activities.ENDPOINTS,
-    *engagement.ENDPOINTS,
-    *community.ENDPOINTS,
+ROUTES: tuple[Route[Handler], ...] = (
+    *tests.ROUTES,
+    *testers.ROUTES,
+    *issues.ROUTES,
+    *activities.ROUTES,
+    *engagement.ROUTES,
+    *community.ROUTES,
 )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from betaops.providers.betatesting.models import ActivityItemType, ActivityType
-from betaops.providers.betatesting.simulator.context import Call, Endpoint, Reply
+from betaops.providers.betatesting.simulator.context import Call, Reply
 from betaops.providers.betatesting.simulator.inputs import need, paginate
 from betaops.providers.betatesting.simulator.state import ActivityRecord, ItemRecord
+from betaops.sim.routing import Route
 
 
 def list_activities(call: Call) -> Reply:
@@ -81,13 +82,13 @@ def delete_item(call: Call) -> Reply:
     return Reply.no_content()
 
 
-ENDPOINTS = (
-    Endpoint("GET", "/tests/{test_id}/activities", list_activities),
-    Endpoint("GET", "/tests/{test_id}/activities/{activity_id}", get_activity),
-    Endpoint("POST", "/tests/{test_id}/activities", create_activity),
-    Endpoint("PATCH", "/tests/{test_id}/activities/{activity_id}", update_activity),
-    Endpoint("DELETE", "/tests/{test_id}/activities/{activity_id}", delete_activity),
-    Endpoint("POST", "/tests/{test_id}/activities/{activity_id}/items", add_item),
-    Endpoint("PATCH", "/tests/{test_id}/activities/{activity_id}/items/{item_id}", update_item),
-    Endpoint("DELETE", "/tests/{test_id}/activities/{activity_id}/items/{item_id}", delete_item),
+ROUTES = (
+    Route("GET", "/tests/{test_id}/activities", list_activities),
+    Route("GET", "/tests/{test_id}/activities/{activity_id}", get_activity),
+    Route("POST", "/tests/{test_id}/activities", create_activity),
+    Route("PATCH", "/tests/{test_id}/activities/{activity_id}", update_activity),
+    Route("DELETE", "/tests/{test_id}/activities/{activity_id}", delete_activity),
+    Route("POST", "/tests/{test_id}/activities/{activity_id}/items", add_item),
+    Route("PATCH", "/tests/{test_id}/activities/{activity_id}/items/{item_id}", update_item),
+    Route("DELETE", "/tests/{test_id}/activities/{activity_id}/items/{item_id}", delete_item),
 )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from betaops.providers.betatesting.simulator.context import Call, Endpoint, Reply
+from betaops.providers.betatesting.simulator.context import Call, Reply
 from betaops.providers.betatesting.simulator.inputs import Input, invalid, need, paginate
 from betaops.providers.betatesting.simulator.state import CommunityTesterRecord
+from betaops.sim.routing import Route
 
 TAG_PATTERN = r"[\w .:-]{1,50}"
 COUNTRY_PATTERN = r"[A-Z]{2}"
@@ -148,14 +149,14 @@ def remove_id_verification(call: Call) -> Reply:
     return Reply.no_content()
 
 
-ENDPOINTS = (
-    Endpoint("GET", "/community/custom-fields", list_custom_fields),
-    Endpoint("GET", "/community/testers", list_community_testers),
-    Endpoint("GET", "/community/testers/{tester_id}", get_community_tester),
-    Endpoint("PATCH", "/community/testers/{tester_id}", update_community_tester),
-    Endpoint("POST", "/community/testers/bulk", create_community_testers),
-    Endpoint("POST", "/community/testers/{tester_id}/tags", add_tags),
-    Endpoint("DELETE", "/community/testers/{tester_id}/tags", remove_tags),
-    Endpoint("POST", "/community/testers/{tester_id}/id-verification", require_id_verification),
-    Endpoint("DELETE", "/community/testers/{tester_id}/id-verification", remove_id_verification),
+ROUTES = (
+    Route("GET", "/community/custom-fields", list_custom_fields),
+    Route("GET", "/community/testers", list_community_testers),
+    Route("GET", "/community/testers/{tester_id}", get_community_tester),
+    Route("PATCH", "/community/testers/{tester_id}", update_community_tester),
+    Route("POST", "/community/testers/bulk", create_community_testers),
+    Route("POST", "/community/testers/{tester_id}/tags", add_tags),
+    Route("DELETE", "/community/testers/{tester_id}/tags", remove_tags),
+    Route("POST", "/community/testers/{tester_id}/id-verification", require_id_verification),
+    Route("DELETE", "/community/testers/{tester_id}/id-verification", remove_id_verification),
 )

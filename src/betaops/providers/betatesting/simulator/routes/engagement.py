@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from betaops.providers.betatesting.models import InviteStatus, ShipmentStatus
-from betaops.providers.betatesting.simulator.context import Call, Endpoint, Reply
+from betaops.providers.betatesting.simulator.context import Call, Reply
 from betaops.providers.betatesting.simulator.inputs import invalid, need, paginate
 from betaops.sim.clock import iso, parse_iso
+from betaops.sim.routing import Route
 
 INVITE_VALID_S = 14 * 24 * 3600
 TRACKING_PATTERN = r"[A-Za-z0-9-]{4,40}"
@@ -83,12 +84,12 @@ def update_shipment(call: Call) -> Reply:
     return Reply.item(shipment.wire())
 
 
-ENDPOINTS = (
-    Endpoint("GET", "/tests/{test_id}/messages", list_messages),
-    Endpoint("GET", "/tests/{test_id}/invite-settings", get_invite_settings),
-    Endpoint("GET", "/tests/{test_id}/invites", list_invites),
-    Endpoint("PATCH", "/tests/{test_id}/invite-settings", update_invite_settings),
-    Endpoint("PATCH", "/tests/{test_id}/invites/{invite_id}", update_invite),
-    Endpoint("GET", "/tests/{test_id}/shipments", list_shipments),
-    Endpoint("PATCH", "/tests/{test_id}/shipments/{shipment_id}", update_shipment),
+ROUTES = (
+    Route("GET", "/tests/{test_id}/messages", list_messages),
+    Route("GET", "/tests/{test_id}/invite-settings", get_invite_settings),
+    Route("GET", "/tests/{test_id}/invites", list_invites),
+    Route("PATCH", "/tests/{test_id}/invite-settings", update_invite_settings),
+    Route("PATCH", "/tests/{test_id}/invites/{invite_id}", update_invite),
+    Route("GET", "/tests/{test_id}/shipments", list_shipments),
+    Route("PATCH", "/tests/{test_id}/shipments/{shipment_id}", update_shipment),
 )

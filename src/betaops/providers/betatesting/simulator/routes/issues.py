@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from betaops.providers.betatesting.models import IssuePriority, IssueStatus, SortOrder
-from betaops.providers.betatesting.simulator.context import Call, Endpoint, Reply
+from betaops.providers.betatesting.simulator.context import Call, Reply
 from betaops.providers.betatesting.simulator.inputs import paginate
 from betaops.providers.betatesting.simulator.state import IssueRecord
+from betaops.sim.routing import Route
 
 
 def list_issues(call: Call) -> Reply:
@@ -54,9 +55,9 @@ def delete_issue(call: Call) -> Reply:
     return Reply.no_content()
 
 
-ENDPOINTS = (
-    Endpoint("GET", "/tests/{test_id}/issues", list_issues),
-    Endpoint("GET", "/tests/{test_id}/issues/{issue_id}", get_issue),
-    Endpoint("PATCH", "/tests/{test_id}/issues/{issue_id}", update_issue),
-    Endpoint("DELETE", "/tests/{test_id}/issues/{issue_id}", delete_issue),
+ROUTES = (
+    Route("GET", "/tests/{test_id}/issues", list_issues),
+    Route("GET", "/tests/{test_id}/issues/{issue_id}", get_issue),
+    Route("PATCH", "/tests/{test_id}/issues/{issue_id}", update_issue),
+    Route("DELETE", "/tests/{test_id}/issues/{issue_id}", delete_issue),
 )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from betaops.providers.betatesting.models import TesterStatus
-from betaops.providers.betatesting.simulator.context import Call, Endpoint, Reply
+from betaops.providers.betatesting.simulator.context import Call, Reply
 from betaops.providers.betatesting.simulator.inputs import invalid, need, paginate
 from betaops.providers.betatesting.simulator.state import MessageRecord, TesterRecord
+from betaops.sim.routing import Route
 
 
 def _testers_of(call: Call) -> list[TesterRecord]:
@@ -94,12 +95,12 @@ def remove_tester(call: Call) -> Reply:
     return Reply.no_content()
 
 
-ENDPOINTS = (
-    Endpoint("GET", "/tests/{test_id}/testers", list_testers),
-    Endpoint("GET", "/tests/{test_id}/testers/{tester_id}", get_tester),
-    Endpoint("GET", "/tests/{test_id}/complete-testers", list_complete_testers),
-    Endpoint("POST", "/tests/{test_id}/testers/accept", accept_testers),
-    Endpoint("POST", "/tests/{test_id}/testers/mark-complete", mark_testers_complete),
-    Endpoint("POST", "/tests/{test_id}/testers/message", send_message),
-    Endpoint("DELETE", "/tests/{test_id}/testers/{tester_id}", remove_tester),
+ROUTES = (
+    Route("GET", "/tests/{test_id}/testers", list_testers),
+    Route("GET", "/tests/{test_id}/testers/{tester_id}", get_tester),
+    Route("GET", "/tests/{test_id}/complete-testers", list_complete_testers),
+    Route("POST", "/tests/{test_id}/testers/accept", accept_testers),
+    Route("POST", "/tests/{test_id}/testers/mark-complete", mark_testers_complete),
+    Route("POST", "/tests/{test_id}/testers/message", send_message),
+    Route("DELETE", "/tests/{test_id}/testers/{tester_id}", remove_tester),
 )

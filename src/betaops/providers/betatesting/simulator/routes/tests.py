@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from betaops.providers.betatesting.models import Platform, TestStage, TestStatus
-from betaops.providers.betatesting.simulator.context import Call, Endpoint, Reply
+from betaops.providers.betatesting.simulator.context import Call, Reply
 from betaops.providers.betatesting.simulator.inputs import invalid, need, paginate
 from betaops.providers.betatesting.simulator.state import ActivityRecord, InviteSettingsRecord, TestRecord
+from betaops.sim.routing import Route
 
 # stage -> (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -150,13 +151,13 @@ def remove_id_verification(call: Call) -> Reply:
     return Reply.no_content()
 
 
-ENDPOINTS = (
-    Endpoint("GET", "/tests", list_tests),
-    Endpoint("GET", "/tests/{test_id}", get_test),
-    Endpoint("POST", "/tests", create_test),
-    Endpoint("PATCH", "/tests/{test_id}", update_test),
-    Endpoint("POST", "/tests/{test_id}/copy", copy_test),
-    Endpoint("POST", "/tests/{test_id}/stage", change_stage),
-    Endpoint("POST", "/tests/{test_id}/id-verification", require_id_verification),
-    Endpoint("DELETE", "/tests/{test_id}/id-verification", remove_id_verification),
+ROUTES = (
+    Route("GET", "/tests", list_tests),
+    Route("GET", "/tests/{test_id}", get_test),
+    Route("POST", "/tests", create_test),
+    Route("PATCH", "/tests/{test_id}", update_test),
+    Route("POST", "/tests/{test_id}/copy", copy_test),
+    Route("POST", "/tests/{test_id}/stage", change_stage),
+    Route("POST", "/tests/{test_id}/id-verification", require_id_verification),
+    Route("DELETE", "/tests/{test_id}/id-verification", remove_id_verification),
 )

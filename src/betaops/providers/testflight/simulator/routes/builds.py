@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from betaops.providers.testflight.simulator.context import Ctx, Reply, handles
+from betaops.providers.testflight.simulator.context import Ctx, Handler, Reply
 from betaops.providers.testflight.simulator.errors import conflict
 from betaops.providers.testflight.simulator.rules import check_build_testable, check_email, not_ready
 from betaops.providers.testflight.simulator.state import Resource
+from betaops.sim.routing import Route
 
 ALREADY_SUBMITTED = frozenset({"WAITING_FOR_BETA_REVIEW", "IN_BETA_REVIEW", "BETA_APPROVED", "IN_BETA_TESTING"})
 
@@ -47,7 +48,6 @@ def _attach_declaration(ctx: Ctx, build: Resource, declaration_id: str, pointer:
         ctx.state.settle_beta_states(build, detail)
 
 
-@handles("builds_updateInstance")
 def update_build(ctx: Ctx) -> Reply:
     build = ctx.load("builds")
     ctx.check_update_id()
@@ -83,7 +83,6 @@ def update_build(ctx: Ctx) -> Reply:
     return ctx.ok(build)
 
 
-@handles("builds_appEncryptionDeclaration_updateToOneRelationship")
 def build_set_declaration(ctx: Ctx) -> Reply:
     build = ctx.load("builds")
     data = ctx.data if isinstance(ctx.data, dict) else {}
@@ -91,7 +90,6 @@ def build_set_declaration(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("buildBetaDetails_updateInstance")
 def update_beta_detail(ctx: Ctx) -> Reply:
     detail = ctx.load("buildBetaDetails")
     ctx.check_update_id()
@@ -100,7 +98,6 @@ def update_beta_detail(ctx: Ctx) -> Reply:
     return ctx.ok(detail)
 
 
-@handles("buildBetaNotifications_createInstance")
 def notify_testers(ctx: Ctx) -> Reply:
     build = ctx.related_in_body("build", "builds", "/data/relationships/build/data/id")
     check_build_testable(ctx.state, build, "/data/relationships/build/data/id")
@@ -122,7 +119,6 @@ def notify_testers(ctx: Ctx) -> Reply:
     return ctx.created(notification)
 
 
-@handles("betaAppReviewSubmissions_createInstance")
 def submit_for_review(ctx: Ctx) -> Reply:
     pointer = "/data/relationships/build/data/id"
     build = ctx.related_in_body("build", "builds", pointer)
@@ -176,7 +172,6 @@ def _missing_review_info(ctx: Ctx, app: Resource) -> list[str]:
     return missing
 
 
-@handles("betaAppReviewDetails_updateInstance")
 def update_review_detail(ctx: Ctx) -> Reply:
     review = ctx.load("betaAppReviewDetails")
     ctx.check_update_id()
@@ -185,3 +180,13 @@ def update_review_detail(ctx: Ctx) -> Reply:
         check_email(attrs["contactEmail"], "/data/attributes/contactEmail")
     review.attributes.update({k: v for k, v in attrs.items() if v is not None})
     return ctx.ok(review)
+
+
+ROUTES: tuple[Route[Handler], ...] = (
+    Route("PATCH", "/v1/builds/{id}", update_build),
+    Route("PATCH", "/v1/builds/{id}/relationships/appEncryptionDeclaration", build_set_declaration),
+    Route("PATCH", "/v1/buildBetaDetails/{id}", update_beta_detail),
+    Route("POST", "/v1/buildBetaNotifications", notify_testers),
+    Route("POST", "/v1/betaAppReviewSubmissions", submit_for_review),
+    Route("PATCH", "/v1/betaAppReviewDetails/{id}", update_review_detail),
+)

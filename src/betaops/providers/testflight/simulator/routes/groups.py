@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from betaops.providers.testflight.simulator.context import Ctx, Reply, handles
+from betaops.providers.testflight.simulator.context import Ctx, Handler, Reply
 from betaops.providers.testflight.simulator.errors import conflict
 from betaops.providers.testflight.simulator.rules import (
     PUBLIC_LINK_LIMIT_MAX,
@@ -17,6 +17,7 @@ from betaops.providers.testflight.simulator.rules import (
     remove_tester_from_app,
 )
 from betaops.providers.testflight.simulator.state import Resource
+from betaops.sim.routing import Route
 
 # ------------------------------------------------------------------------------ groups
 
@@ -60,7 +61,6 @@ def _apply_public_link(group: Resource, attrs: dict[str, object]) -> None:
         group.attributes["publicLink"] = f"https://testflight.apple.com/join/{link_id}"
 
 
-@handles("betaGroups_createInstance")
 def create_group(ctx: Ctx) -> Reply:
     app = ctx.related_in_body("app", "apps", "/data/relationships/app/data/id")
     attrs = ctx.attributes
@@ -124,7 +124,6 @@ def create_group(ctx: Ctx) -> Reply:
     return ctx.created(group)
 
 
-@handles("betaGroups_updateInstance")
 def update_group(ctx: Ctx) -> Reply:
     group = ctx.load("betaGroups")
     ctx.check_update_id()
@@ -135,7 +134,6 @@ def update_group(ctx: Ctx) -> Reply:
     return ctx.ok(group)
 
 
-@handles("betaGroups_deleteInstance")
 def delete_group(ctx: Ctx) -> Reply:
     group = ctx.load("betaGroups")
     criterion = group.rels.get("betaRecruitmentCriteria")
@@ -145,7 +143,6 @@ def delete_group(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("betaGroups_builds_createToManyRelationship")
 def group_add_builds(ctx: Ctx) -> Reply:
     group = ctx.load("betaGroups")
     builds = ctx.resolve_linkages("builds")
@@ -157,7 +154,6 @@ def group_add_builds(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("betaGroups_builds_deleteToManyRelationship")
 def group_remove_builds(ctx: Ctx) -> Reply:
     group = ctx.load("betaGroups")
     for build in ctx.resolve_linkages("builds"):
@@ -165,7 +161,6 @@ def group_remove_builds(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("builds_betaGroups_createToManyRelationship")
 def build_add_groups(ctx: Ctx) -> Reply:
     build = ctx.load("builds")
     groups = ctx.resolve_linkages("betaGroups")
@@ -177,7 +172,6 @@ def build_add_groups(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("builds_betaGroups_deleteToManyRelationship")
 def build_remove_groups(ctx: Ctx) -> Reply:
     build = ctx.load("builds")
     for group in ctx.resolve_linkages("betaGroups"):
@@ -213,14 +207,12 @@ def _add_testers(ctx: Ctx, group: Resource, testers: list[Resource], pointer: st
         add_tester_to_group(ctx.state, tester, group, ctx.config.external_tester_cap)
 
 
-@handles("betaGroups_betaTesters_createToManyRelationship")
 def group_add_testers(ctx: Ctx) -> Reply:
     group = ctx.load("betaGroups")
     _add_testers(ctx, group, ctx.resolve_linkages("betaTesters"))
     return Reply(204)
 
 
-@handles("betaGroups_betaTesters_deleteToManyRelationship")
 def group_remove_testers(ctx: Ctx) -> Reply:
     group = ctx.load("betaGroups")
     for tester in ctx.resolve_linkages("betaTesters"):
@@ -228,7 +220,6 @@ def group_remove_testers(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("betaTesters_betaGroups_createToManyRelationship")
 def tester_add_groups(ctx: Ctx) -> Reply:
     tester = ctx.load("betaTesters")
     groups = ctx.resolve_linkages("betaGroups")
@@ -245,7 +236,6 @@ def tester_add_groups(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("betaTesters_betaGroups_deleteToManyRelationship")
 def tester_remove_groups(ctx: Ctx) -> Reply:
     tester = ctx.load("betaTesters")
     for group in ctx.resolve_linkages("betaGroups"):
@@ -264,14 +254,12 @@ def _add_individual(ctx: Ctx, build: Resource, testers: list[Resource]) -> None:
             tester.attributes["state"] = "INVITED"
 
 
-@handles("builds_individualTesters_createToManyRelationship")
 def build_add_testers(ctx: Ctx) -> Reply:
     build = ctx.load("builds")
     _add_individual(ctx, build, ctx.resolve_linkages("betaTesters"))
     return Reply(204)
 
 
-@handles("builds_individualTesters_deleteToManyRelationship")
 def build_remove_testers(ctx: Ctx) -> Reply:
     build = ctx.load("builds")
     for tester in ctx.resolve_linkages("betaTesters"):
@@ -279,7 +267,6 @@ def build_remove_testers(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("betaTesters_builds_createToManyRelationship")
 def tester_add_builds(ctx: Ctx) -> Reply:
     tester = ctx.load("betaTesters")
     builds = ctx.resolve_linkages("builds")
@@ -290,7 +277,6 @@ def tester_add_builds(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("betaTesters_builds_deleteToManyRelationship")
 def tester_remove_builds(ctx: Ctx) -> Reply:
     tester = ctx.load("betaTesters")
     for build in ctx.resolve_linkages("builds"):
@@ -301,7 +287,6 @@ def tester_remove_builds(ctx: Ctx) -> Reply:
 # ----------------------------------------------------------------------------- testers
 
 
-@handles("betaTesters_createInstance")
 def create_tester(ctx: Ctx) -> Reply:
     attrs = ctx.attributes
     email = check_email(attrs.get("email"))
@@ -382,14 +367,12 @@ def create_tester(ctx: Ctx) -> Reply:
     return ctx.created(tester)
 
 
-@handles("betaTesters_deleteInstance")
 def delete_tester(ctx: Ctx) -> Reply:
     tester = ctx.load("betaTesters")
     ctx.state.remove("betaTesters", tester.id)
     return Reply(202)
 
 
-@handles("betaTesters_apps_deleteToManyRelationship")
 def tester_remove_apps(ctx: Ctx) -> Reply:
     tester = ctx.load("betaTesters")
     for app in ctx.resolve_linkages("apps"):
@@ -397,7 +380,6 @@ def tester_remove_apps(ctx: Ctx) -> Reply:
     return Reply(202)
 
 
-@handles("apps_betaTesters_deleteToManyRelationship")
 def app_remove_testers(ctx: Ctx) -> Reply:
     app = ctx.load("apps")
     for tester in ctx.resolve_linkages("betaTesters"):
@@ -405,7 +387,6 @@ def app_remove_testers(ctx: Ctx) -> Reply:
     return Reply(202)
 
 
-@handles("betaTesterInvitations_createInstance")
 def create_invitation(ctx: Ctx) -> Reply:
     app = ctx.related_in_body("app", "apps", "/data/relationships/app/data/id")
     tester_id = ctx.rel_id("betaTester")
@@ -432,7 +413,6 @@ def create_invitation(ctx: Ctx) -> Reply:
 # ---------------------------------------------------------------- recruitment criteria
 
 
-@handles("betaRecruitmentCriteria_createInstance")
 def create_criterion(ctx: Ctx) -> Reply:
     group = ctx.related_in_body("betaGroup", "betaGroups", "/data/relationships/betaGroup/data/id")
     if group.attributes.get("isInternalGroup"):
@@ -455,7 +435,6 @@ def create_criterion(ctx: Ctx) -> Reply:
     return ctx.created(criterion)
 
 
-@handles("betaRecruitmentCriteria_updateInstance")
 def update_criterion(ctx: Ctx) -> Reply:
     criterion = ctx.load("betaRecruitmentCriteria")
     ctx.check_update_id()
@@ -465,8 +444,34 @@ def update_criterion(ctx: Ctx) -> Reply:
     return ctx.ok(criterion)
 
 
-@handles("betaRecruitmentCriteria_deleteInstance")
 def delete_criterion(ctx: Ctx) -> Reply:
     criterion = ctx.load("betaRecruitmentCriteria")
     ctx.state.remove("betaRecruitmentCriteria", criterion.id)
     return Reply(204)
+
+
+ROUTES: tuple[Route[Handler], ...] = (
+    Route("POST", "/v1/betaGroups", create_group),
+    Route("PATCH", "/v1/betaGroups/{id}", update_group),
+    Route("DELETE", "/v1/betaGroups/{id}", delete_group),
+    Route("POST", "/v1/betaGroups/{id}/relationships/builds", group_add_builds),
+    Route("DELETE", "/v1/betaGroups/{id}/relationships/builds", group_remove_builds),
+    Route("POST", "/v1/builds/{id}/relationships/betaGroups", build_add_groups),
+    Route("DELETE", "/v1/builds/{id}/relationships/betaGroups", build_remove_groups),
+    Route("POST", "/v1/betaGroups/{id}/relationships/betaTesters", group_add_testers),
+    Route("DELETE", "/v1/betaGroups/{id}/relationships/betaTesters", group_remove_testers),
+    Route("POST", "/v1/betaTesters/{id}/relationships/betaGroups", tester_add_groups),
+    Route("DELETE", "/v1/betaTesters/{id}/relationships/betaGroups", tester_remove_groups),
+    Route("POST", "/v1/builds/{id}/relationships/individualTesters", build_add_testers),
+    Route("DELETE", "/v1/builds/{id}/relationships/individualTesters", build_remove_testers),
+    Route("POST", "/v1/betaTesters/{id}/relationships/builds", tester_add_builds),
+    Route("DELETE", "/v1/betaTesters/{id}/relationships/builds", tester_remove_builds),
+    Route("POST", "/v1/betaTesters", create_tester),
+    Route("DELETE", "/v1/betaTesters/{id}", delete_tester),
+    Route("DELETE", "/v1/betaTesters/{id}/relationships/apps", tester_remove_apps),
+    Route("DELETE", "/v1/apps/{id}/relationships/betaTesters", app_remove_testers),
+    Route("POST", "/v1/betaTesterInvitations", create_invitation),
+    Route("POST", "/v1/betaRecruitmentCriteria", create_criterion),
+    Route("PATCH", "/v1/betaRecruitmentCriteria/{id}", update_criterion),
+    Route("DELETE", "/v1/betaRecruitmentCriteria/{id}", delete_criterion),
+)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from betaops.providers.testflight.simulator.context import Ctx, Reply, handles
+from betaops.providers.testflight.simulator.context import Ctx, Handler, Reply
 from betaops.providers.testflight.simulator.errors import conflict, unprocessable
 from betaops.providers.testflight.simulator.rules import WHATS_NEW_MAX, check_email, check_locale
 from betaops.providers.testflight.simulator.state import Resource
+from betaops.sim.routing import Route
 
 URL_FIELDS = ("marketingUrl", "privacyPolicyUrl")
 
@@ -45,7 +46,6 @@ def _update(res: Resource, attrs: dict[str, Any]) -> None:
     res.attributes.update({k: v for k, v in attrs.items() if v is not None})
 
 
-@handles("betaAppLocalizations_createInstance")
 def create_app_localization(ctx: Ctx) -> Reply:
     app = ctx.related_in_body("app", "apps", "/data/relationships/app/data/id")
     attrs = ctx.attributes
@@ -56,7 +56,6 @@ def create_app_localization(ctx: Ctx) -> Reply:
     return ctx.created(loc)
 
 
-@handles("betaAppLocalizations_updateInstance")
 def update_app_localization(ctx: Ctx) -> Reply:
     loc = ctx.load("betaAppLocalizations")
     ctx.check_update_id()
@@ -65,7 +64,6 @@ def update_app_localization(ctx: Ctx) -> Reply:
     return ctx.ok(loc)
 
 
-@handles("betaAppLocalizations_deleteInstance")
 def delete_app_localization(ctx: Ctx) -> Reply:
     loc = ctx.load("betaAppLocalizations")
     ctx.state.remove("betaAppLocalizations", loc.id)
@@ -82,7 +80,6 @@ def _check_whats_new(attrs: dict[str, Any]) -> None:
         )
 
 
-@handles("betaBuildLocalizations_createInstance")
 def create_build_localization(ctx: Ctx) -> Reply:
     build = ctx.related_in_body("build", "builds", "/data/relationships/build/data/id")
     attrs = ctx.attributes
@@ -95,7 +92,6 @@ def create_build_localization(ctx: Ctx) -> Reply:
     return ctx.created(loc)
 
 
-@handles("betaBuildLocalizations_updateInstance")
 def update_build_localization(ctx: Ctx) -> Reply:
     loc = ctx.load("betaBuildLocalizations")
     ctx.check_update_id()
@@ -104,14 +100,12 @@ def update_build_localization(ctx: Ctx) -> Reply:
     return ctx.ok(loc)
 
 
-@handles("betaBuildLocalizations_deleteInstance")
 def delete_build_localization(ctx: Ctx) -> Reply:
     loc = ctx.load("betaBuildLocalizations")
     ctx.state.remove("betaBuildLocalizations", loc.id)
     return Reply(204)
 
 
-@handles("betaLicenseAgreements_updateInstance")
 def update_license(ctx: Ctx) -> Reply:
     agreement = ctx.load("betaLicenseAgreements")
     ctx.check_update_id()
@@ -122,7 +116,6 @@ def update_license(ctx: Ctx) -> Reply:
 # ------------------------------------------------------------------------------ app clips
 
 
-@handles("betaAppClipInvocations_createInstance")
 def create_invocation(ctx: Ctx) -> Reply:
     bundle = ctx.related_in_body("buildBundle", "buildBundles", "/data/relationships/buildBundle/data/id")
     if bundle.attributes.get("bundleType") != "APP_CLIP":
@@ -161,7 +154,6 @@ def create_invocation(ctx: Ctx) -> Reply:
     return ctx.created(invocation)
 
 
-@handles("betaAppClipInvocations_updateInstance")
 def update_invocation(ctx: Ctx) -> Reply:
     invocation = ctx.load("betaAppClipInvocations")
     ctx.check_update_id()
@@ -169,7 +161,6 @@ def update_invocation(ctx: Ctx) -> Reply:
     return ctx.ok(invocation)
 
 
-@handles("betaAppClipInvocations_deleteInstance")
 def delete_invocation(ctx: Ctx) -> Reply:
     invocation = ctx.load("betaAppClipInvocations")
     for loc in ctx.state.related(invocation, "betaAppClipInvocationLocalizations"):
@@ -178,7 +169,6 @@ def delete_invocation(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("betaAppClipInvocationLocalizations_createInstance")
 def create_invocation_localization(ctx: Ctx) -> Reply:
     invocation = ctx.related_in_body(
         "betaAppClipInvocation", "betaAppClipInvocations", "/data/relationships/betaAppClipInvocation/data/id"
@@ -194,7 +184,6 @@ def create_invocation_localization(ctx: Ctx) -> Reply:
     return ctx.created(loc)
 
 
-@handles("betaAppClipInvocationLocalizations_updateInstance")
 def update_invocation_localization(ctx: Ctx) -> Reply:
     loc = ctx.load("betaAppClipInvocationLocalizations")
     ctx.check_update_id()
@@ -202,7 +191,6 @@ def update_invocation_localization(ctx: Ctx) -> Reply:
     return ctx.ok(loc)
 
 
-@handles("betaAppClipInvocationLocalizations_deleteInstance")
 def delete_invocation_localization(ctx: Ctx) -> Reply:
     loc = ctx.load("betaAppClipInvocationLocalizations")
     ctx.state.remove(loc.type, loc.id)
@@ -212,7 +200,6 @@ def delete_invocation_localization(ctx: Ctx) -> Reply:
 # ------------------------------------------------------------------------------ feedback
 
 
-@handles("betaFeedbackCrashSubmissions_deleteInstance")
 def delete_crash(ctx: Ctx) -> Reply:
     sub = ctx.load("betaFeedbackCrashSubmissions")
     if sub.rels.get("crashLog"):
@@ -221,8 +208,26 @@ def delete_crash(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("betaFeedbackScreenshotSubmissions_deleteInstance")
 def delete_screenshot(ctx: Ctx) -> Reply:
     sub = ctx.load("betaFeedbackScreenshotSubmissions")
     ctx.state.remove(sub.type, sub.id)
     return Reply(204)
+
+
+ROUTES: tuple[Route[Handler], ...] = (
+    Route("POST", "/v1/betaAppLocalizations", create_app_localization),
+    Route("PATCH", "/v1/betaAppLocalizations/{id}", update_app_localization),
+    Route("DELETE", "/v1/betaAppLocalizations/{id}", delete_app_localization),
+    Route("POST", "/v1/betaBuildLocalizations", create_build_localization),
+    Route("PATCH", "/v1/betaBuildLocalizations/{id}", update_build_localization),
+    Route("DELETE", "/v1/betaBuildLocalizations/{id}", delete_build_localization),
+    Route("PATCH", "/v1/betaLicenseAgreements/{id}", update_license),
+    Route("POST", "/v1/betaAppClipInvocations", create_invocation),
+    Route("PATCH", "/v1/betaAppClipInvocations/{id}", update_invocation),
+    Route("DELETE", "/v1/betaAppClipInvocations/{id}", delete_invocation),
+    Route("POST", "/v1/betaAppClipInvocationLocalizations", create_invocation_localization),
+    Route("PATCH", "/v1/betaAppClipInvocationLocalizations/{id}", update_invocation_localization),
+    Route("DELETE", "/v1/betaAppClipInvocationLocalizations/{id}", delete_invocation_localization),
+    Route("DELETE", "/v1/betaFeedbackCrashSubmissions/{id}", delete_crash),
+    Route("DELETE", "/v1/betaFeedbackScreenshotSubmissions/{id}", delete_screenshot),
+)
