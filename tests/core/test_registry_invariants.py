@@ -2,21 +2,26 @@
 
 Checked over the real tool list (MCP client, every toolset of every provider's sandbox), so a new
 provider is checked the moment it is registered: names, four explicit hints, a description on
-every property, flat schemas, and write targets that resolve when the spec is built.
+every property, flat schemas, write targets that resolve when the spec is built, and a simulator
+route for every operation.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from mcp import Client
 from mcp.types import Tool
+from starlette.applications import Starlette
+from starlette.routing import Match
 
 from betaops.core.provider import ProviderSpec
 from betaops.providers import PROVIDERS
 from betaops.server.app import ServerOptions, build_server
 from betaops.settings import Settings
+from betaops.sim.transport import SimTransport
 from tests.core.test_add_a_provider import TOY
 
 pytestmark = pytest.mark.anyio
@@ -58,3 +63,15 @@ def test_every_write_target_resolves_when_the_spec_is_built(spec: ProviderSpec) 
             needed = {f for f, info in reads[op.target].params.model_fields.items() if info.is_required()}
             missing = needed - set(op.params.model_fields)
             assert not missing, f"{op.tool_name}: target {op.target} needs {sorted(missing)}"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
+def test_every_operation_has_a_simulator_route(spec: ProviderSpec) -> None:
+    sandbox = spec.sandbox(Settings(_env_file=None))
+    assert isinstance(sandbox.transport, SimTransport) and isinstance(sandbox.transport.app, Starlette)
+    routes = sandbox.transport.app.routes
+    prefix = urlsplit(sandbox.config.base_url).path
+    for op in spec.operations:
+        path = prefix + op.path.format(**dict.fromkeys(op.path_fields, "1"))
+        scope = {"type": "http", "method": op.method, "path": path, "root_path": ""}
+        assert any(route.matches(scope)[0] is Match.FULL for route in routes), f"{op.tool_name}: no route"
