@@ -15,7 +15,8 @@ find a skill. Executed writes land in `state.write_log`, emails Amazon would sen
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -26,6 +27,7 @@ from betaops.providers.alexa.simulator.config import TOKEN_PATH, SimConfig
 from betaops.providers.alexa.simulator.context import (
     Call,
     Handler,
+    Reply,
     SimRuntime,
     SmapiError,
     VendorCall,
@@ -46,6 +48,7 @@ from betaops.sim.limiter import LimitDecision
 from betaops.sim.request_log import WriteRecord
 from betaops.sim.routing import Route, bind
 
+C = TypeVar("C")  # what a handler is given: a skill's `Call` or a `VendorCall`
 _STATUS_FAULTS = {FaultKind.SERVER_ERROR, FaultKind.BAD_GATEWAY, FaultKind.UNAVAILABLE, FaultKind.RATE_LIMITED}
 
 # ------------------------------------------------------------------------ gateway
@@ -88,38 +91,41 @@ def _send(status: int, body: dict[str, Any] | None, headers: dict[str, str]) -> 
     return JSONResponse(body, status, headers)
 
 
-async def _execute(rt: SimRuntime, route: Route[Handler], request: Request) -> Response:
+def _skill_call(rt: SimRuntime, who: IssuedToken, request: Request, now: float) -> Call:
+    """A request for one skill: the skill must exist and be the caller's; its beta test is brought up to date."""
+    skill_id = request.path_params["skill_id"]
+    if not 1 <= len(skill_id) <= MAX_SKILL_ID:
+        raise bad_request("INVALID_STRING_LENGTH", OUT_OF_RANGE)
+    skill = rt.state.skills.get(skill_id)
+    if skill is None:
+        raise SmapiError(404, "NOT_FOUND", f"Skill {skill_id} was not found.")
+    if skill.vendor_id != who.vendor_id:
+        raise SmapiError(403, "FORBIDDEN", "You are not authorized to access this skill.")
+    _advance(skill.beta_test, now, rt.config.transition_s)
+    return Call(rt, skill, request, now)
+
+
+def _vendor_call(rt: SimRuntime, who: IssuedToken, request: Request, now: float) -> VendorCall:
+    return VendorCall(rt, who.vendor_id, request, now)
+
+
+async def _execute(
+    rt: SimRuntime,
+    route: Route[Callable[[C], Awaitable[Reply]]],
+    request: Request,
+    scope: Callable[[SimRuntime, IssuedToken, Request, float], C],
+) -> Response:
+    """Token, rate limit, the call's scope (a skill, or the vendor), the handler; executed writes are logged."""
     now = rt.config.clock()
     who = await _admit(rt, request, now)
     if isinstance(who, Response):
         return who
-    skill_id = request.path_params["skill_id"]
     try:
-        if not 1 <= len(skill_id) <= MAX_SKILL_ID:
-            raise bad_request("INVALID_STRING_LENGTH", OUT_OF_RANGE)
-        skill = rt.state.skills.get(skill_id)
-        if skill is None:
-            raise SmapiError(404, "NOT_FOUND", f"Skill {skill_id} was not found.")
-        if skill.vendor_id != who.vendor_id:
-            raise SmapiError(403, "FORBIDDEN", "You are not authorized to access this skill.")
-        _advance(skill.beta_test, now, rt.config.transition_s)
-        status, body, headers = await route.handler(Call(rt, skill, request, now))
+        status, body, headers = await route.handler(scope(rt, who, request, now))
     except SmapiError as exc:
         return exc.response()
     if route.is_write:
         rt.state.write_log.append(WriteRecord(request.method, request.url.path, None, who.vendor_id, status, now))
-    return _send(status, body, headers)
-
-
-async def _execute_vendor(rt: SimRuntime, route: Route[VendorHandler], request: Request) -> Response:
-    now = rt.config.clock()
-    who = await _admit(rt, request, now)
-    if isinstance(who, Response):
-        return who
-    try:
-        status, body, headers = await route.handler(VendorCall(rt, who.vendor_id, request, now))
-    except SmapiError as exc:
-        return exc.response()
     return _send(status, body, headers)
 
 
@@ -187,10 +193,10 @@ def create_app(state: AlexaState | None = None, config: SimConfig | None = None)
         return await _token(rt, request)
 
     async def execute(route: Route[Handler], request: Request) -> Response:
-        return await _execute(rt, route, request)
+        return await _execute(rt, route, request, _skill_call)
 
     async def execute_vendor(route: Route[VendorHandler], request: Request) -> Response:
-        return await _execute_vendor(rt, route, request)
+        return await _execute(rt, route, request, _vendor_call)
 
     def fault_shape(fault: Fault, _executed: Response | None) -> Response | None:
         return _status_fault(fault, config.faults.retry_after_s)

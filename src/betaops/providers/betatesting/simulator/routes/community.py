@@ -6,9 +6,8 @@ import re
 from typing import Any
 
 from betaops.providers.betatesting.simulator.context import Call, Reply
-from betaops.providers.betatesting.simulator.inputs import Input, invalid, need, paginate
+from betaops.providers.betatesting.simulator.inputs import Input, assign, invalid, need, paginate
 from betaops.providers.betatesting.simulator.state import CommunityTesterRecord
-from betaops.sim.routing import Route
 
 TAG_PATTERN = r"[\w .:-]{1,50}"
 COUNTRY_PATTERN = r"[A-Z]{2}"
@@ -68,12 +67,7 @@ def update_community_tester(call: Call) -> Reply:
     country = body.string("country", pattern=COUNTRY_PATTERN)
     raw_fields = body.mapping("customFields")
     fields = _custom_fields(call, raw_fields, "customFields") if raw_fields is not None else None
-    if first is not None:
-        tester.first_name = first
-    if last is not None:
-        tester.last_name = last
-    if country is not None:
-        tester.country = country
+    assign(tester, first_name=first, last_name=last, country=country)
     if fields is not None:
         tester.custom_fields.update(fields)
     return Reply.item(tester.wire())
@@ -147,16 +141,3 @@ def require_id_verification(call: Call) -> Reply:
 def remove_id_verification(call: Call) -> Reply:
     call.community_tester().id_verification_required = False
     return Reply.no_content()
-
-
-ROUTES = (
-    Route("GET", "/community/custom-fields", list_custom_fields),
-    Route("GET", "/community/testers", list_community_testers),
-    Route("GET", "/community/testers/{tester_id}", get_community_tester),
-    Route("PATCH", "/community/testers/{tester_id}", update_community_tester),
-    Route("POST", "/community/testers/bulk", create_community_testers),
-    Route("POST", "/community/testers/{tester_id}/tags", add_tags),
-    Route("DELETE", "/community/testers/{tester_id}/tags", remove_tags),
-    Route("POST", "/community/testers/{tester_id}/id-verification", require_id_verification),
-    Route("DELETE", "/community/testers/{tester_id}/id-verification", remove_id_verification),
-)

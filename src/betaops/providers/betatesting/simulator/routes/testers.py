@@ -6,7 +6,6 @@ from betaops.providers.betatesting.models import TesterStatus
 from betaops.providers.betatesting.simulator.context import Call, Reply
 from betaops.providers.betatesting.simulator.inputs import invalid, need, paginate
 from betaops.providers.betatesting.simulator.state import MessageRecord, TesterRecord
-from betaops.sim.routing import Route
 
 
 def _testers_of(call: Call) -> list[TesterRecord]:
@@ -93,14 +92,3 @@ def send_message(call: Call) -> Reply:
 def remove_tester(call: Call) -> Reply:
     call.tester().status = "removed"
     return Reply.no_content()
-
-
-ROUTES = (
-    Route("GET", "/tests/{test_id}/testers", list_testers),
-    Route("GET", "/tests/{test_id}/testers/{tester_id}", get_tester),
-    Route("GET", "/tests/{test_id}/complete-testers", list_complete_testers),
-    Route("POST", "/tests/{test_id}/testers/accept", accept_testers),
-    Route("POST", "/tests/{test_id}/testers/mark-complete", mark_testers_complete),
-    Route("POST", "/tests/{test_id}/testers/message", send_message),
-    Route("DELETE", "/tests/{test_id}/testers/{tester_id}", remove_tester),
-)

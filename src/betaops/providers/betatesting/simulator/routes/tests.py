@@ -6,9 +6,8 @@ from dataclasses import replace
 
 from betaops.providers.betatesting.models import Platform, TestStage, TestStatus
 from betaops.providers.betatesting.simulator.context import Call, Reply
-from betaops.providers.betatesting.simulator.inputs import invalid, need, paginate
+from betaops.providers.betatesting.simulator.inputs import assign, invalid, need, paginate
 from betaops.providers.betatesting.simulator.state import ActivityRecord, InviteSettingsRecord, TestRecord
-from betaops.sim.routing import Route
 
 # stage -> (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -36,14 +35,7 @@ def _details(call: Call, test: TestRecord, *, creating: bool) -> None:
     description = body.string("description", max_len=5000)
     platform = body.enum("platform", Platform)
     max_testers = body.integer("maxTesters", lo=1, hi=10000)
-    if name is not None:
-        test.name = name
-    if description is not None:
-        test.description = description
-    if platform is not None:
-        test.platform = platform
-    if max_testers is not None:
-        test.max_testers = max_testers
+    assign(test, name=name, description=description, platform=platform, max_testers=max_testers)
 
 
 def create_test(call: Call) -> Reply:
@@ -149,15 +141,3 @@ def remove_id_verification(call: Call) -> Reply:
     test.id_verification_required = False
     test.updated_at = call.now
     return Reply.no_content()
-
-
-ROUTES = (
-    Route("GET", "/tests", list_tests),
-    Route("GET", "/tests/{test_id}", get_test),
-    Route("POST", "/tests", create_test),
-    Route("PATCH", "/tests/{test_id}", update_test),
-    Route("POST", "/tests/{test_id}/copy", copy_test),
-    Route("POST", "/tests/{test_id}/stage", change_stage),
-    Route("POST", "/tests/{test_id}/id-verification", require_id_verification),
-    Route("DELETE", "/tests/{test_id}/id-verification", remove_id_verification),
-)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from betaops.providers.testflight.simulator.context import Ctx, Handler, Reply
+from betaops.providers.testflight.simulator.context import Ctx, Reply
 from betaops.providers.testflight.simulator.errors import conflict
 from betaops.providers.testflight.simulator.rules import check_build_testable, check_email, not_ready
 from betaops.providers.testflight.simulator.state import Resource
-from betaops.sim.routing import Route
 
 ALREADY_SUBMITTED = frozenset({"WAITING_FOR_BETA_REVIEW", "IN_BETA_REVIEW", "BETA_APPROVED", "IN_BETA_TESTING"})
 
@@ -180,13 +179,3 @@ def update_review_detail(ctx: Ctx) -> Reply:
         check_email(attrs["contactEmail"], "/data/attributes/contactEmail")
     review.attributes.update({k: v for k, v in attrs.items() if v is not None})
     return ctx.ok(review)
-
-
-ROUTES: tuple[Route[Handler], ...] = (
-    Route("PATCH", "/v1/builds/{id}", update_build),
-    Route("PATCH", "/v1/builds/{id}/relationships/appEncryptionDeclaration", build_set_declaration),
-    Route("PATCH", "/v1/buildBetaDetails/{id}", update_beta_detail),
-    Route("POST", "/v1/buildBetaNotifications", notify_testers),
-    Route("POST", "/v1/betaAppReviewSubmissions", submit_for_review),
-    Route("PATCH", "/v1/betaAppReviewDetails/{id}", update_review_detail),
-)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from betaops.providers.testflight.simulator.context import Ctx, Handler, Reply
+from betaops.providers.testflight.simulator.context import Ctx, Reply
 from betaops.providers.testflight.simulator.errors import conflict
 from betaops.providers.testflight.simulator.rules import (
     PUBLIC_LINK_LIMIT_MAX,
@@ -17,7 +17,6 @@ from betaops.providers.testflight.simulator.rules import (
     remove_tester_from_app,
 )
 from betaops.providers.testflight.simulator.state import Resource
-from betaops.sim.routing import Route
 
 # ------------------------------------------------------------------------------ groups
 
@@ -448,30 +447,3 @@ def delete_criterion(ctx: Ctx) -> Reply:
     criterion = ctx.load("betaRecruitmentCriteria")
     ctx.state.remove("betaRecruitmentCriteria", criterion.id)
     return Reply(204)
-
-
-ROUTES: tuple[Route[Handler], ...] = (
-    Route("POST", "/v1/betaGroups", create_group),
-    Route("PATCH", "/v1/betaGroups/{id}", update_group),
-    Route("DELETE", "/v1/betaGroups/{id}", delete_group),
-    Route("POST", "/v1/betaGroups/{id}/relationships/builds", group_add_builds),
-    Route("DELETE", "/v1/betaGroups/{id}/relationships/builds", group_remove_builds),
-    Route("POST", "/v1/builds/{id}/relationships/betaGroups", build_add_groups),
-    Route("DELETE", "/v1/builds/{id}/relationships/betaGroups", build_remove_groups),
-    Route("POST", "/v1/betaGroups/{id}/relationships/betaTesters", group_add_testers),
-    Route("DELETE", "/v1/betaGroups/{id}/relationships/betaTesters", group_remove_testers),
-    Route("POST", "/v1/betaTesters/{id}/relationships/betaGroups", tester_add_groups),
-    Route("DELETE", "/v1/betaTesters/{id}/relationships/betaGroups", tester_remove_groups),
-    Route("POST", "/v1/builds/{id}/relationships/individualTesters", build_add_testers),
-    Route("DELETE", "/v1/builds/{id}/relationships/individualTesters", build_remove_testers),
-    Route("POST", "/v1/betaTesters/{id}/relationships/builds", tester_add_builds),
-    Route("DELETE", "/v1/betaTesters/{id}/relationships/builds", tester_remove_builds),
-    Route("POST", "/v1/betaTesters", create_tester),
-    Route("DELETE", "/v1/betaTesters/{id}", delete_tester),
-    Route("DELETE", "/v1/betaTesters/{id}/relationships/apps", tester_remove_apps),
-    Route("DELETE", "/v1/apps/{id}/relationships/betaTesters", app_remove_testers),
-    Route("POST", "/v1/betaTesterInvitations", create_invitation),
-    Route("POST", "/v1/betaRecruitmentCriteria", create_criterion),
-    Route("PATCH", "/v1/betaRecruitmentCriteria/{id}", update_criterion),
-    Route("DELETE", "/v1/betaRecruitmentCriteria/{id}", delete_criterion),
-)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from betaops.providers.testflight.simulator.context import Ctx, Handler, Reply
+from betaops.providers.testflight.simulator.context import Ctx, Reply
 from betaops.providers.testflight.simulator.errors import conflict, unprocessable
 from betaops.providers.testflight.simulator.rules import WHATS_NEW_MAX, check_email, check_locale
 from betaops.providers.testflight.simulator.state import Resource
-from betaops.sim.routing import Route
 
 URL_FIELDS = ("marketingUrl", "privacyPolicyUrl")
 
@@ -212,22 +211,3 @@ def delete_screenshot(ctx: Ctx) -> Reply:
     sub = ctx.load("betaFeedbackScreenshotSubmissions")
     ctx.state.remove(sub.type, sub.id)
     return Reply(204)
-
-
-ROUTES: tuple[Route[Handler], ...] = (
-    Route("POST", "/v1/betaAppLocalizations", create_app_localization),
-    Route("PATCH", "/v1/betaAppLocalizations/{id}", update_app_localization),
-    Route("DELETE", "/v1/betaAppLocalizations/{id}", delete_app_localization),
-    Route("POST", "/v1/betaBuildLocalizations", create_build_localization),
-    Route("PATCH", "/v1/betaBuildLocalizations/{id}", update_build_localization),
-    Route("DELETE", "/v1/betaBuildLocalizations/{id}", delete_build_localization),
-    Route("PATCH", "/v1/betaLicenseAgreements/{id}", update_license),
-    Route("POST", "/v1/betaAppClipInvocations", create_invocation),
-    Route("PATCH", "/v1/betaAppClipInvocations/{id}", update_invocation),
-    Route("DELETE", "/v1/betaAppClipInvocations/{id}", delete_invocation),
-    Route("POST", "/v1/betaAppClipInvocationLocalizations", create_invocation_localization),
-    Route("PATCH", "/v1/betaAppClipInvocationLocalizations/{id}", update_invocation_localization),
-    Route("DELETE", "/v1/betaAppClipInvocationLocalizations/{id}", delete_invocation_localization),
-    Route("DELETE", "/v1/betaFeedbackCrashSubmissions/{id}", delete_crash),
-    Route("DELETE", "/v1/betaFeedbackScreenshotSubmissions/{id}", delete_screenshot),
-)

@@ -222,20 +222,7 @@ def build_usages(ctx: Ctx) -> Reply:
     return _single(ctx, [{"dataPoints": [_point(ctx, 90, dict(values))]}])
 
 
-METRICS: tuple[Route[Handler], ...] = (
-    Route("GET", "/v1/apps/{id}/metrics/betaTesterUsages", app_usages),
-    Route("GET", "/v1/betaGroups/{id}/metrics/betaTesterUsages", group_usages),
-    Route("GET", "/v1/betaGroups/{id}/metrics/publicLinkUsages", public_link_usages),
-    Route("GET", "/v1/betaTesters/{id}/metrics/betaTesterUsages", tester_usages),
-    Route("GET", "/v1/builds/{id}/metrics/betaBuildUsages", build_usages),
-)
-
-
-def _generic_reads() -> list[Route[Handler]]:
-    """The generic reader for every GET of the spec that is not a metric."""
-    metrics = {route.path for route in METRICS}
-    gets = [op.path for op in spec.operations() if op.method == "GET" and op.path not in metrics]
+def generic_reads(taken: set[tuple[str, str]]) -> list[Route[Handler]]:
+    """The generic reader for every GET of the spec not `taken` by a route of its own."""
+    gets = [op.path for op in spec.operations() if op.method == "GET" and ("GET", op.path) not in taken]
     return [Route("GET", path, generic_read(path)) for path in gets]
-
-
-ROUTES: tuple[Route[Handler], ...] = (*METRICS, *_generic_reads())
