@@ -128,3 +128,28 @@ class Ctx:
 
 
 Handler = Callable[[Ctx], Reply]
+
+
+def updater(rtype: str, check: Callable[[dict[str, Any]], None] | None = None) -> Handler:
+    """PATCH of plain attributes: the body's id must be the path's, `check` may refuse, then every
+    attribute given (not null) is set."""
+
+    def update(ctx: Ctx) -> Reply:
+        res = ctx.load(rtype)
+        ctx.check_update_id()
+        if check is not None:
+            check(ctx.attributes)
+        res.attributes.update({k: v for k, v in ctx.attributes.items() if v is not None})
+        return ctx.ok(res)
+
+    return update
+
+
+def deleter(rtype: str, status: int = 204) -> Handler:
+    """DELETE of a resource nothing else is removed with."""
+
+    def delete(ctx: Ctx) -> Reply:
+        ctx.state.remove(rtype, ctx.load(rtype).id)
+        return Reply(status)
+
+    return delete

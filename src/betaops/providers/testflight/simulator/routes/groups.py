@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from betaops.providers.testflight.simulator.context import Ctx, Reply
+from betaops.providers.testflight.simulator.context import Ctx, Handler, Reply, deleter
 from betaops.providers.testflight.simulator.errors import conflict
 from betaops.providers.testflight.simulator.rules import (
     PUBLIC_LINK_LIMIT_MAX,
@@ -142,40 +142,47 @@ def delete_group(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-def group_add_builds(ctx: Ctx) -> Reply:
-    group = ctx.load("betaGroups")
-    builds = ctx.resolve_linkages("builds")
-    for i, build in enumerate(builds):
+def _add_builds(ctx: Ctx, pairs: list[tuple[Resource, Resource]]) -> Reply:
+    """Link each (group, build): all are checked before any is linked."""
+    for i, (group, build) in enumerate(pairs):
         check_build_for_group(ctx.state, build, group, f"/data/{i}/id")
-    for build in builds:
+    for group, build in pairs:
         ctx.state.link(group, "builds", build.id)
         after_build_added(ctx.state, build, group)
     return Reply(204)
 
 
-def group_remove_builds(ctx: Ctx) -> Reply:
+def group_add_builds(ctx: Ctx) -> Reply:
     group = ctx.load("betaGroups")
-    for build in ctx.resolve_linkages("builds"):
-        ctx.state.unlink(group, "builds", build.id)
-    return Reply(204)
+    return _add_builds(ctx, [(group, build) for build in ctx.resolve_linkages("builds")])
 
 
 def build_add_groups(ctx: Ctx) -> Reply:
     build = ctx.load("builds")
-    groups = ctx.resolve_linkages("betaGroups")
-    for i, group in enumerate(groups):
-        check_build_for_group(ctx.state, build, group, f"/data/{i}/id")
-    for group in groups:
-        ctx.state.link(group, "builds", build.id)
-        after_build_added(ctx.state, build, group)
-    return Reply(204)
+    return _add_builds(ctx, [(group, build) for group in ctx.resolve_linkages("betaGroups")])
 
 
-def build_remove_groups(ctx: Ctx) -> Reply:
-    build = ctx.load("builds")
-    for group in ctx.resolve_linkages("betaGroups"):
-        ctx.state.unlink(group, "builds", build.id)
-    return Reply(204)
+def _removals(holder_type: str, rel: str, member_type: str) -> tuple[Handler, Handler]:
+    """Removing a to-many link, asked from either end: the holder's side, then the member's."""
+
+    def from_holder(ctx: Ctx) -> Reply:
+        holder = ctx.load(holder_type)
+        for member in ctx.resolve_linkages(member_type):
+            ctx.state.unlink(holder, rel, member.id)
+        return Reply(204)
+
+    def from_member(ctx: Ctx) -> Reply:
+        member = ctx.load(member_type)
+        for holder in ctx.resolve_linkages(holder_type):
+            ctx.state.unlink(holder, rel, member.id)
+        return Reply(204)
+
+    return from_holder, from_member
+
+
+group_remove_builds, build_remove_groups = _removals("betaGroups", "builds", "builds")
+group_remove_testers, tester_remove_groups = _removals("betaGroups", "betaTesters", "betaTesters")
+build_remove_testers, tester_remove_builds = _removals("builds", "individualTesters", "betaTesters")
 
 
 def _add_testers(ctx: Ctx, group: Resource, testers: list[Resource], pointer: str = "/data/{i}/id") -> None:
@@ -212,13 +219,6 @@ def group_add_testers(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-def group_remove_testers(ctx: Ctx) -> Reply:
-    group = ctx.load("betaGroups")
-    for tester in ctx.resolve_linkages("betaTesters"):
-        ctx.state.unlink(group, "betaTesters", tester.id)
-    return Reply(204)
-
-
 def tester_add_groups(ctx: Ctx) -> Reply:
     tester = ctx.load("betaTesters")
     groups = ctx.resolve_linkages("betaGroups")
@@ -235,52 +235,27 @@ def tester_add_groups(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-def tester_remove_groups(ctx: Ctx) -> Reply:
-    tester = ctx.load("betaTesters")
-    for group in ctx.resolve_linkages("betaGroups"):
-        ctx.state.unlink(group, "betaTesters", tester.id)
-    return Reply(204)
-
-
-def _add_individual(ctx: Ctx, build: Resource, testers: list[Resource]) -> None:
-    for i, tester in enumerate(testers):
+def _add_individual(ctx: Ctx, pairs: list[tuple[Resource, Resource]]) -> Reply:
+    """Link each (build, tester) as an individual tester: all are checked before any is linked."""
+    for i, (build, tester) in enumerate(pairs):
         check_tester_for_build(ctx.state, tester, build, ctx.config.external_tester_cap, f"/data/{i}/id")
-    for tester in testers:
+    for build, tester in pairs:
         ctx.state.link(build, "individualTesters", tester.id)
         if build.rels.get("app"):
             ctx.state.link(tester, "apps", build.rels["app"])
         if tester.attributes.get("state") in ("NOT_INVITED", "REVOKED"):
             tester.attributes["state"] = "INVITED"
+    return Reply(204)
 
 
 def build_add_testers(ctx: Ctx) -> Reply:
     build = ctx.load("builds")
-    _add_individual(ctx, build, ctx.resolve_linkages("betaTesters"))
-    return Reply(204)
-
-
-def build_remove_testers(ctx: Ctx) -> Reply:
-    build = ctx.load("builds")
-    for tester in ctx.resolve_linkages("betaTesters"):
-        ctx.state.unlink(build, "individualTesters", tester.id)
-    return Reply(204)
+    return _add_individual(ctx, [(build, tester) for tester in ctx.resolve_linkages("betaTesters")])
 
 
 def tester_add_builds(ctx: Ctx) -> Reply:
     tester = ctx.load("betaTesters")
-    builds = ctx.resolve_linkages("builds")
-    for i, build in enumerate(builds):
-        check_tester_for_build(ctx.state, tester, build, ctx.config.external_tester_cap, f"/data/{i}/id")
-    for build in builds:
-        _add_individual(ctx, build, [tester])
-    return Reply(204)
-
-
-def tester_remove_builds(ctx: Ctx) -> Reply:
-    tester = ctx.load("betaTesters")
-    for build in ctx.resolve_linkages("builds"):
-        ctx.state.unlink(build, "individualTesters", tester.id)
-    return Reply(204)
+    return _add_individual(ctx, [(build, tester) for build in ctx.resolve_linkages("builds")])
 
 
 # ----------------------------------------------------------------------------- testers
@@ -361,15 +336,11 @@ def create_tester(ctx: Ctx) -> Reply:
         )
     for group in groups:
         add_tester_to_group(ctx.state, tester, group, ctx.config.external_tester_cap, strict=False)
-    for build in builds:
-        _add_individual(ctx, build, [tester])
+    _add_individual(ctx, [(build, tester) for build in builds])
     return ctx.created(tester)
 
 
-def delete_tester(ctx: Ctx) -> Reply:
-    tester = ctx.load("betaTesters")
-    ctx.state.remove("betaTesters", tester.id)
-    return Reply(202)
+delete_tester = deleter("betaTesters", 202)
 
 
 def tester_remove_apps(ctx: Ctx) -> Reply:
@@ -443,7 +414,4 @@ def update_criterion(ctx: Ctx) -> Reply:
     return ctx.ok(criterion)
 
 
-def delete_criterion(ctx: Ctx) -> Reply:
-    criterion = ctx.load("betaRecruitmentCriteria")
-    ctx.state.remove("betaRecruitmentCriteria", criterion.id)
-    return Reply(204)
+delete_criterion = deleter("betaRecruitmentCriteria")

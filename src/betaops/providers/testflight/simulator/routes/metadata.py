@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from betaops.providers.testflight.simulator.context import Ctx, Reply
+from betaops.providers.testflight.simulator.context import Ctx, Reply, deleter, updater
 from betaops.providers.testflight.simulator.errors import conflict, unprocessable
 from betaops.providers.testflight.simulator.rules import WHATS_NEW_MAX, check_email, check_locale
-from betaops.providers.testflight.simulator.state import Resource
 
 URL_FIELDS = ("marketingUrl", "privacyPolicyUrl")
 
@@ -41,10 +40,6 @@ def _check_app_loc_attrs(attrs: dict[str, Any]) -> None:
         )
 
 
-def _update(res: Resource, attrs: dict[str, Any]) -> None:
-    res.attributes.update({k: v for k, v in attrs.items() if v is not None})
-
-
 def create_app_localization(ctx: Ctx) -> Reply:
     app = ctx.related_in_body("app", "apps", "/data/relationships/app/data/id")
     attrs = ctx.attributes
@@ -55,18 +50,10 @@ def create_app_localization(ctx: Ctx) -> Reply:
     return ctx.created(loc)
 
 
-def update_app_localization(ctx: Ctx) -> Reply:
-    loc = ctx.load("betaAppLocalizations")
-    ctx.check_update_id()
-    _check_app_loc_attrs(ctx.attributes)
-    _update(loc, ctx.attributes)
-    return ctx.ok(loc)
+update_app_localization = updater("betaAppLocalizations", _check_app_loc_attrs)
 
 
-def delete_app_localization(ctx: Ctx) -> Reply:
-    loc = ctx.load("betaAppLocalizations")
-    ctx.state.remove("betaAppLocalizations", loc.id)
-    return Reply(204)
+delete_app_localization = deleter("betaAppLocalizations")
 
 
 def _check_whats_new(attrs: dict[str, Any]) -> None:
@@ -91,25 +78,13 @@ def create_build_localization(ctx: Ctx) -> Reply:
     return ctx.created(loc)
 
 
-def update_build_localization(ctx: Ctx) -> Reply:
-    loc = ctx.load("betaBuildLocalizations")
-    ctx.check_update_id()
-    _check_whats_new(ctx.attributes)
-    _update(loc, ctx.attributes)
-    return ctx.ok(loc)
+update_build_localization = updater("betaBuildLocalizations", _check_whats_new)
 
 
-def delete_build_localization(ctx: Ctx) -> Reply:
-    loc = ctx.load("betaBuildLocalizations")
-    ctx.state.remove("betaBuildLocalizations", loc.id)
-    return Reply(204)
+delete_build_localization = deleter("betaBuildLocalizations")
 
 
-def update_license(ctx: Ctx) -> Reply:
-    agreement = ctx.load("betaLicenseAgreements")
-    ctx.check_update_id()
-    _update(agreement, ctx.attributes)
-    return ctx.ok(agreement)
+update_license = updater("betaLicenseAgreements")
 
 
 # ------------------------------------------------------------------------------ app clips
@@ -153,11 +128,7 @@ def create_invocation(ctx: Ctx) -> Reply:
     return ctx.created(invocation)
 
 
-def update_invocation(ctx: Ctx) -> Reply:
-    invocation = ctx.load("betaAppClipInvocations")
-    ctx.check_update_id()
-    _update(invocation, ctx.attributes)
-    return ctx.ok(invocation)
+update_invocation = updater("betaAppClipInvocations")
 
 
 def delete_invocation(ctx: Ctx) -> Reply:
@@ -183,17 +154,10 @@ def create_invocation_localization(ctx: Ctx) -> Reply:
     return ctx.created(loc)
 
 
-def update_invocation_localization(ctx: Ctx) -> Reply:
-    loc = ctx.load("betaAppClipInvocationLocalizations")
-    ctx.check_update_id()
-    _update(loc, ctx.attributes)
-    return ctx.ok(loc)
+update_invocation_localization = updater("betaAppClipInvocationLocalizations")
 
 
-def delete_invocation_localization(ctx: Ctx) -> Reply:
-    loc = ctx.load("betaAppClipInvocationLocalizations")
-    ctx.state.remove(loc.type, loc.id)
-    return Reply(204)
+delete_invocation_localization = deleter("betaAppClipInvocationLocalizations")
 
 
 # ------------------------------------------------------------------------------ feedback
@@ -207,7 +171,4 @@ def delete_crash(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-def delete_screenshot(ctx: Ctx) -> Reply:
-    sub = ctx.load("betaFeedbackScreenshotSubmissions")
-    ctx.state.remove(sub.type, sub.id)
-    return Reply(204)
+delete_screenshot = deleter("betaFeedbackScreenshotSubmissions")
