@@ -6,7 +6,7 @@ checked when this module loads, so a simulator never starts with an operation it
 
 from betaops.providers.testflight.simulator import spec
 from betaops.providers.testflight.simulator.context import Handler
-from betaops.providers.testflight.simulator.routes import builds, groups, metadata, reads
+from betaops.providers.testflight.simulator.routes import builds, groups, links, metadata, reads
 from betaops.sim.routing import Route
 
 _OWN: tuple[Route[Handler], ...] = (
@@ -19,22 +19,22 @@ _OWN: tuple[Route[Handler], ...] = (
     Route("POST", "/v1/betaGroups", groups.create_group),
     Route("PATCH", "/v1/betaGroups/{id}", groups.update_group),
     Route("DELETE", "/v1/betaGroups/{id}", groups.delete_group),
-    Route("POST", "/v1/betaGroups/{id}/relationships/builds", groups.group_add_builds),
-    Route("DELETE", "/v1/betaGroups/{id}/relationships/builds", groups.group_remove_builds),
-    Route("POST", "/v1/builds/{id}/relationships/betaGroups", groups.build_add_groups),
-    Route("DELETE", "/v1/builds/{id}/relationships/betaGroups", groups.build_remove_groups),
+    Route("POST", "/v1/betaGroups/{id}/relationships/builds", links.group_add_builds),
+    Route("DELETE", "/v1/betaGroups/{id}/relationships/builds", links.group_remove_builds),
+    Route("POST", "/v1/builds/{id}/relationships/betaGroups", links.build_add_groups),
+    Route("DELETE", "/v1/builds/{id}/relationships/betaGroups", links.build_remove_groups),
     Route("POST", "/v1/betaGroups/{id}/relationships/betaTesters", groups.group_add_testers),
-    Route("DELETE", "/v1/betaGroups/{id}/relationships/betaTesters", groups.group_remove_testers),
+    Route("DELETE", "/v1/betaGroups/{id}/relationships/betaTesters", links.group_remove_testers),
     Route("POST", "/v1/betaTesters/{id}/relationships/betaGroups", groups.tester_add_groups),
-    Route("DELETE", "/v1/betaTesters/{id}/relationships/betaGroups", groups.tester_remove_groups),
-    Route("POST", "/v1/builds/{id}/relationships/individualTesters", groups.build_add_testers),
-    Route("DELETE", "/v1/builds/{id}/relationships/individualTesters", groups.build_remove_testers),
-    Route("POST", "/v1/betaTesters/{id}/relationships/builds", groups.tester_add_builds),
-    Route("DELETE", "/v1/betaTesters/{id}/relationships/builds", groups.tester_remove_builds),
+    Route("DELETE", "/v1/betaTesters/{id}/relationships/betaGroups", links.tester_remove_groups),
+    Route("POST", "/v1/builds/{id}/relationships/individualTesters", links.build_add_testers),
+    Route("DELETE", "/v1/builds/{id}/relationships/individualTesters", links.build_remove_testers),
+    Route("POST", "/v1/betaTesters/{id}/relationships/builds", links.tester_add_builds),
+    Route("DELETE", "/v1/betaTesters/{id}/relationships/builds", links.tester_remove_builds),
     Route("POST", "/v1/betaTesters", groups.create_tester),
     Route("DELETE", "/v1/betaTesters/{id}", groups.delete_tester),
-    Route("DELETE", "/v1/betaTesters/{id}/relationships/apps", groups.tester_remove_apps),
-    Route("DELETE", "/v1/apps/{id}/relationships/betaTesters", groups.app_remove_testers),
+    Route("DELETE", "/v1/betaTesters/{id}/relationships/apps", links.tester_remove_apps),
+    Route("DELETE", "/v1/apps/{id}/relationships/betaTesters", links.app_remove_testers),
     Route("POST", "/v1/betaTesterInvitations", groups.create_invitation),
     Route("POST", "/v1/betaRecruitmentCriteria", groups.create_criterion),
     Route("PATCH", "/v1/betaRecruitmentCriteria/{id}", groups.update_criterion),

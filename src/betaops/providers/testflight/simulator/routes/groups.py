@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from betaops.providers.testflight.simulator.context import Ctx, Handler, Reply, deleter
+from betaops.providers.testflight.simulator.context import Ctx, Reply, deleter
 from betaops.providers.testflight.simulator.errors import conflict
+from betaops.providers.testflight.simulator.routes.links import add_individual
 from betaops.providers.testflight.simulator.rules import (
     PUBLIC_LINK_LIMIT_MAX,
     add_tester_to_group,
@@ -14,7 +15,6 @@ from betaops.providers.testflight.simulator.rules import (
     check_email,
     check_tester_for_build,
     not_ready,
-    remove_tester_from_app,
 )
 from betaops.providers.testflight.simulator.state import Resource
 
@@ -142,49 +142,6 @@ def delete_group(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-def _add_builds(ctx: Ctx, pairs: list[tuple[Resource, Resource]]) -> Reply:
-    """Link each (group, build): all are checked before any is linked."""
-    for i, (group, build) in enumerate(pairs):
-        check_build_for_group(ctx.state, build, group, f"/data/{i}/id")
-    for group, build in pairs:
-        ctx.state.link(group, "builds", build.id)
-        after_build_added(ctx.state, build, group)
-    return Reply(204)
-
-
-def group_add_builds(ctx: Ctx) -> Reply:
-    group = ctx.load("betaGroups")
-    return _add_builds(ctx, [(group, build) for build in ctx.resolve_linkages("builds")])
-
-
-def build_add_groups(ctx: Ctx) -> Reply:
-    build = ctx.load("builds")
-    return _add_builds(ctx, [(group, build) for group in ctx.resolve_linkages("betaGroups")])
-
-
-def _removals(holder_type: str, rel: str, member_type: str) -> tuple[Handler, Handler]:
-    """Removing a to-many link, asked from either end: the holder's side, then the member's."""
-
-    def from_holder(ctx: Ctx) -> Reply:
-        holder = ctx.load(holder_type)
-        for member in ctx.resolve_linkages(member_type):
-            ctx.state.unlink(holder, rel, member.id)
-        return Reply(204)
-
-    def from_member(ctx: Ctx) -> Reply:
-        member = ctx.load(member_type)
-        for holder in ctx.resolve_linkages(holder_type):
-            ctx.state.unlink(holder, rel, member.id)
-        return Reply(204)
-
-    return from_holder, from_member
-
-
-group_remove_builds, build_remove_groups = _removals("betaGroups", "builds", "builds")
-group_remove_testers, tester_remove_groups = _removals("betaGroups", "betaTesters", "betaTesters")
-build_remove_testers, tester_remove_builds = _removals("builds", "individualTesters", "betaTesters")
-
-
 def _add_testers(ctx: Ctx, group: Resource, testers: list[Resource], pointer: str = "/data/{i}/id") -> None:
     """All or nothing: check every tester first, then link."""
     members = set(group.rels.get("betaTesters") or [])
@@ -233,29 +190,6 @@ def tester_add_groups(ctx: Ctx) -> Reply:
     for i, group in enumerate(groups):
         _add_testers(ctx, group, [tester], pointer=f"/data/{i}/id")
     return Reply(204)
-
-
-def _add_individual(ctx: Ctx, pairs: list[tuple[Resource, Resource]]) -> Reply:
-    """Link each (build, tester) as an individual tester: all are checked before any is linked."""
-    for i, (build, tester) in enumerate(pairs):
-        check_tester_for_build(ctx.state, tester, build, ctx.config.external_tester_cap, f"/data/{i}/id")
-    for build, tester in pairs:
-        ctx.state.link(build, "individualTesters", tester.id)
-        if build.rels.get("app"):
-            ctx.state.link(tester, "apps", build.rels["app"])
-        if tester.attributes.get("state") in ("NOT_INVITED", "REVOKED"):
-            tester.attributes["state"] = "INVITED"
-    return Reply(204)
-
-
-def build_add_testers(ctx: Ctx) -> Reply:
-    build = ctx.load("builds")
-    return _add_individual(ctx, [(build, tester) for tester in ctx.resolve_linkages("betaTesters")])
-
-
-def tester_add_builds(ctx: Ctx) -> Reply:
-    tester = ctx.load("betaTesters")
-    return _add_individual(ctx, [(build, tester) for build in ctx.resolve_linkages("builds")])
 
 
 # ----------------------------------------------------------------------------- testers
@@ -336,25 +270,11 @@ def create_tester(ctx: Ctx) -> Reply:
         )
     for group in groups:
         add_tester_to_group(ctx.state, tester, group, ctx.config.external_tester_cap, strict=False)
-    _add_individual(ctx, [(build, tester) for build in builds])
+    add_individual(ctx, [(build, tester) for build in builds])
     return ctx.created(tester)
 
 
 delete_tester = deleter("betaTesters", 202)
-
-
-def tester_remove_apps(ctx: Ctx) -> Reply:
-    tester = ctx.load("betaTesters")
-    for app in ctx.resolve_linkages("apps"):
-        remove_tester_from_app(ctx.state, tester, app.id)
-    return Reply(202)
-
-
-def app_remove_testers(ctx: Ctx) -> Reply:
-    app = ctx.load("apps")
-    for tester in ctx.resolve_linkages("betaTesters"):
-        remove_tester_from_app(ctx.state, tester, app.id)
-    return Reply(202)
 
 
 def create_invitation(ctx: Ctx) -> Reply:
