@@ -114,14 +114,18 @@ class Ctx:
 
     def resolve_linkages(self, rtype: str) -> list[Resource]:
         """Every id of a linkage body must exist: otherwise 409, nothing changed."""
+        return self.resolve(rtype, self.linkage_ids(), "/data/{i}/id")
+
+    def resolve(self, rtype: str, ids: list[str], pointer: str) -> list[Resource]:
+        """Every one of `ids` must be an `rtype`: otherwise 409 at `pointer` (with `{i}` the index)."""
         out = []
-        for index, rid in enumerate(self.linkage_ids()):
+        for i, rid in enumerate(ids):
             res = self.state.get(rtype, rid)
             if res is None:
                 raise conflict(
                     "ENTITY_ERROR.RELATIONSHIP.INVALID",
                     f"There is no {rtype} resource with id '{rid}'.",
-                    f"/data/{index}/id",
+                    pointer.format(i=i),
                 )
             out.append(res)
         return out
@@ -130,7 +134,10 @@ class Ctx:
 Handler = Callable[[Ctx], Reply]
 
 
-def updater(rtype: str, check: Callable[[dict[str, Any]], None] | None = None) -> Handler:
+Check = Callable[[dict[str, Any]], None]  # refuses attributes it does not accept
+
+
+def updater(rtype: str, check: Check | None = None) -> Handler:
     """PATCH of plain attributes: the body's id must be the path's, `check` may refuse, then every
     attribute given (not null) is set."""
 

@@ -205,25 +205,8 @@ def create_tester(ctx: Ctx) -> Reply:
             "A new tester must be added to at least one beta group or build (relationships.betaGroups or builds).",
             "/data/relationships",
         )
-    groups, builds = [], []
-    for i, gid in enumerate(group_ids):
-        group = ctx.state.get("betaGroups", gid)
-        if group is None:
-            raise conflict(
-                "ENTITY_ERROR.RELATIONSHIP.INVALID",
-                f"There is no betaGroups resource with id '{gid}'.",
-                f"/data/relationships/betaGroups/data/{i}/id",
-            )
-        groups.append(group)
-    for i, bid in enumerate(build_ids):
-        build = ctx.state.get("builds", bid)
-        if build is None:
-            raise conflict(
-                "ENTITY_ERROR.RELATIONSHIP.INVALID",
-                f"There is no builds resource with id '{bid}'.",
-                f"/data/relationships/builds/data/{i}/id",
-            )
-        builds.append(build)
+    groups = ctx.resolve("betaGroups", group_ids, "/data/relationships/betaGroups/data/{i}/id")
+    builds = ctx.resolve("builds", build_ids, "/data/relationships/builds/data/{i}/id")
     existing = next(
         (t for t in ctx.state.all("betaTesters") if str(t.attributes.get("email", "")).lower() == email.lower()), None
     )

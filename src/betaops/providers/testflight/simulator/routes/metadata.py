@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from betaops.providers.testflight.simulator.context import Ctx, Reply, deleter, updater
+from betaops.providers.testflight.simulator.context import Check, Ctx, Handler, Reply, deleter, updater
 from betaops.providers.testflight.simulator.errors import conflict, unprocessable
 from betaops.providers.testflight.simulator.rules import WHATS_NEW_MAX, check_email, check_locale
 
@@ -40,22 +40,6 @@ def _check_app_loc_attrs(attrs: dict[str, Any]) -> None:
         )
 
 
-def create_app_localization(ctx: Ctx) -> Reply:
-    app = ctx.related_in_body("app", "apps", "/data/relationships/app/data/id")
-    attrs = ctx.attributes
-    locale = check_locale(attrs.get("locale"))
-    _duplicate_locale(ctx, "betaAppLocalizations", "app", app.id, locale)
-    _check_app_loc_attrs(attrs)
-    loc = ctx.state.add("betaAppLocalizations", {k: v for k, v in attrs.items() if v is not None}, {"app": app.id})
-    return ctx.created(loc)
-
-
-update_app_localization = updater("betaAppLocalizations", _check_app_loc_attrs)
-
-
-delete_app_localization = deleter("betaAppLocalizations")
-
-
 def _check_whats_new(attrs: dict[str, Any]) -> None:
     text = attrs.get("whatsNew")
     if text is not None and len(str(text).encode()) > WHATS_NEW_MAX:
@@ -66,22 +50,27 @@ def _check_whats_new(attrs: dict[str, Any]) -> None:
         )
 
 
-def create_build_localization(ctx: Ctx) -> Reply:
-    build = ctx.related_in_body("build", "builds", "/data/relationships/build/data/id")
-    attrs = ctx.attributes
-    locale = check_locale(attrs.get("locale"))
-    _duplicate_locale(ctx, "betaBuildLocalizations", "build", build.id, locale)
-    _check_whats_new(attrs)
-    loc = ctx.state.add(
-        "betaBuildLocalizations", {k: v for k, v in attrs.items() if v is not None}, {"build": build.id}
-    )
-    return ctx.created(loc)
+def _localizations(rtype: str, owner: str, owner_type: str, check: Check) -> tuple[Handler, Handler, Handler]:
+    """Create, update and delete for a localization of an `owner` (one per locale)."""
+
+    def create(ctx: Ctx) -> Reply:
+        parent = ctx.related_in_body(owner, owner_type, f"/data/relationships/{owner}/data/id")
+        attrs = ctx.attributes
+        locale = check_locale(attrs.get("locale"))
+        _duplicate_locale(ctx, rtype, owner, parent.id, locale)
+        check(attrs)
+        loc = ctx.state.add(rtype, {k: v for k, v in attrs.items() if v is not None}, {owner: parent.id})
+        return ctx.created(loc)
+
+    return create, updater(rtype, check), deleter(rtype)
 
 
-update_build_localization = updater("betaBuildLocalizations", _check_whats_new)
-
-
-delete_build_localization = deleter("betaBuildLocalizations")
+create_app_localization, update_app_localization, delete_app_localization = _localizations(
+    "betaAppLocalizations", "app", "apps", _check_app_loc_attrs
+)
+create_build_localization, update_build_localization, delete_build_localization = _localizations(
+    "betaBuildLocalizations", "build", "builds", _check_whats_new
+)
 
 
 update_license = updater("betaLicenseAgreements")
