@@ -196,23 +196,8 @@ def list_create(call: Call) -> Body:
     lst = MailingList(
         list_id=list_id,
         list_name=name,
-        default_from_name="",
-        default_from_email="",
-        default_reply_email="",
-        default_subject="",
         list_key=key,
-        description="",
         created_by=f"{state.account.first_name} {state.account.last_name}".strip(),
-        contact_name="",
-        contact_email="",
-        company="",
-        address="",
-        city="",
-        postal_code="",
-        country="",
-        state_code="",
-        phone="",
-        status=ACTIVE,
         date_added=call.now,
     )
     for attr, value in changes.items():
