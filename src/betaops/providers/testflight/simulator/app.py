@@ -8,7 +8,6 @@ path and method resolution (404 `PATH_ERROR`, 405 `METHOD_NOT_ALLOWED`), JWT aut
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,7 +137,3 @@ def create_app(state: TestFlightState | None = None, config: SimConfig | None = 
 
     log = logger(state.requests, config.clock)
     return sim_app(bind(ROUTES, execute), rt, config, log=log, route_error=_route_error, fault_shape=_fault_response)
-
-
-def dumps(doc: Any) -> str:
-    return json.dumps(doc, indent=2)
