@@ -9,6 +9,7 @@ route for every operation.
 from __future__ import annotations
 
 import re
+from pkgutil import resolve_name
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,7 +22,6 @@ from betaops.core.provider import ProviderSpec
 from betaops.providers import PROVIDERS
 from betaops.server.app import ServerOptions, build_server
 from betaops.settings import Settings
-from betaops.sim.transport import SimTransport
 from tests.core.test_add_a_provider import TOY
 
 pytestmark = pytest.mark.anyio
@@ -68,10 +68,10 @@ def test_every_write_target_resolves_when_the_spec_is_built(spec: ProviderSpec) 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
 def test_every_operation_has_a_simulator_route(spec: ProviderSpec) -> None:
     sandbox = spec.sandbox(Settings(_env_file=None))
-    assert isinstance(sandbox.transport, SimTransport) and isinstance(sandbox.transport.app, Starlette)
-    routes = sandbox.transport.app.routes
-    prefix = urlsplit(sandbox.config.base_url).path
+    app = resolve_name(spec.simulator.app)(sandbox.state, sandbox.sim_config)
+    assert isinstance(app, Starlette)
+    prefix = urlsplit(spec.simulator.base_url).path
     for op in spec.operations:
         path = prefix + op.path.format(**dict.fromkeys(op.path_fields, "1"))
         scope = {"type": "http", "method": op.method, "path": path, "root_path": ""}
-        assert any(route.matches(scope)[0] is Match.FULL for route in routes), f"{op.tool_name}: no route"
+        assert any(route.matches(scope)[0] is Match.FULL for route in app.routes), f"{op.tool_name}: no route"
