@@ -2,16 +2,21 @@
 
 Checked over the real tool list (MCP client, every toolset of every provider's sandbox), so a new
 provider is checked the moment it is registered: names, four explicit hints, a description on
-every property, flat schemas, and write targets that resolve when the spec is built.
+every property, flat schemas, write targets that resolve when the spec is built, and a simulator
+route for every operation.
 """
 
 from __future__ import annotations
 
 import re
+from pkgutil import resolve_name
+from urllib.parse import urlsplit
 
 import pytest
 from mcp import Client
 from mcp.types import Tool
+from starlette.applications import Starlette
+from starlette.routing import Match
 
 from betaops.core.invite_target import InviteCapability, Prepared
 from betaops.core.invites import InviteResult
@@ -74,3 +79,15 @@ def test_an_invite_task_that_does_not_answer_per_person_is_refused_when_declared
     other = next(t for s in SPECS for t in s.tasks if not issubclass(t.result, InviteResult))
     with pytest.raises(TypeError, match="InviteResult"):
         InviteCapability(target="x", task=other, prepare=lambda target, people: Prepared(other.params(), "x"))
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
+def test_every_operation_has_a_simulator_route(spec: ProviderSpec) -> None:
+    sandbox = spec.sandbox(Settings(_env_file=None))
+    app = resolve_name(spec.simulator.app)(sandbox.state, sandbox.sim_config)
+    assert isinstance(app, Starlette)
+    prefix = urlsplit(spec.simulator.base_url).path
+    for op in spec.operations:
+        path = prefix + op.path.format(**dict.fromkeys(op.path_fields, "1"))
+        scope = {"type": "http", "method": op.method, "path": path, "root_path": ""}
+        assert any(route.matches(scope)[0] is Match.FULL for route in app.routes), f"{op.tool_name}: no route"

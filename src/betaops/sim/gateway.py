@@ -8,34 +8,20 @@ server fault looks in the provider's own error shape; both are hooks, so the ord
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Protocol
 
 import anyio
 from starlette.requests import Request
 from starlette.responses import Response
 
 from betaops.sim.clock import Clock
-from betaops.sim.faults import Fault, Faults, render
+from betaops.sim.config import BaseSimConfig
+from betaops.sim.faults import Fault, render
 from betaops.sim.request_log import RequestRecord, record_request
-from betaops.sim.variants import Variants
 
 Inner = Callable[[Request], Awaitable[Response]]
 # The provider's rendering of `fault` (given the executed response, if it ran), or None: the generic one.
 FaultShape = Callable[[Fault, Response | None], Response | None]
 Log = Callable[[Request], Awaitable[None]]
-
-
-class GatewayConfig(Protocol):
-    """The knobs of a simulator config the gateway reads."""
-
-    @property
-    def faults(self) -> Faults: ...
-    @property
-    def variants(self) -> Variants: ...
-    @property
-    def clock(self) -> Clock: ...
-    @property
-    def latency_s(self) -> float: ...
 
 
 def logger(requests: list[RequestRecord], clock: Clock) -> Log:
@@ -47,7 +33,7 @@ def logger(requests: list[RequestRecord], clock: Clock) -> Log:
     return log
 
 
-def gateway(inner: Inner, config: GatewayConfig, log: Log, shape: FaultShape | None = None) -> Inner:
+def gateway(inner: Inner, config: BaseSimConfig, log: Log, shape: FaultShape | None = None) -> Inner:
     """`inner` behind logging, latency, fault injection and answer variants."""
 
     def shaped(fault: Fault, executed: Response | None) -> Response | None:

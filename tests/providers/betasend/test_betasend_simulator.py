@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Mapping
 import pytest
 
 from betaops.providers.betasend.simulator import BETA_LIST_ID, BETA_LIST_SIZE, DOC_CODE, SIM_NOW, SimConfig
-from betaops.providers.betasend.simulator.handlers import HANDLERS
+from betaops.providers.betasend.simulator.routes import ROUTES
 from betaops.providers.betasend.simulator.state import details_date
 from betaops.sim import FakeClock, Faults
 from betaops.sim.clock import parse_iso
@@ -272,13 +272,13 @@ async def test_unknown_api_and_wrong_method_are_405(sim: Sim) -> None:
 
 
 async def test_credentials_are_never_logged_or_answered(sim: Sim) -> None:
-    for name in HANDLERS:
+    for name in (route.path for route in ROUTES):
         response = await sim.post(
             name, {"email": "a@b.example", "list_id": 1, "list_name": "x", "verification_code": "c0de1"}
         )
         for secret in SECRETS:
             assert secret not in response.text
-    assert len(sim.state.requests) == len(HANDLERS)
+    assert len(sim.state.requests) == len(ROUTES)
     for record in sim.state.requests:
         assert record.had_credentials and "api" not in record.form and "hash" not in record.form
         assert not any(secret in repr(record) for secret in SECRETS)

@@ -15,18 +15,19 @@ find a skill. Executed writes land in `state.write_log`, emails Amazon would sen
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from betaops.providers.alexa.simulator.config import TOKEN_PATH, SimConfig
 from betaops.providers.alexa.simulator.context import (
     Call,
     Handler,
+    Reply,
     SimRuntime,
     SmapiError,
     VendorCall,
@@ -42,10 +43,12 @@ from betaops.providers.alexa.simulator.state import (
 )
 from betaops.sim.app import sim_app
 from betaops.sim.faults import Fault, FaultKind
-from betaops.sim.gateway import Inner, gateway, logger
-from betaops.sim.limiter import LimitDecision, SlidingWindowLimiter
+from betaops.sim.gateway import logger
+from betaops.sim.limiter import LimitDecision
 from betaops.sim.request_log import WriteRecord
+from betaops.sim.routing import Route, bind
 
+C = TypeVar("C")  # what a handler is given: a skill's `Call` or a `VendorCall`
 _STATUS_FAULTS = {FaultKind.SERVER_ERROR, FaultKind.BAD_GATEWAY, FaultKind.UNAVAILABLE, FaultKind.RATE_LIMITED}
 
 # ------------------------------------------------------------------------ gateway
@@ -88,39 +91,41 @@ def _send(status: int, body: dict[str, Any] | None, headers: dict[str, str]) -> 
     return JSONResponse(body, status, headers)
 
 
-async def _execute(rt: SimRuntime, handler: Handler, request: Request) -> Response:
-    now = rt.config.clock()
-    is_write = request.method != "GET"
-    who = await _admit(rt, request, now)
-    if isinstance(who, Response):
-        return who
+def _skill_call(rt: SimRuntime, who: IssuedToken, request: Request, now: float) -> Call:
+    """A request for one skill: the skill must exist and be the caller's; its beta test is brought up to date."""
     skill_id = request.path_params["skill_id"]
-    try:
-        if not 1 <= len(skill_id) <= MAX_SKILL_ID:
-            raise bad_request("INVALID_STRING_LENGTH", OUT_OF_RANGE)
-        skill = rt.state.skills.get(skill_id)
-        if skill is None:
-            raise SmapiError(404, "NOT_FOUND", f"Skill {skill_id} was not found.")
-        if skill.vendor_id != who.vendor_id:
-            raise SmapiError(403, "FORBIDDEN", "You are not authorized to access this skill.")
-        _advance(skill.beta_test, now, rt.config.transition_s)
-        status, body, headers = await handler(Call(rt, skill, request, now))
-    except SmapiError as exc:
-        return exc.response()
-    if is_write:
-        rt.state.write_log.append(WriteRecord(request.method, request.url.path, None, who.vendor_id, status, now))
-    return _send(status, body, headers)
+    if not 1 <= len(skill_id) <= MAX_SKILL_ID:
+        raise bad_request("INVALID_STRING_LENGTH", OUT_OF_RANGE)
+    skill = rt.state.skills.get(skill_id)
+    if skill is None:
+        raise SmapiError(404, "NOT_FOUND", f"Skill {skill_id} was not found.")
+    if skill.vendor_id != who.vendor_id:
+        raise SmapiError(403, "FORBIDDEN", "You are not authorized to access this skill.")
+    _advance(skill.beta_test, now, rt.config.transition_s)
+    return Call(rt, skill, request, now)
 
 
-async def _execute_vendor(rt: SimRuntime, handler: VendorHandler, request: Request) -> Response:
+def _vendor_call(rt: SimRuntime, who: IssuedToken, request: Request, now: float) -> VendorCall:
+    return VendorCall(rt, who.vendor_id, request, now)
+
+
+async def _execute(
+    rt: SimRuntime,
+    route: Route[Callable[[C], Awaitable[Reply]]],
+    request: Request,
+    scope: Callable[[SimRuntime, IssuedToken, Request, float], C],
+) -> Response:
+    """Token, rate limit, the call's scope (a skill, or the vendor), the handler; executed writes are logged."""
     now = rt.config.clock()
     who = await _admit(rt, request, now)
     if isinstance(who, Response):
         return who
     try:
-        status, body, headers = await handler(VendorCall(rt, who.vendor_id, request, now))
+        status, body, headers = await route.handler(scope(rt, who, request, now))
     except SmapiError as exc:
         return exc.response()
+    if route.is_write:
+        rt.state.write_log.append(WriteRecord(request.method, request.url.path, None, who.vendor_id, status, now))
     return _send(status, body, headers)
 
 
@@ -170,13 +175,6 @@ def _status_fault(fault: Fault, retry_after_s: int) -> Response | None:
     return SmapiError(status, "INTERNAL_SERVER_ERROR", "An internal error occurred; try again later.").response()
 
 
-def _gateway(rt: SimRuntime, inner: Inner) -> Inner:
-    def shape(fault: Fault, _executed: Response | None) -> Response | None:
-        return _status_fault(fault, rt.config.faults.retry_after_s)
-
-    return gateway(inner, rt.config, logger(rt.state.requests, rt.config.clock), shape)
-
-
 def _route_error(request: Request, status: int) -> Response:
     if status == 404:
         return SmapiError(404, "NOT_FOUND", f"No resource at {request.url.path}.").response()
@@ -189,27 +187,20 @@ def create_app(state: AlexaState | None = None, config: SimConfig | None = None)
     """A simulator over `state` (default: `build_state()`); its runtime is at `app.state.sim`."""
     state = state if state is not None else build_state()
     config = config if config is not None else SimConfig()
-    rt = SimRuntime(
-        state,
-        config,
-        SlidingWindowLimiter(config.read_limit, config.read_window_s, config.clock),
-        SlidingWindowLimiter(config.write_limit, config.write_window_s, config.clock),
-    )
+    rt = SimRuntime(state, config, *config.limiters())
 
     async def token(request: Request) -> Response:
         return await _token(rt, request)
 
-    routes = [Route(TOKEN_PATH, _gateway(rt, token), methods=["POST"])]
-    for method, path, vendor_handler in VENDOR_ROUTES:
+    async def execute(route: Route[Handler], request: Request) -> Response:
+        return await _execute(rt, route, request, _skill_call)
 
-        async def run_vendor(request: Request, handler: VendorHandler = vendor_handler) -> Response:
-            return await _execute_vendor(rt, handler, request)
+    async def execute_vendor(route: Route[VendorHandler], request: Request) -> Response:
+        return await _execute(rt, route, request, _vendor_call)
 
-        routes.append(Route(path, _gateway(rt, run_vendor), methods=[method]))
-    for method, path, handler in ROUTES:
+    def fault_shape(fault: Fault, _executed: Response | None) -> Response | None:
+        return _status_fault(fault, config.faults.retry_after_s)
 
-        async def run(request: Request, handler: Handler = handler) -> Response:
-            return await _execute(rt, handler, request)
-
-        routes.append(Route(path, _gateway(rt, run), methods=[method]))
-    return sim_app(routes, rt, _route_error)
+    routes = [Route("POST", TOKEN_PATH, token), *bind(VENDOR_ROUTES, execute_vendor), *bind(ROUTES, execute)]
+    log = logger(state.requests, config.clock)
+    return sim_app(routes, rt, config, log=log, route_error=_route_error, fault_shape=fault_shape)

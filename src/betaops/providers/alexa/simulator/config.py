@@ -6,14 +6,11 @@ provider and the CLI share them.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
-from betaops.sim.clock import Clock, SimulatedClock, parse_iso
-from betaops.sim.faults import Faults
-from betaops.sim.variants import Variants
+from betaops.sim.config import SIM_NOW as SIM_NOW  # re-exported: seed data and tests start from it here
+from betaops.sim.config import ReadWriteLimits, sandbox_secret
 
-SIM_NOW = parse_iso("2026-11-20T09:00:00Z")
 TOKEN_PATH = "/auth/o2/token"
 """LWA's token path; the simulator serves it next to SMAPI (the transport reaches one app)."""
 
@@ -22,7 +19,7 @@ OTHER_VENDOR_ID = "M3OTHERVENDOR999"
 
 
 def _secret(label: str) -> str:
-    return hashlib.sha256(f"betaops-sandbox:alexa:{label}".encode()).hexdigest()
+    return sandbox_secret("alexa", label)
 
 
 SANDBOX_CLIENT_ID = "amzn1.application-oa2-client." + _secret("client")[:32]
@@ -50,9 +47,9 @@ def _default_grants() -> dict[str, RefreshGrant]:
     }
 
 
-@dataclass
-class SimConfig:
-    """Knobs for one simulator instance; the defaults behave like a healthy provider.
+@dataclass(kw_only=True)
+class SimConfig(ReadWriteLimits):
+    """Alexa's own knobs: LWA clients and refresh tokens, token lifetime, beta test transitions.
 
     `transition_s`: how long STARTING and STOPPING last. The state advances on the first request
     for the skill at least that long after start/end (0: on the very next request).
@@ -63,11 +60,4 @@ class SimConfig:
     token_lifetime_s: int = 3600
     rotate_refresh_tokens: bool = False  # LWA may answer a refresh with a NEW refresh token
     transition_s: float = 0.0
-    read_limit: int = 600
-    read_window_s: float = 60.0
     write_limit: int = 60
-    write_window_s: float = 60.0
-    faults: Faults = field(default_factory=Faults)
-    variants: Variants = field(default_factory=Variants)  # answer shapes the documents do not show
-    clock: Clock = field(default_factory=lambda: SimulatedClock(SIM_NOW))
-    latency_s: float = 0.0

@@ -1,6 +1,6 @@
 """The routes of the SMAPI simulator: the beta test operations and the two that find a skill.
 
-One routing style, as in every simulator: a table of (method, path, handler). Handlers take a
+One routing style, as in every simulator: `Route(method, path, handler)` tables. Handlers take a
 `Call` (a skill-scoped request) or a `VendorCall` and return `(status, body, headers)`.
 """
 
@@ -28,6 +28,7 @@ from betaops.providers.alexa.simulator.state import (
     TesterRecord,
 )
 from betaops.sim.body import json_object
+from betaops.sim.routing import Route
 
 BETA = "/v1/skills/{skill_id}/betaTest"
 MAX_TESTERS = 500
@@ -218,17 +219,17 @@ async def list_testers(call: Call) -> Reply:
     return _page(list(bt.testers.values()), "testers", scope, call.request.query_params, call.now, MAX_TESTERS, 100)
 
 
-ROUTES: tuple[tuple[str, str, Handler], ...] = (
-    ("POST", BETA, create_beta_test),
-    ("GET", BETA, get_beta_test),
-    ("PUT", BETA, update_beta_test),
-    ("POST", BETA + "/start", start_beta_test),
-    ("POST", BETA + "/end", end_beta_test),
-    ("POST", BETA + "/testers/add", add_testers),
-    ("GET", BETA + "/testers", list_testers),
-    ("POST", BETA + "/testers/remove", remove_testers),
-    ("POST", BETA + "/testers/sendReminder", send_reminder),
-    ("POST", BETA + "/testers/requestFeedback", request_feedback),
+ROUTES: tuple[Route[Handler], ...] = (
+    Route("POST", BETA, create_beta_test),
+    Route("GET", BETA, get_beta_test),
+    Route("PUT", BETA, update_beta_test),
+    Route("POST", BETA + "/start", start_beta_test),
+    Route("POST", BETA + "/end", end_beta_test),
+    Route("POST", BETA + "/testers/add", add_testers),
+    Route("GET", BETA + "/testers", list_testers),
+    Route("POST", BETA + "/testers/remove", remove_testers),
+    Route("POST", BETA + "/testers/sendReminder", send_reminder),
+    Route("POST", BETA + "/testers/requestFeedback", request_feedback),
 )
 
 
@@ -250,7 +251,7 @@ async def list_skills(call: VendorCall) -> Reply:
     return _page(skills, "skills", "s" + vendor[:8], query, call.now, MAX_SKILLS, MAX_SKILLS)
 
 
-VENDOR_ROUTES: tuple[tuple[str, str, VendorHandler], ...] = (
-    ("GET", "/v1/vendors", list_vendors),
-    ("GET", "/v1/skills", list_skills),
+VENDOR_ROUTES: tuple[Route[VendorHandler], ...] = (
+    Route("GET", "/v1/vendors", list_vendors),
+    Route("GET", "/v1/skills", list_skills),
 )

@@ -1,7 +1,8 @@
 """The Betasend simulator as a Starlette app: every documented endpoint behind the account's rules.
 
-Each request passes one pipeline: log (credentials never kept), latency, fault (before), POST
-only, form parsing, `api` + `hash` check, execute, fault (after). Writes that executed are
+Each request passes one pipeline: log (credentials never kept), latency, fault (before), form
+parsing, `api` + `hash` check, execute, fault (after). Betasend answers an unknown name or another
+method than POST with its "Invalid api" 405 body. Writes that executed are
 appended to `state.write_log`, so tests can prove a refused write changed nothing.
 """
 
@@ -15,15 +16,16 @@ from urllib.parse import parse_qsl
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from betaops.providers.betasend.simulator.config import BASE_PATH, SimConfig
-from betaops.providers.betasend.simulator.handlers import HANDLERS, ApiError, Call
+from betaops.providers.betasend.simulator.context import ApiError, Call, Handler
+from betaops.providers.betasend.simulator.routes import ROUTES
 from betaops.providers.betasend.simulator.seed import build_state
 from betaops.providers.betasend.simulator.state import BetasendState, FormRequest
 from betaops.sim.app import sim_app
-from betaops.sim.gateway import Inner, gateway
+from betaops.sim.gateway import Log
 from betaops.sim.request_log import WriteRecord
+from betaops.sim.routing import Route, bind
 
 CREDENTIAL_FIELDS = ("api", "hash")
 
@@ -59,22 +61,19 @@ def _authenticate(form: dict[str, str], config: SimConfig) -> JSONResponse | Non
     return None
 
 
-async def _execute(rt: SimRuntime, name: str, request: Request, form: dict[str, str]) -> Response:
+async def _execute(rt: SimRuntime, route: Route[Handler], request: Request) -> Response:
+    form = await _form(request)
     if (refused := _authenticate(form, rt.config)) is not None:
         return refused
-    handler, is_write = HANDLERS[name]
     at = rt.config.clock()
     fields = {k: v for k, v in form.items() if k not in CREDENTIAL_FIELDS}
     try:
-        body = handler(Call(rt.state, fields, _mysql_time(at), at))
+        body = route.handler(Call(rt.state, fields, _mysql_time(at), at))
     except ApiError as exc:
         return JSONResponse(exc.body, exc.status)
-    if is_write:
+    if route.is_write:
         rt.state.write_log.append(WriteRecord("POST", request.url.path, None, rt.state.account.domain, 200, at))
     return JSONResponse(body)
-
-
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]  # all routed, so a non-POST gets the doc's 405 body
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -82,7 +81,7 @@ async def _form(request: Request) -> dict[str, str]:
     return dict(parse_qsl(raw, keep_blank_values=True))
 
 
-def _endpoint(rt: SimRuntime, name: str | None) -> Inner:
+def _logger(rt: SimRuntime) -> Log:
     async def log(request: Request) -> None:
         """A form request without its credentials: whether they were sent is all a test needs."""
         form = await _form(request)
@@ -97,12 +96,7 @@ def _endpoint(rt: SimRuntime, name: str | None) -> Inner:
             )
         )
 
-    async def execute(request: Request) -> Response:
-        if name is None or request.method != "POST":
-            return _invalid_api(request.url.path)
-        return await _execute(rt, name, request, await _form(request))
-
-    return gateway(execute, rt.config, log)
+    return log
 
 
 def _route_error(request: Request, status: int) -> Response:
@@ -116,6 +110,9 @@ def _route_error(request: Request, status: int) -> Response:
 def create_app(state: BetasendState | None = None, config: SimConfig | None = None) -> Starlette:
     """A simulator over `state` (default: `build_state()`); the runtime is at `app.state.sim`."""
     rt = SimRuntime(state if state is not None else build_state(), config if config is not None else SimConfig())
-    routes = [Route(BASE_PATH + name, _endpoint(rt, name), methods=METHODS) for name in HANDLERS]
-    routes.append(Route(BASE_PATH + "/{rest:path}", _endpoint(rt, None), methods=METHODS))
-    return sim_app(routes, rt, _route_error)
+
+    async def execute(route: Route[Handler], request: Request) -> Response:
+        return await _execute(rt, route, request)
+
+    routes = bind(ROUTES, execute, prefix=BASE_PATH)
+    return sim_app(routes, rt, rt.config, log=_logger(rt), route_error=_route_error)

@@ -6,12 +6,10 @@ and `betaops serve --sandbox` agree on them.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from betaops.sim.clock import Clock, SimulatedClock, parse_iso
-from betaops.sim.faults import Faults
-from betaops.sim.variants import Variants
+from betaops.sim.config import BaseSimConfig, sandbox_secret
 
 BASE_PATH = "/api/v1"
 SANDBOX_DOMAIN = "your_domain_name"  # the doc's example account
@@ -20,7 +18,7 @@ SIM_NOW = parse_iso("2017-03-01T12:00:00Z")
 
 
 def _secret(label: str) -> str:
-    return hashlib.sha256(f"betaops-sandbox:betasend:{label}".encode()).hexdigest()[:32]
+    return sandbox_secret("betasend", label)[:32]
 
 
 SANDBOX_API_KEY = _secret("api")
@@ -28,14 +26,11 @@ SANDBOX_HASH = _secret("hash")
 MAX_LIMIT = 1000  # our simulator's cap on `limit`; the doc names none
 
 
-@dataclass
-class SimConfig:
-    """Knobs for one simulator instance; the defaults behave like a healthy account."""
+@dataclass(kw_only=True)
+class SimConfig(BaseSimConfig):
+    """Betasend's own knobs: the account's credentials, whether its API is disabled, its clock."""
 
     api_key: str = SANDBOX_API_KEY
     hash: str = SANDBOX_HASH
     api_disabled: bool = False  # the doc's "the api has been disabled" 401
-    latency_s: float = 0.0
-    faults: Faults = field(default_factory=Faults)
-    variants: Variants = field(default_factory=Variants)  # answer shapes the documents do not show
     clock: Clock = field(default_factory=lambda: SimulatedClock(SIM_NOW))

@@ -64,24 +64,24 @@ class Account:
 class MailingList:
     list_id: int
     list_name: str
-    default_from_name: str
-    default_from_email: str
-    default_reply_email: str
-    default_subject: str
     list_key: str
-    description: str
     created_by: str
-    contact_name: str
-    contact_email: str
-    company: str
-    address: str
-    city: str
-    postal_code: str
-    country: str
-    state_code: str
-    phone: str
-    status: str
     date_added: str
+    status: str = ACTIVE
+    default_from_name: str = ""
+    default_from_email: str = ""
+    default_reply_email: str = ""
+    default_subject: str = ""
+    description: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    company: str = ""
+    address: str = ""
+    city: str = ""
+    postal_code: str = ""
+    country: str = ""
+    state_code: str = ""
+    phone: str = ""
     deleted_date: str = ZERO_DATE
     click_rate: str = "0%"
     open_rate: str = "0%"

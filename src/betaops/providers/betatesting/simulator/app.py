@@ -7,7 +7,6 @@ executed are appended to `state.write_log`, so tests can prove a refused write c
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -15,22 +14,22 @@ from urllib.parse import parse_qsl
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from betaops.providers.betatesting.simulator.auth import Principal, authenticate, issue_token
 from betaops.providers.betatesting.simulator.config import BASE_PATH, READ, WRITE, SimConfig
-from betaops.providers.betatesting.simulator.context import Call, Endpoint
+from betaops.providers.betatesting.simulator.context import Call, Handler
 from betaops.providers.betatesting.simulator.inputs import ApiError, Input, invalid
-from betaops.providers.betatesting.simulator.routes import ENDPOINTS
+from betaops.providers.betatesting.simulator.routes import ROUTES
 from betaops.providers.betatesting.simulator.seed import build_state
 from betaops.providers.betatesting.simulator.state import BetaTestingState
 from betaops.sim.app import sim_app
 from betaops.sim.body import json_object
 from betaops.sim.clock import iso
-from betaops.sim.gateway import Inner, gateway, logger
+from betaops.sim.gateway import Inner, logger
 from betaops.sim.idempotency import IdempotencyConflictError, IdempotencyStore
 from betaops.sim.limiter import SlidingWindowLimiter
 from betaops.sim.request_log import WriteRecord
+from betaops.sim.routing import Route, bind
 
 REPLAYED_HEADER = "X-Idempotency-Replayed"
 MAX_KEY_LENGTH = 255
@@ -50,10 +49,6 @@ class SimRuntime:
 def _error(exc: ApiError, extra: dict[str, str] | None = None) -> JSONResponse:
     body = {"error": exc.error, "message": exc.message}
     return JSONResponse(body, exc.status, headers={**(extra or {}), **exc.headers})
-
-
-def _int_path(path: str) -> str:
-    return re.sub(r"\{(\w+)\}", r"{\1:int}", path)
 
 
 FREE_FORM = frozenset({"customFields"})  # objects keyed by the company's own field keys
@@ -90,10 +85,10 @@ async def _json_body(request: Request) -> dict[str, Any]:
     return body
 
 
-async def _execute(rt: SimRuntime, endpoint: Endpoint, request: Request) -> Response:
+async def _execute(rt: SimRuntime, route: Route[Handler], request: Request) -> Response:
     """Auth, scope, idempotency, rate limit and the handler itself."""
     state, config, now = rt.state, rt.config, rt.config.clock()
-    is_write = request.method != "GET"
+    is_write = route.is_write
     limiter = rt.writes if is_write else rt.reads
     try:
         who: Principal = authenticate(request.headers.get("authorization"), config, state, now)
@@ -133,7 +128,7 @@ async def _execute(rt: SimRuntime, endpoint: Endpoint, request: Request) -> Resp
             body=Input(body, from_query=False),
             now=iso(now),
         )
-        reply = endpoint.handler(call)
+        reply = route.handler(call)
     except ApiError as exc:
         return _error(exc, decision.headers())
     if reply.body is None:
@@ -154,10 +149,6 @@ async def _execute(rt: SimRuntime, endpoint: Endpoint, request: Request) -> Resp
                 media_type=response.media_type,
             )
     return response
-
-
-def _gateway(rt: SimRuntime, inner: Inner) -> Inner:
-    return gateway(inner, rt.config, logger(rt.state.requests, rt.config.clock))
 
 
 def _token_endpoint(rt: SimRuntime) -> Inner:
@@ -182,18 +173,14 @@ def create_app(state: BetaTestingState | None = None, config: SimConfig | None =
     """A simulator over `state` (default: `build_state()`); the runtime is at `app.state.sim`."""
     state = state if state is not None else build_state()
     config = config if config is not None else SimConfig()
-    rt = SimRuntime(
-        state=state,
-        config=config,
-        reads=SlidingWindowLimiter(config.read_limit, config.read_window_s, config.clock),
-        writes=SlidingWindowLimiter(config.write_limit, config.write_window_s, config.clock),
-        idempotency=IdempotencyStore(config.clock, config.idempotency_ttl_s),
-    )
-    routes = [Route(f"{BASE_PATH}/oauth/token", _gateway(rt, _token_endpoint(rt)), methods=["POST"])]
-    for ep in ENDPOINTS:
+    reads, writes = config.limiters()
+    rt = SimRuntime(state, config, reads, writes, IdempotencyStore(config.clock, config.idempotency_ttl_s))
 
-        async def run(request: Request, ep: Endpoint = ep) -> Response:
-            return await _execute(rt, ep, request)
+    async def execute(route: Route[Handler], request: Request) -> Response:
+        return await _execute(rt, route, request)
 
-        routes.append(Route(BASE_PATH + _int_path(ep.path), _gateway(rt, run), methods=[ep.method]))
-    return sim_app(routes, rt, _route_error)
+    routes = [
+        Route("POST", f"{BASE_PATH}/oauth/token", _token_endpoint(rt)),
+        *bind(ROUTES, execute, prefix=BASE_PATH, ids="int"),
+    ]
+    return sim_app(routes, rt, config, log=logger(state.requests, config.clock), route_error=_route_error)

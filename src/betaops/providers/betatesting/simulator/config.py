@@ -6,16 +6,12 @@ tests, benchmarks and the `sandbox` CLI agree on them.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
-from betaops.sim.clock import Clock, SimulatedClock, parse_iso
-from betaops.sim.faults import Faults
-from betaops.sim.variants import Variants
+from betaops.sim.config import SIM_NOW as SIM_NOW  # re-exported: seed data and tests start from it here
+from betaops.sim.config import ReadWriteLimits, sandbox_secret
 
 BASE_PATH = "/api/external/v2"
-SIM_NOW = parse_iso("2026-11-20T09:00:00Z")
-"""Where the simulated clock starts: seed data spans the ~90 days before it."""
 
 READ, WRITE = "api:read", "api:write"
 READ_WRITE = frozenset({READ, WRITE})
@@ -25,18 +21,14 @@ COMPANY_ID = 1
 OTHER_COMPANY_ID = 2
 
 
-def _secret(label: str) -> str:
-    return hashlib.sha256(f"betaops-sandbox:{label}".encode()).hexdigest()
-
-
-SANDBOX_API_KEY = "btst_" + _secret("company-1")
-OTHER_COMPANY_API_KEY = "btst_" + _secret("company-2")
+SANDBOX_API_KEY = "btst_" + sandbox_secret("company-1")
+OTHER_COMPANY_API_KEY = "btst_" + sandbox_secret("company-2")
 SANDBOX_CLIENT_ID = "sandbox-readwrite"
-SANDBOX_CLIENT_SECRET = _secret("client-readwrite")
+SANDBOX_CLIENT_SECRET = sandbox_secret("client-readwrite")
 READONLY_CLIENT_ID = "sandbox-readonly"
-READONLY_CLIENT_SECRET = _secret("client-readonly")
+READONLY_CLIENT_SECRET = sandbox_secret("client-readonly")
 OTHER_COMPANY_CLIENT_ID = "otherco-readwrite"
-OTHER_COMPANY_CLIENT_SECRET = _secret("client-otherco")
+OTHER_COMPANY_CLIENT_SECRET = sandbox_secret("client-otherco")
 
 
 @dataclass(frozen=True)
@@ -68,19 +60,11 @@ def _default_clients() -> dict[str, OAuthClient]:
     }
 
 
-@dataclass
-class SimConfig:
-    """Knobs for one simulator instance; the defaults behave like a healthy provider."""
+@dataclass(kw_only=True)
+class SimConfig(ReadWriteLimits):
+    """BetaTesting's own knobs: its keys and OAuth clients, token lifetime, idempotency window."""
 
     api_keys: dict[str, ApiKey] = field(default_factory=_default_keys)
     oauth_clients: dict[str, OAuthClient] = field(default_factory=_default_clients)
     token_lifetime_s: int = 3600
-    read_limit: int = 600
-    read_window_s: float = 60.0
-    write_limit: int = 30
-    write_window_s: float = 60.0
     idempotency_ttl_s: float = 24 * 3600.0
-    latency_s: float = 0.0
-    faults: Faults = field(default_factory=Faults)
-    variants: Variants = field(default_factory=Variants)  # answer shapes the documents do not show
-    clock: Clock = field(default_factory=lambda: SimulatedClock(SIM_NOW))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from betaops.providers.betatesting.simulator.inputs import Input, not_found
 from betaops.providers.betatesting.simulator.state import (
@@ -22,6 +22,14 @@ from betaops.providers.betatesting.simulator.state import (
     TesterRecord,
     TestRecord,
 )
+
+
+class _OfTest(Protocol):
+    @property
+    def test_id(self) -> int: ...
+
+
+R = TypeVar("R", bound=_OfTest)
 
 
 @dataclass
@@ -53,6 +61,14 @@ class Call:
     body: Input
     now: str
 
+    def _of_test(self, records: dict[int, R], key: str, kind: str) -> R:
+        """The record named by path field `key`, if it belongs to the test in the path."""
+        test, ident = self.test(), self.path[key]
+        record = records.get(ident)
+        if record is None or record.test_id != test.id:
+            raise not_found(kind, ident)
+        return record
+
     def test(self) -> TestRecord:
         test_id = self.path["test_id"]
         test = self.state.tests.get(test_id)
@@ -61,25 +77,13 @@ class Call:
         return test
 
     def tester(self) -> TesterRecord:
-        test, tester_id = self.test(), self.path["tester_id"]
-        tester = self.state.testers.get(tester_id)
-        if tester is None or tester.test_id != test.id:
-            raise not_found("Tester", tester_id)
-        return tester
+        return self._of_test(self.state.testers, "tester_id", "Tester")
 
     def issue(self) -> IssueRecord:
-        test, issue_id = self.test(), self.path["issue_id"]
-        issue = self.state.issues.get(issue_id)
-        if issue is None or issue.test_id != test.id:
-            raise not_found("Issue", issue_id)
-        return issue
+        return self._of_test(self.state.issues, "issue_id", "Issue")
 
     def activity(self) -> ActivityRecord:
-        test, activity_id = self.test(), self.path["activity_id"]
-        activity = self.state.activities.get(activity_id)
-        if activity is None or activity.test_id != test.id:
-            raise not_found("Activity", activity_id)
-        return activity
+        return self._of_test(self.state.activities, "activity_id", "Activity")
 
     def item(self) -> tuple[ActivityRecord, ItemRecord]:
         activity, item_id = self.activity(), self.path["item_id"]
@@ -89,18 +93,10 @@ class Call:
         raise not_found("Activity item", item_id)
 
     def invite(self) -> InviteRecord:
-        test, invite_id = self.test(), self.path["invite_id"]
-        invite = self.state.invites.get(invite_id)
-        if invite is None or invite.test_id != test.id:
-            raise not_found("Invite", invite_id)
-        return invite
+        return self._of_test(self.state.invites, "invite_id", "Invite")
 
     def shipment(self) -> ShipmentRecord:
-        test, shipment_id = self.test(), self.path["shipment_id"]
-        shipment = self.state.shipments.get(shipment_id)
-        if shipment is None or shipment.test_id != test.id:
-            raise not_found("Shipment", shipment_id)
-        return shipment
+        return self._of_test(self.state.shipments, "shipment_id", "Shipment")
 
     def community_tester(self) -> CommunityTesterRecord:
         tester_id = self.path["tester_id"]
@@ -111,12 +107,3 @@ class Call:
 
 
 Handler = Callable[[Call], Reply]
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """One provider operation: method, path (as in operations.py) and the handler implementing it."""
-
-    method: str
-    path: str
-    handler: Handler

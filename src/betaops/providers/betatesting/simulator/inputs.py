@@ -42,6 +42,14 @@ def need(value: T | None) -> T:
     return value
 
 
+def assign(record: object, **fields: object) -> None:
+    """A PATCH: set the fields the request gave (not None); read them all first, so a refused
+    request changes nothing."""
+    for name, value in fields.items():
+        if value is not None:
+            setattr(record, name, value)
+
+
 def _choices(choices: type[StrEnum] | Sequence[str]) -> list[str]:
     return [c.value for c in choices] if isinstance(choices, type) else list(choices)
 

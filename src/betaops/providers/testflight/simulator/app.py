@@ -1,37 +1,36 @@
 """The App Store Connect (TestFlight subset) simulator as a Starlette app: all 142 operations.
 
 Every request passes one pipeline, in the order a gateway applies it: log, latency, fault (before),
-JWT auth, rate limit (rolling hour per key, optional minute window), path and method resolution
-(404 `PATH_ERROR`, 405 `METHOD_NOT_ALLOWED`), query parameters, body schema, the handler, fault
-(after). Every response carries `X-Rate-Limit`. Writes that executed go to `state.write_log`.
+path and method resolution (404 `PATH_ERROR`, 405 `METHOD_NOT_ALLOWED`), JWT auth, rate limit
+(rolling hour per key, optional minute window), query parameters, body schema, the handler, fault
+(after). Every routed response carries `X-Rate-Limit`. Writes that executed go to `state.write_log`.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from betaops.providers.testflight.simulator import routes as _routes  # noqa: F401  (registers handlers)
 from betaops.providers.testflight.simulator import spec
 from betaops.providers.testflight.simulator.auth import authenticate
 from betaops.providers.testflight.simulator.bodies import parse_body
 from betaops.providers.testflight.simulator.config import SimConfig
-from betaops.providers.testflight.simulator.context import HANDLERS, Ctx, Reply
+from betaops.providers.testflight.simulator.context import Ctx, Handler, Reply
 from betaops.providers.testflight.simulator.errors import ApiError, rate_limited
 from betaops.providers.testflight.simulator.jsonapi import parse_query
-from betaops.providers.testflight.simulator.routes.reads import generic_read
+from betaops.providers.testflight.simulator.routes import ROUTES
 from betaops.providers.testflight.simulator.seed import build_state
 from betaops.providers.testflight.simulator.state import TestFlightState
+from betaops.sim.app import sim_app
 from betaops.sim.faults import Fault, FaultKind
-from betaops.sim.gateway import gateway, logger
+from betaops.sim.gateway import logger
 from betaops.sim.limiter import LimitDecision, SlidingWindowLimiter
 from betaops.sim.request_log import WriteRecord
+from betaops.sim.routing import Route, bind
 
 RATE_HEADER = "X-Rate-Limit"
 ANONYMOUS = "-"
@@ -55,15 +54,6 @@ class SimRuntime:
         return text
 
 
-def handler_for(op: spec.Op) -> Any:
-    handler = HANDLERS.get(op.operation_id)
-    if handler is None and op.method == "GET":
-        handler = generic_read(op.path)
-    if handler is None:
-        raise LookupError(f"no handler for {op.operation_id}")
-    return handler
-
-
 def _json(reply: Reply, rate: str) -> Response:
     headers = {**reply.headers, RATE_HEADER: rate}
     if reply.body is None:
@@ -71,21 +61,19 @@ def _json(reply: Reply, rate: str) -> Response:
     return JSONResponse(reply.body, reply.status, headers=headers)
 
 
-def _resolve(method: str, path: str) -> tuple[spec.Op, dict[str, str]]:
-    found = spec.find_operation(method, path)
-    if found is not None:
-        return found
-    allowed = sorted(op.method for op in spec.operations() if op.regex.match(path))
-    if allowed:
-        raise ApiError(
-            405,
-            "METHOD_NOT_ALLOWED",
-            f"The request method {method} is not valid for the resource path {path}; allowed: {', '.join(allowed)}.",
-        )
-    raise ApiError(404, "PATH_ERROR", f"The URL path '{path}' is not a valid App Store Connect API resource path.")
+def _route_error(request: Request, status: int) -> Response:
+    path, method = request.url.path, request.method
+    if status == 404:
+        message = f"The URL path '{path}' is not a valid App Store Connect API resource path."
+        return ApiError(404, "PATH_ERROR", message).response()
+    if status == 405:
+        allowed = ", ".join(spec.methods_at(path))
+        message = f"The request method {method} is not valid for the resource path {path}; allowed: {allowed}."
+        return ApiError(405, "METHOD_NOT_ALLOWED", message).response()
+    return ApiError(500, "UNEXPECTED_ERROR", "An unexpected error occurred.").response()
 
 
-async def _execute(rt: SimRuntime, request: Request) -> Response:
+async def _execute(rt: SimRuntime, route: Route[Handler], request: Request) -> Response:
     config, state = rt.config, rt.state
     now = config.clock()
     path = request.url.path
@@ -102,15 +90,15 @@ async def _execute(rt: SimRuntime, request: Request) -> Response:
         return rate_limited().response({RATE_HEADER: rt.rate_header(who.key_id, hour, minute)})
     rate = rt.rate_header(who.key_id, hour, minute)
     try:
-        op, params = _resolve(request.method, path)
+        op = spec.operation(route.method, route.path)
         query = parse_query(op, list(request.query_params.multi_items()))
         raw = await request.body()
         body: dict[str, Any] = parse_body(raw, op.request_schema) if op.request_schema else {}
-        ctx = Ctx(state, config, op, path, params, query, body, base, now)
-        reply = handler_for(op)(ctx)
+        ctx = Ctx(state, config, op, path, dict(request.path_params), query, body, base, now)
+        reply = route.handler(ctx)
     except ApiError as exc:
         return exc.response({RATE_HEADER: rate})
-    if request.method != "GET":
+    if route.is_write:
         state.write_log.append(WriteRecord(request.method, path, None, who.key_id, reply.status, now))
     return _json(reply, rate)
 
@@ -143,18 +131,9 @@ def create_app(state: TestFlightState | None = None, config: SimConfig | None = 
         hour=SlidingWindowLimiter(config.hour_limit, 3600.0, config.clock),
         minute=SlidingWindowLimiter(config.minute_limit, 60.0, config.clock) if config.minute_limit else None,
     )
-    for op in spec.operations():
-        handler_for(op)  # fail at start-up, not at request time, if an operation has no handler
-    methods = ["GET", "POST", "PATCH", "DELETE", "PUT", "HEAD", "OPTIONS"]
 
-    async def execute(request: Request) -> Response:
-        return await _execute(rt, request)
+    async def execute(route: Route[Handler], request: Request) -> Response:
+        return await _execute(rt, route, request)
 
-    endpoint = gateway(execute, config, logger(state.requests, config.clock), _fault_response)
-    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)])
-    app.state.sim = rt
-    return app
-
-
-def dumps(doc: Any) -> str:
-    return json.dumps(doc, indent=2)
+    log = logger(state.requests, config.clock)
+    return sim_app(bind(ROUTES, execute), rt, config, log=log, route_error=_route_error, fault_shape=_fault_response)

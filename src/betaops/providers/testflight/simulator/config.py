@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from betaops.sim.clock import Clock, SimulatedClock, parse_iso
-from betaops.sim.faults import Faults
-from betaops.sim.variants import Variants
+from betaops.sim.config import SIM_NOW as SIM_NOW  # re-exported: seed data and tests start from it here
+from betaops.sim.config import BaseSimConfig
 
 BASE_URL = "http://testflight.sandbox"
 """Where the client's sandbox mode points; the simulator serves `/v1/...` under any host."""
 
 AUDIENCE = "appstoreconnect-v1"
-
-SIM_NOW = parse_iso("2026-11-20T09:00:00Z")
-"""Where the simulated clock starts: seed data (uploads, feedback, expiries) is laid out around it."""
 
 SANDBOX_KEY_ID = "TF7SIM2X9R"
 SANDBOX_ISSUER_ID = "57246542-96fe-1a63-e053-0824d011072a"
@@ -70,9 +66,9 @@ def _default_individual_keys() -> dict[str, str]:
     return {SANDBOX_INDIVIDUAL_KEY_ID: SANDBOX_INDIVIDUAL_PUBLIC_KEY_PEM}
 
 
-@dataclass
-class SimConfig:
-    """Knobs for one simulator instance; the defaults behave like a healthy App Store Connect."""
+@dataclass(kw_only=True)
+class SimConfig(BaseSimConfig):
+    """App Store Connect's own knobs: its keys, hourly (and minute) limits, caps, token rules."""
 
     team_keys: dict[str, tuple[str, str]] = field(default_factory=_default_team_keys)
     """key id -> (issuer id, public key PEM)"""
@@ -80,10 +76,6 @@ class SimConfig:
     """key id -> public key PEM"""
     hour_limit: int = 3600
     minute_limit: int | None = None
-    latency_s: float = 0.0
-    faults: Faults = field(default_factory=Faults)
-    variants: Variants = field(default_factory=Variants)  # answer shapes the documents do not show
-    clock: Clock = field(default_factory=lambda: SimulatedClock(SIM_NOW))
     external_tester_cap: int = 10_000
     max_token_lifetime_s: int = 1200
     clock_skew_s: int = 60

@@ -114,29 +114,49 @@ class Ctx:
 
     def resolve_linkages(self, rtype: str) -> list[Resource]:
         """Every id of a linkage body must exist: otherwise 409, nothing changed."""
+        return self.resolve(rtype, self.linkage_ids(), "/data/{i}/id")
+
+    def resolve(self, rtype: str, ids: list[str], pointer: str) -> list[Resource]:
+        """Every one of `ids` must be an `rtype`: otherwise 409 at `pointer` (with `{i}` the index)."""
         out = []
-        for index, rid in enumerate(self.linkage_ids()):
+        for i, rid in enumerate(ids):
             res = self.state.get(rtype, rid)
             if res is None:
                 raise conflict(
                     "ENTITY_ERROR.RELATIONSHIP.INVALID",
                     f"There is no {rtype} resource with id '{rid}'.",
-                    f"/data/{index}/id",
+                    pointer.format(i=i),
                 )
             out.append(res)
         return out
 
 
 Handler = Callable[[Ctx], Reply]
-HANDLERS: dict[str, Handler] = {}
 
 
-def handles(*operation_ids: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        for oid in operation_ids:
-            if oid in HANDLERS:
-                raise ValueError(f"two handlers for {oid}")
-            HANDLERS[oid] = fn
-        return fn
+Check = Callable[[dict[str, Any]], None]  # refuses attributes it does not accept
 
-    return register
+
+def updater(rtype: str, check: Check | None = None) -> Handler:
+    """PATCH of plain attributes: the body's id must be the path's, `check` may refuse, then every
+    attribute given (not null) is set."""
+
+    def update(ctx: Ctx) -> Reply:
+        res = ctx.load(rtype)
+        ctx.check_update_id()
+        if check is not None:
+            check(ctx.attributes)
+        res.attributes.update({k: v for k, v in ctx.attributes.items() if v is not None})
+        return ctx.ok(res)
+
+    return update
+
+
+def deleter(rtype: str, status: int = 204) -> Handler:
+    """DELETE of a resource nothing else is removed with."""
+
+    def delete(ctx: Ctx) -> Reply:
+        ctx.state.remove(rtype, ctx.load(rtype).id)
+        return Reply(status)
+
+    return delete

@@ -123,13 +123,19 @@ def operations() -> tuple[Op, ...]:
     return tuple(out)
 
 
-def find_operation(method: str, path: str) -> tuple[Op, dict[str, str]] | None:
-    for op in operations():
-        if op.method == method.upper():
-            match = op.regex.match(path)
-            if match:
-                return op, match.groupdict()
-    return None
+@cache
+def _by_route() -> dict[tuple[str, str], Op]:
+    return {(op.method, op.path): op for op in operations()}
+
+
+def operation(method: str, path: str) -> Op:
+    """The operation a route serves, by its method and spec path (`/v1/builds/{id}`)."""
+    return _by_route()[(method, path)]
+
+
+def methods_at(path: str) -> list[str]:
+    """The methods the spec declares for a request path (`/v1/builds/abc`), sorted."""
+    return sorted(op.method for op in operations() if op.regex.match(path))
 
 
 @cache

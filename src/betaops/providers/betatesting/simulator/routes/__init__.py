@@ -1,6 +1,6 @@
-"""The 43 operations, grouped by resource; `ENDPOINTS` lists them all."""
+"""BetaTesting's 43 routes in one table; the handlers are grouped by resource in the modules here."""
 
-from betaops.providers.betatesting.simulator.context import Endpoint
+from betaops.providers.betatesting.simulator.context import Handler
 from betaops.providers.betatesting.simulator.routes import (
     activities,
     community,
@@ -9,12 +9,50 @@ from betaops.providers.betatesting.simulator.routes import (
     testers,
     tests,
 )
+from betaops.sim.routing import Route
 
-ENDPOINTS: tuple[Endpoint, ...] = (
-    *tests.ENDPOINTS,
-    *testers.ENDPOINTS,
-    *issues.ENDPOINTS,
-    *activities.ENDPOINTS,
-    *engagement.ENDPOINTS,
-    *community.ENDPOINTS,
+ROUTES: tuple[Route[Handler], ...] = (
+    Route("GET", "/tests", tests.list_tests),
+    Route("GET", "/tests/{test_id}", tests.get_test),
+    Route("POST", "/tests", tests.create_test),
+    Route("PATCH", "/tests/{test_id}", tests.update_test),
+    Route("POST", "/tests/{test_id}/copy", tests.copy_test),
+    Route("POST", "/tests/{test_id}/stage", tests.change_stage),
+    Route("POST", "/tests/{test_id}/id-verification", tests.require_id_verification),
+    Route("DELETE", "/tests/{test_id}/id-verification", tests.remove_id_verification),
+    Route("GET", "/tests/{test_id}/testers", testers.list_testers),
+    Route("GET", "/tests/{test_id}/testers/{tester_id}", testers.get_tester),
+    Route("GET", "/tests/{test_id}/complete-testers", testers.list_complete_testers),
+    Route("POST", "/tests/{test_id}/testers/accept", testers.accept_testers),
+    Route("POST", "/tests/{test_id}/testers/mark-complete", testers.mark_testers_complete),
+    Route("POST", "/tests/{test_id}/testers/message", testers.send_message),
+    Route("DELETE", "/tests/{test_id}/testers/{tester_id}", testers.remove_tester),
+    Route("GET", "/tests/{test_id}/issues", issues.list_issues),
+    Route("GET", "/tests/{test_id}/issues/{issue_id}", issues.get_issue),
+    Route("PATCH", "/tests/{test_id}/issues/{issue_id}", issues.update_issue),
+    Route("DELETE", "/tests/{test_id}/issues/{issue_id}", issues.delete_issue),
+    Route("GET", "/tests/{test_id}/activities", activities.list_activities),
+    Route("GET", "/tests/{test_id}/activities/{activity_id}", activities.get_activity),
+    Route("POST", "/tests/{test_id}/activities", activities.create_activity),
+    Route("PATCH", "/tests/{test_id}/activities/{activity_id}", activities.update_activity),
+    Route("DELETE", "/tests/{test_id}/activities/{activity_id}", activities.delete_activity),
+    Route("POST", "/tests/{test_id}/activities/{activity_id}/items", activities.add_item),
+    Route("PATCH", "/tests/{test_id}/activities/{activity_id}/items/{item_id}", activities.update_item),
+    Route("DELETE", "/tests/{test_id}/activities/{activity_id}/items/{item_id}", activities.delete_item),
+    Route("GET", "/tests/{test_id}/messages", engagement.list_messages),
+    Route("GET", "/tests/{test_id}/invite-settings", engagement.get_invite_settings),
+    Route("GET", "/tests/{test_id}/invites", engagement.list_invites),
+    Route("PATCH", "/tests/{test_id}/invite-settings", engagement.update_invite_settings),
+    Route("PATCH", "/tests/{test_id}/invites/{invite_id}", engagement.update_invite),
+    Route("GET", "/tests/{test_id}/shipments", engagement.list_shipments),
+    Route("PATCH", "/tests/{test_id}/shipments/{shipment_id}", engagement.update_shipment),
+    Route("GET", "/community/custom-fields", community.list_custom_fields),
+    Route("GET", "/community/testers", community.list_community_testers),
+    Route("GET", "/community/testers/{tester_id}", community.get_community_tester),
+    Route("PATCH", "/community/testers/{tester_id}", community.update_community_tester),
+    Route("POST", "/community/testers/bulk", community.create_community_testers),
+    Route("POST", "/community/testers/{tester_id}/tags", community.add_tags),
+    Route("DELETE", "/community/testers/{tester_id}/tags", community.remove_tags),
+    Route("POST", "/community/testers/{tester_id}/id-verification", community.require_id_verification),
+    Route("DELETE", "/community/testers/{tester_id}/id-verification", community.remove_id_verification),
 )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from betaops.providers.betatesting.models import ActivityItemType, ActivityType
-from betaops.providers.betatesting.simulator.context import Call, Endpoint, Reply
-from betaops.providers.betatesting.simulator.inputs import need, paginate
+from betaops.providers.betatesting.simulator.context import Call, Reply
+from betaops.providers.betatesting.simulator.inputs import assign, need, paginate
 from betaops.providers.betatesting.simulator.state import ActivityRecord, ItemRecord
 
 
@@ -32,10 +32,7 @@ def update_activity(call: Call) -> Reply:
     activity, body = call.activity(), call.body
     title = body.string("title")
     description = body.string("description", max_len=5000)
-    if title is not None:
-        activity.title = title
-    if description is not None:
-        activity.description = description
+    assign(activity, title=title, description=description)
     return Reply.item(activity.wire(with_responses=False))
 
 
@@ -63,12 +60,7 @@ def update_item(call: Call) -> Reply:
     title = call.body.string("title", max_len=5000)
     required = call.body.boolean("required")
     options = _options(call)
-    if title is not None:
-        item.title = title
-    if required is not None:
-        item.required = required
-    if options is not None:
-        item.options = options
+    assign(item, title=title, required=required, options=options)
     return Reply.item(item.wire())
 
 
@@ -79,15 +71,3 @@ def delete_item(call: Call) -> Reply:
     for position, remaining in enumerate(activity.items, start=1):
         remaining.position = position
     return Reply.no_content()
-
-
-ENDPOINTS = (
-    Endpoint("GET", "/tests/{test_id}/activities", list_activities),
-    Endpoint("GET", "/tests/{test_id}/activities/{activity_id}", get_activity),
-    Endpoint("POST", "/tests/{test_id}/activities", create_activity),
-    Endpoint("PATCH", "/tests/{test_id}/activities/{activity_id}", update_activity),
-    Endpoint("DELETE", "/tests/{test_id}/activities/{activity_id}", delete_activity),
-    Endpoint("POST", "/tests/{test_id}/activities/{activity_id}/items", add_item),
-    Endpoint("PATCH", "/tests/{test_id}/activities/{activity_id}/items/{item_id}", update_item),
-    Endpoint("DELETE", "/tests/{test_id}/activities/{activity_id}/items/{item_id}", delete_item),
-)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from betaops.providers.betatesting.simulator.context import Call, Endpoint, Reply
-from betaops.providers.betatesting.simulator.inputs import Input, invalid, need, paginate
+from betaops.providers.betatesting.simulator.context import Call, Reply
+from betaops.providers.betatesting.simulator.inputs import Input, assign, invalid, need, paginate
 from betaops.providers.betatesting.simulator.state import CommunityTesterRecord
 
 TAG_PATTERN = r"[\w .:-]{1,50}"
@@ -67,12 +67,7 @@ def update_community_tester(call: Call) -> Reply:
     country = body.string("country", pattern=COUNTRY_PATTERN)
     raw_fields = body.mapping("customFields")
     fields = _custom_fields(call, raw_fields, "customFields") if raw_fields is not None else None
-    if first is not None:
-        tester.first_name = first
-    if last is not None:
-        tester.last_name = last
-    if country is not None:
-        tester.country = country
+    assign(tester, first_name=first, last_name=last, country=country)
     if fields is not None:
         tester.custom_fields.update(fields)
     return Reply.item(tester.wire())
@@ -146,16 +141,3 @@ def require_id_verification(call: Call) -> Reply:
 def remove_id_verification(call: Call) -> Reply:
     call.community_tester().id_verification_required = False
     return Reply.no_content()
-
-
-ENDPOINTS = (
-    Endpoint("GET", "/community/custom-fields", list_custom_fields),
-    Endpoint("GET", "/community/testers", list_community_testers),
-    Endpoint("GET", "/community/testers/{tester_id}", get_community_tester),
-    Endpoint("PATCH", "/community/testers/{tester_id}", update_community_tester),
-    Endpoint("POST", "/community/testers/bulk", create_community_testers),
-    Endpoint("POST", "/community/testers/{tester_id}/tags", add_tags),
-    Endpoint("DELETE", "/community/testers/{tester_id}/tags", remove_tags),
-    Endpoint("POST", "/community/testers/{tester_id}/id-verification", require_id_verification),
-    Endpoint("DELETE", "/community/testers/{tester_id}/id-verification", remove_id_verification),
-)

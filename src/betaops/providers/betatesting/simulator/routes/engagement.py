@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from betaops.providers.betatesting.models import InviteStatus, ShipmentStatus
-from betaops.providers.betatesting.simulator.context import Call, Endpoint, Reply
-from betaops.providers.betatesting.simulator.inputs import invalid, need, paginate
+from betaops.providers.betatesting.simulator.context import Call, Reply
+from betaops.providers.betatesting.simulator.inputs import assign, invalid, need, paginate
 from betaops.sim.clock import iso, parse_iso
 
 INVITE_VALID_S = 14 * 24 * 3600
@@ -27,14 +27,9 @@ def update_invite_settings(call: Call) -> Reply:
     max_invites = body.integer("maxInvites", lo=1, hi=100_000)
     message = body.string("inviteMessage", max_len=5000)
     screener = body.boolean("requireScreener")
-    if auto_accept is not None:
-        settings.auto_accept = auto_accept
-    if max_invites is not None:
-        settings.max_invites = max_invites
-    if message is not None:
-        settings.invite_message = message
-    if screener is not None:
-        settings.require_screener = screener
+    assign(
+        settings, auto_accept=auto_accept, max_invites=max_invites, invite_message=message, require_screener=screener
+    )
     return Reply.item(settings.wire())
 
 
@@ -70,10 +65,7 @@ def update_shipment(call: Call) -> Reply:
     carrier = body.string("carrier")
     tracking = body.string("trackingNumber", max_len=40, pattern=TRACKING_PATTERN)
     status = body.enum("status", ShipmentStatus)
-    if carrier is not None:
-        shipment.carrier = carrier
-    if tracking is not None:
-        shipment.tracking_number = tracking
+    assign(shipment, carrier=carrier, tracking_number=tracking)
     if status is not None:
         if status == "shipped" and not shipment.tracking_number:
             raise invalid("The trackingNumber field is required when status is shipped.")
@@ -81,14 +73,3 @@ def update_shipment(call: Call) -> Reply:
         if status != "pending" and shipment.shipped_at is None:
             shipment.shipped_at = call.now
     return Reply.item(shipment.wire())
-
-
-ENDPOINTS = (
-    Endpoint("GET", "/tests/{test_id}/messages", list_messages),
-    Endpoint("GET", "/tests/{test_id}/invite-settings", get_invite_settings),
-    Endpoint("GET", "/tests/{test_id}/invites", list_invites),
-    Endpoint("PATCH", "/tests/{test_id}/invite-settings", update_invite_settings),
-    Endpoint("PATCH", "/tests/{test_id}/invites/{invite_id}", update_invite),
-    Endpoint("GET", "/tests/{test_id}/shipments", list_shipments),
-    Endpoint("PATCH", "/tests/{test_id}/shipments/{shipment_id}", update_shipment),
-)

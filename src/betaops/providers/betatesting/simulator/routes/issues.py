@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from betaops.providers.betatesting.models import IssuePriority, IssueStatus, SortOrder
-from betaops.providers.betatesting.simulator.context import Call, Endpoint, Reply
-from betaops.providers.betatesting.simulator.inputs import paginate
+from betaops.providers.betatesting.simulator.context import Call, Reply
+from betaops.providers.betatesting.simulator.inputs import assign, paginate
 from betaops.providers.betatesting.simulator.state import IssueRecord
 
 
@@ -39,12 +39,7 @@ def update_issue(call: Call) -> Reply:
     status = body.enum("status", IssueStatus)
     priority = body.enum("priority", IssuePriority)
     notes = body.string("notes", max_len=5000)
-    if status is not None:
-        issue.status = status
-    if priority is not None:
-        issue.priority = priority
-    if notes is not None:
-        issue.notes = notes
+    assign(issue, status=status, priority=priority, notes=notes)
     issue.updated_at = call.now
     return Reply.item(issue.wire())
 
@@ -52,11 +47,3 @@ def update_issue(call: Call) -> Reply:
 def delete_issue(call: Call) -> Reply:
     del call.state.issues[call.issue().id]
     return Reply.no_content()
-
-
-ENDPOINTS = (
-    Endpoint("GET", "/tests/{test_id}/issues", list_issues),
-    Endpoint("GET", "/tests/{test_id}/issues/{issue_id}", get_issue),
-    Endpoint("PATCH", "/tests/{test_id}/issues/{issue_id}", update_issue),
-    Endpoint("DELETE", "/tests/{test_id}/issues/{issue_id}", delete_issue),
-)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from betaops.providers.betatesting.models import TesterStatus
-from betaops.providers.betatesting.simulator.context import Call, Endpoint, Reply
+from betaops.providers.betatesting.simulator.context import Call, Reply
 from betaops.providers.betatesting.simulator.inputs import invalid, need, paginate
 from betaops.providers.betatesting.simulator.state import MessageRecord, TesterRecord
 
@@ -92,14 +92,3 @@ def send_message(call: Call) -> Reply:
 def remove_tester(call: Call) -> Reply:
     call.tester().status = "removed"
     return Reply.no_content()
-
-
-ENDPOINTS = (
-    Endpoint("GET", "/tests/{test_id}/testers", list_testers),
-    Endpoint("GET", "/tests/{test_id}/testers/{tester_id}", get_tester),
-    Endpoint("GET", "/tests/{test_id}/complete-testers", list_complete_testers),
-    Endpoint("POST", "/tests/{test_id}/testers/accept", accept_testers),
-    Endpoint("POST", "/tests/{test_id}/testers/mark-complete", mark_testers_complete),
-    Endpoint("POST", "/tests/{test_id}/testers/message", send_message),
-    Endpoint("DELETE", "/tests/{test_id}/testers/{tester_id}", remove_tester),
-)

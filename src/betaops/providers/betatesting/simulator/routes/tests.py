@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from betaops.providers.betatesting.models import Platform, TestStage, TestStatus
-from betaops.providers.betatesting.simulator.context import Call, Endpoint, Reply
-from betaops.providers.betatesting.simulator.inputs import invalid, need, paginate
+from betaops.providers.betatesting.simulator.context import Call, Reply
+from betaops.providers.betatesting.simulator.inputs import assign, invalid, need, paginate
 from betaops.providers.betatesting.simulator.state import ActivityRecord, InviteSettingsRecord, TestRecord
 
 # stage -> (statuses it may start from, status it leads to)
@@ -35,14 +35,7 @@ def _details(call: Call, test: TestRecord, *, creating: bool) -> None:
     description = body.string("description", max_len=5000)
     platform = body.enum("platform", Platform)
     max_testers = body.integer("maxTesters", lo=1, hi=10000)
-    if name is not None:
-        test.name = name
-    if description is not None:
-        test.description = description
-    if platform is not None:
-        test.platform = platform
-    if max_testers is not None:
-        test.max_testers = max_testers
+    assign(test, name=name, description=description, platform=platform, max_testers=max_testers)
 
 
 def create_test(call: Call) -> Reply:
@@ -148,15 +141,3 @@ def remove_id_verification(call: Call) -> Reply:
     test.id_verification_required = False
     test.updated_at = call.now
     return Reply.no_content()
-
-
-ENDPOINTS = (
-    Endpoint("GET", "/tests", list_tests),
-    Endpoint("GET", "/tests/{test_id}", get_test),
-    Endpoint("POST", "/tests", create_test),
-    Endpoint("PATCH", "/tests/{test_id}", update_test),
-    Endpoint("POST", "/tests/{test_id}/copy", copy_test),
-    Endpoint("POST", "/tests/{test_id}/stage", change_stage),
-    Endpoint("POST", "/tests/{test_id}/id-verification", require_id_verification),
-    Endpoint("DELETE", "/tests/{test_id}/id-verification", remove_id_verification),
-)

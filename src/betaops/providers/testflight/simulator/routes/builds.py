@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from betaops.providers.testflight.simulator.context import Ctx, Reply, handles
+from betaops.providers.testflight.simulator.context import Ctx, Reply
 from betaops.providers.testflight.simulator.errors import conflict
 from betaops.providers.testflight.simulator.rules import check_build_testable, check_email, not_ready
 from betaops.providers.testflight.simulator.state import Resource
@@ -47,7 +47,6 @@ def _attach_declaration(ctx: Ctx, build: Resource, declaration_id: str, pointer:
         ctx.state.settle_beta_states(build, detail)
 
 
-@handles("builds_updateInstance")
 def update_build(ctx: Ctx) -> Reply:
     build = ctx.load("builds")
     ctx.check_update_id()
@@ -83,7 +82,6 @@ def update_build(ctx: Ctx) -> Reply:
     return ctx.ok(build)
 
 
-@handles("builds_appEncryptionDeclaration_updateToOneRelationship")
 def build_set_declaration(ctx: Ctx) -> Reply:
     build = ctx.load("builds")
     data = ctx.data if isinstance(ctx.data, dict) else {}
@@ -91,7 +89,6 @@ def build_set_declaration(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("buildBetaDetails_updateInstance")
 def update_beta_detail(ctx: Ctx) -> Reply:
     detail = ctx.load("buildBetaDetails")
     ctx.check_update_id()
@@ -100,7 +97,6 @@ def update_beta_detail(ctx: Ctx) -> Reply:
     return ctx.ok(detail)
 
 
-@handles("buildBetaNotifications_createInstance")
 def notify_testers(ctx: Ctx) -> Reply:
     build = ctx.related_in_body("build", "builds", "/data/relationships/build/data/id")
     check_build_testable(ctx.state, build, "/data/relationships/build/data/id")
@@ -122,7 +118,6 @@ def notify_testers(ctx: Ctx) -> Reply:
     return ctx.created(notification)
 
 
-@handles("betaAppReviewSubmissions_createInstance")
 def submit_for_review(ctx: Ctx) -> Reply:
     pointer = "/data/relationships/build/data/id"
     build = ctx.related_in_body("build", "builds", pointer)
@@ -176,7 +171,6 @@ def _missing_review_info(ctx: Ctx, app: Resource) -> list[str]:
     return missing
 
 
-@handles("betaAppReviewDetails_updateInstance")
 def update_review_detail(ctx: Ctx) -> Reply:
     review = ctx.load("betaAppReviewDetails")
     ctx.check_update_id()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from betaops.providers.testflight.simulator.context import Ctx, Reply, handles
+from betaops.providers.testflight.simulator.context import Ctx, Reply, deleter
 from betaops.providers.testflight.simulator.errors import conflict
+from betaops.providers.testflight.simulator.routes.links import add_individual
 from betaops.providers.testflight.simulator.rules import (
     PUBLIC_LINK_LIMIT_MAX,
     add_tester_to_group,
@@ -14,7 +15,6 @@ from betaops.providers.testflight.simulator.rules import (
     check_email,
     check_tester_for_build,
     not_ready,
-    remove_tester_from_app,
 )
 from betaops.providers.testflight.simulator.state import Resource
 
@@ -60,7 +60,6 @@ def _apply_public_link(group: Resource, attrs: dict[str, object]) -> None:
         group.attributes["publicLink"] = f"https://testflight.apple.com/join/{link_id}"
 
 
-@handles("betaGroups_createInstance")
 def create_group(ctx: Ctx) -> Reply:
     app = ctx.related_in_body("app", "apps", "/data/relationships/app/data/id")
     attrs = ctx.attributes
@@ -124,7 +123,6 @@ def create_group(ctx: Ctx) -> Reply:
     return ctx.created(group)
 
 
-@handles("betaGroups_updateInstance")
 def update_group(ctx: Ctx) -> Reply:
     group = ctx.load("betaGroups")
     ctx.check_update_id()
@@ -135,53 +133,12 @@ def update_group(ctx: Ctx) -> Reply:
     return ctx.ok(group)
 
 
-@handles("betaGroups_deleteInstance")
 def delete_group(ctx: Ctx) -> Reply:
     group = ctx.load("betaGroups")
     criterion = group.rels.get("betaRecruitmentCriteria")
     ctx.state.remove("betaGroups", group.id)
     if criterion:
         ctx.state.remove("betaRecruitmentCriteria", criterion)
-    return Reply(204)
-
-
-@handles("betaGroups_builds_createToManyRelationship")
-def group_add_builds(ctx: Ctx) -> Reply:
-    group = ctx.load("betaGroups")
-    builds = ctx.resolve_linkages("builds")
-    for i, build in enumerate(builds):
-        check_build_for_group(ctx.state, build, group, f"/data/{i}/id")
-    for build in builds:
-        ctx.state.link(group, "builds", build.id)
-        after_build_added(ctx.state, build, group)
-    return Reply(204)
-
-
-@handles("betaGroups_builds_deleteToManyRelationship")
-def group_remove_builds(ctx: Ctx) -> Reply:
-    group = ctx.load("betaGroups")
-    for build in ctx.resolve_linkages("builds"):
-        ctx.state.unlink(group, "builds", build.id)
-    return Reply(204)
-
-
-@handles("builds_betaGroups_createToManyRelationship")
-def build_add_groups(ctx: Ctx) -> Reply:
-    build = ctx.load("builds")
-    groups = ctx.resolve_linkages("betaGroups")
-    for i, group in enumerate(groups):
-        check_build_for_group(ctx.state, build, group, f"/data/{i}/id")
-    for group in groups:
-        ctx.state.link(group, "builds", build.id)
-        after_build_added(ctx.state, build, group)
-    return Reply(204)
-
-
-@handles("builds_betaGroups_deleteToManyRelationship")
-def build_remove_groups(ctx: Ctx) -> Reply:
-    build = ctx.load("builds")
-    for group in ctx.resolve_linkages("betaGroups"):
-        ctx.state.unlink(group, "builds", build.id)
     return Reply(204)
 
 
@@ -213,22 +170,12 @@ def _add_testers(ctx: Ctx, group: Resource, testers: list[Resource], pointer: st
         add_tester_to_group(ctx.state, tester, group, ctx.config.external_tester_cap)
 
 
-@handles("betaGroups_betaTesters_createToManyRelationship")
 def group_add_testers(ctx: Ctx) -> Reply:
     group = ctx.load("betaGroups")
     _add_testers(ctx, group, ctx.resolve_linkages("betaTesters"))
     return Reply(204)
 
 
-@handles("betaGroups_betaTesters_deleteToManyRelationship")
-def group_remove_testers(ctx: Ctx) -> Reply:
-    group = ctx.load("betaGroups")
-    for tester in ctx.resolve_linkages("betaTesters"):
-        ctx.state.unlink(group, "betaTesters", tester.id)
-    return Reply(204)
-
-
-@handles("betaTesters_betaGroups_createToManyRelationship")
 def tester_add_groups(ctx: Ctx) -> Reply:
     tester = ctx.load("betaTesters")
     groups = ctx.resolve_linkages("betaGroups")
@@ -245,63 +192,9 @@ def tester_add_groups(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("betaTesters_betaGroups_deleteToManyRelationship")
-def tester_remove_groups(ctx: Ctx) -> Reply:
-    tester = ctx.load("betaTesters")
-    for group in ctx.resolve_linkages("betaGroups"):
-        ctx.state.unlink(group, "betaTesters", tester.id)
-    return Reply(204)
-
-
-def _add_individual(ctx: Ctx, build: Resource, testers: list[Resource]) -> None:
-    for i, tester in enumerate(testers):
-        check_tester_for_build(ctx.state, tester, build, ctx.config.external_tester_cap, f"/data/{i}/id")
-    for tester in testers:
-        ctx.state.link(build, "individualTesters", tester.id)
-        if build.rels.get("app"):
-            ctx.state.link(tester, "apps", build.rels["app"])
-        if tester.attributes.get("state") in ("NOT_INVITED", "REVOKED"):
-            tester.attributes["state"] = "INVITED"
-
-
-@handles("builds_individualTesters_createToManyRelationship")
-def build_add_testers(ctx: Ctx) -> Reply:
-    build = ctx.load("builds")
-    _add_individual(ctx, build, ctx.resolve_linkages("betaTesters"))
-    return Reply(204)
-
-
-@handles("builds_individualTesters_deleteToManyRelationship")
-def build_remove_testers(ctx: Ctx) -> Reply:
-    build = ctx.load("builds")
-    for tester in ctx.resolve_linkages("betaTesters"):
-        ctx.state.unlink(build, "individualTesters", tester.id)
-    return Reply(204)
-
-
-@handles("betaTesters_builds_createToManyRelationship")
-def tester_add_builds(ctx: Ctx) -> Reply:
-    tester = ctx.load("betaTesters")
-    builds = ctx.resolve_linkages("builds")
-    for i, build in enumerate(builds):
-        check_tester_for_build(ctx.state, tester, build, ctx.config.external_tester_cap, f"/data/{i}/id")
-    for build in builds:
-        _add_individual(ctx, build, [tester])
-    return Reply(204)
-
-
-@handles("betaTesters_builds_deleteToManyRelationship")
-def tester_remove_builds(ctx: Ctx) -> Reply:
-    tester = ctx.load("betaTesters")
-    for build in ctx.resolve_linkages("builds"):
-        ctx.state.unlink(build, "individualTesters", tester.id)
-    return Reply(204)
-
-
 # ----------------------------------------------------------------------------- testers
 
 
-@handles("betaTesters_createInstance")
 def create_tester(ctx: Ctx) -> Reply:
     attrs = ctx.attributes
     email = check_email(attrs.get("email"))
@@ -312,25 +205,8 @@ def create_tester(ctx: Ctx) -> Reply:
             "A new tester must be added to at least one beta group or build (relationships.betaGroups or builds).",
             "/data/relationships",
         )
-    groups, builds = [], []
-    for i, gid in enumerate(group_ids):
-        group = ctx.state.get("betaGroups", gid)
-        if group is None:
-            raise conflict(
-                "ENTITY_ERROR.RELATIONSHIP.INVALID",
-                f"There is no betaGroups resource with id '{gid}'.",
-                f"/data/relationships/betaGroups/data/{i}/id",
-            )
-        groups.append(group)
-    for i, bid in enumerate(build_ids):
-        build = ctx.state.get("builds", bid)
-        if build is None:
-            raise conflict(
-                "ENTITY_ERROR.RELATIONSHIP.INVALID",
-                f"There is no builds resource with id '{bid}'.",
-                f"/data/relationships/builds/data/{i}/id",
-            )
-        builds.append(build)
+    groups = ctx.resolve("betaGroups", group_ids, "/data/relationships/betaGroups/data/{i}/id")
+    builds = ctx.resolve("builds", build_ids, "/data/relationships/builds/data/{i}/id")
     existing = next(
         (t for t in ctx.state.all("betaTesters") if str(t.attributes.get("email", "")).lower() == email.lower()), None
     )
@@ -377,35 +253,13 @@ def create_tester(ctx: Ctx) -> Reply:
         )
     for group in groups:
         add_tester_to_group(ctx.state, tester, group, ctx.config.external_tester_cap, strict=False)
-    for build in builds:
-        _add_individual(ctx, build, [tester])
+    add_individual(ctx, [(build, tester) for build in builds])
     return ctx.created(tester)
 
 
-@handles("betaTesters_deleteInstance")
-def delete_tester(ctx: Ctx) -> Reply:
-    tester = ctx.load("betaTesters")
-    ctx.state.remove("betaTesters", tester.id)
-    return Reply(202)
+delete_tester = deleter("betaTesters", 202)
 
 
-@handles("betaTesters_apps_deleteToManyRelationship")
-def tester_remove_apps(ctx: Ctx) -> Reply:
-    tester = ctx.load("betaTesters")
-    for app in ctx.resolve_linkages("apps"):
-        remove_tester_from_app(ctx.state, tester, app.id)
-    return Reply(202)
-
-
-@handles("apps_betaTesters_deleteToManyRelationship")
-def app_remove_testers(ctx: Ctx) -> Reply:
-    app = ctx.load("apps")
-    for tester in ctx.resolve_linkages("betaTesters"):
-        remove_tester_from_app(ctx.state, tester, app.id)
-    return Reply(202)
-
-
-@handles("betaTesterInvitations_createInstance")
 def create_invitation(ctx: Ctx) -> Reply:
     app = ctx.related_in_body("app", "apps", "/data/relationships/app/data/id")
     tester_id = ctx.rel_id("betaTester")
@@ -432,7 +286,6 @@ def create_invitation(ctx: Ctx) -> Reply:
 # ---------------------------------------------------------------- recruitment criteria
 
 
-@handles("betaRecruitmentCriteria_createInstance")
 def create_criterion(ctx: Ctx) -> Reply:
     group = ctx.related_in_body("betaGroup", "betaGroups", "/data/relationships/betaGroup/data/id")
     if group.attributes.get("isInternalGroup"):
@@ -455,7 +308,6 @@ def create_criterion(ctx: Ctx) -> Reply:
     return ctx.created(criterion)
 
 
-@handles("betaRecruitmentCriteria_updateInstance")
 def update_criterion(ctx: Ctx) -> Reply:
     criterion = ctx.load("betaRecruitmentCriteria")
     ctx.check_update_id()
@@ -465,8 +317,4 @@ def update_criterion(ctx: Ctx) -> Reply:
     return ctx.ok(criterion)
 
 
-@handles("betaRecruitmentCriteria_deleteInstance")
-def delete_criterion(ctx: Ctx) -> Reply:
-    criterion = ctx.load("betaRecruitmentCriteria")
-    ctx.state.remove("betaRecruitmentCriteria", criterion.id)
-    return Reply(204)
+delete_criterion = deleter("betaRecruitmentCriteria")

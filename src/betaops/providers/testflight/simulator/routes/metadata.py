@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from betaops.providers.testflight.simulator.context import Ctx, Reply, handles
+from betaops.providers.testflight.simulator.context import Check, Ctx, Handler, Reply, deleter, updater
 from betaops.providers.testflight.simulator.errors import conflict, unprocessable
 from betaops.providers.testflight.simulator.rules import WHATS_NEW_MAX, check_email, check_locale
-from betaops.providers.testflight.simulator.state import Resource
 
 URL_FIELDS = ("marketingUrl", "privacyPolicyUrl")
 
@@ -41,37 +40,6 @@ def _check_app_loc_attrs(attrs: dict[str, Any]) -> None:
         )
 
 
-def _update(res: Resource, attrs: dict[str, Any]) -> None:
-    res.attributes.update({k: v for k, v in attrs.items() if v is not None})
-
-
-@handles("betaAppLocalizations_createInstance")
-def create_app_localization(ctx: Ctx) -> Reply:
-    app = ctx.related_in_body("app", "apps", "/data/relationships/app/data/id")
-    attrs = ctx.attributes
-    locale = check_locale(attrs.get("locale"))
-    _duplicate_locale(ctx, "betaAppLocalizations", "app", app.id, locale)
-    _check_app_loc_attrs(attrs)
-    loc = ctx.state.add("betaAppLocalizations", {k: v for k, v in attrs.items() if v is not None}, {"app": app.id})
-    return ctx.created(loc)
-
-
-@handles("betaAppLocalizations_updateInstance")
-def update_app_localization(ctx: Ctx) -> Reply:
-    loc = ctx.load("betaAppLocalizations")
-    ctx.check_update_id()
-    _check_app_loc_attrs(ctx.attributes)
-    _update(loc, ctx.attributes)
-    return ctx.ok(loc)
-
-
-@handles("betaAppLocalizations_deleteInstance")
-def delete_app_localization(ctx: Ctx) -> Reply:
-    loc = ctx.load("betaAppLocalizations")
-    ctx.state.remove("betaAppLocalizations", loc.id)
-    return Reply(204)
-
-
 def _check_whats_new(attrs: dict[str, Any]) -> None:
     text = attrs.get("whatsNew")
     if text is not None and len(str(text).encode()) > WHATS_NEW_MAX:
@@ -82,47 +50,35 @@ def _check_whats_new(attrs: dict[str, Any]) -> None:
         )
 
 
-@handles("betaBuildLocalizations_createInstance")
-def create_build_localization(ctx: Ctx) -> Reply:
-    build = ctx.related_in_body("build", "builds", "/data/relationships/build/data/id")
-    attrs = ctx.attributes
-    locale = check_locale(attrs.get("locale"))
-    _duplicate_locale(ctx, "betaBuildLocalizations", "build", build.id, locale)
-    _check_whats_new(attrs)
-    loc = ctx.state.add(
-        "betaBuildLocalizations", {k: v for k, v in attrs.items() if v is not None}, {"build": build.id}
-    )
-    return ctx.created(loc)
+def _localizations(rtype: str, owner: str, owner_type: str, check: Check) -> tuple[Handler, Handler, Handler]:
+    """Create, update and delete for a localization of an `owner` (one per locale)."""
+
+    def create(ctx: Ctx) -> Reply:
+        parent = ctx.related_in_body(owner, owner_type, f"/data/relationships/{owner}/data/id")
+        attrs = ctx.attributes
+        locale = check_locale(attrs.get("locale"))
+        _duplicate_locale(ctx, rtype, owner, parent.id, locale)
+        check(attrs)
+        loc = ctx.state.add(rtype, {k: v for k, v in attrs.items() if v is not None}, {owner: parent.id})
+        return ctx.created(loc)
+
+    return create, updater(rtype, check), deleter(rtype)
 
 
-@handles("betaBuildLocalizations_updateInstance")
-def update_build_localization(ctx: Ctx) -> Reply:
-    loc = ctx.load("betaBuildLocalizations")
-    ctx.check_update_id()
-    _check_whats_new(ctx.attributes)
-    _update(loc, ctx.attributes)
-    return ctx.ok(loc)
+create_app_localization, update_app_localization, delete_app_localization = _localizations(
+    "betaAppLocalizations", "app", "apps", _check_app_loc_attrs
+)
+create_build_localization, update_build_localization, delete_build_localization = _localizations(
+    "betaBuildLocalizations", "build", "builds", _check_whats_new
+)
 
 
-@handles("betaBuildLocalizations_deleteInstance")
-def delete_build_localization(ctx: Ctx) -> Reply:
-    loc = ctx.load("betaBuildLocalizations")
-    ctx.state.remove("betaBuildLocalizations", loc.id)
-    return Reply(204)
-
-
-@handles("betaLicenseAgreements_updateInstance")
-def update_license(ctx: Ctx) -> Reply:
-    agreement = ctx.load("betaLicenseAgreements")
-    ctx.check_update_id()
-    _update(agreement, ctx.attributes)
-    return ctx.ok(agreement)
+update_license = updater("betaLicenseAgreements")
 
 
 # ------------------------------------------------------------------------------ app clips
 
 
-@handles("betaAppClipInvocations_createInstance")
 def create_invocation(ctx: Ctx) -> Reply:
     bundle = ctx.related_in_body("buildBundle", "buildBundles", "/data/relationships/buildBundle/data/id")
     if bundle.attributes.get("bundleType") != "APP_CLIP":
@@ -161,15 +117,9 @@ def create_invocation(ctx: Ctx) -> Reply:
     return ctx.created(invocation)
 
 
-@handles("betaAppClipInvocations_updateInstance")
-def update_invocation(ctx: Ctx) -> Reply:
-    invocation = ctx.load("betaAppClipInvocations")
-    ctx.check_update_id()
-    _update(invocation, ctx.attributes)
-    return ctx.ok(invocation)
+update_invocation = updater("betaAppClipInvocations")
 
 
-@handles("betaAppClipInvocations_deleteInstance")
 def delete_invocation(ctx: Ctx) -> Reply:
     invocation = ctx.load("betaAppClipInvocations")
     for loc in ctx.state.related(invocation, "betaAppClipInvocationLocalizations"):
@@ -178,7 +128,6 @@ def delete_invocation(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("betaAppClipInvocationLocalizations_createInstance")
 def create_invocation_localization(ctx: Ctx) -> Reply:
     invocation = ctx.related_in_body(
         "betaAppClipInvocation", "betaAppClipInvocations", "/data/relationships/betaAppClipInvocation/data/id"
@@ -194,25 +143,15 @@ def create_invocation_localization(ctx: Ctx) -> Reply:
     return ctx.created(loc)
 
 
-@handles("betaAppClipInvocationLocalizations_updateInstance")
-def update_invocation_localization(ctx: Ctx) -> Reply:
-    loc = ctx.load("betaAppClipInvocationLocalizations")
-    ctx.check_update_id()
-    _update(loc, ctx.attributes)
-    return ctx.ok(loc)
+update_invocation_localization = updater("betaAppClipInvocationLocalizations")
 
 
-@handles("betaAppClipInvocationLocalizations_deleteInstance")
-def delete_invocation_localization(ctx: Ctx) -> Reply:
-    loc = ctx.load("betaAppClipInvocationLocalizations")
-    ctx.state.remove(loc.type, loc.id)
-    return Reply(204)
+delete_invocation_localization = deleter("betaAppClipInvocationLocalizations")
 
 
 # ------------------------------------------------------------------------------ feedback
 
 
-@handles("betaFeedbackCrashSubmissions_deleteInstance")
 def delete_crash(ctx: Ctx) -> Reply:
     sub = ctx.load("betaFeedbackCrashSubmissions")
     if sub.rels.get("crashLog"):
@@ -221,8 +160,4 @@ def delete_crash(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
-@handles("betaFeedbackScreenshotSubmissions_deleteInstance")
-def delete_screenshot(ctx: Ctx) -> Reply:
-    sub = ctx.load("betaFeedbackScreenshotSubmissions")
-    ctx.state.remove(sub.type, sub.id)
-    return Reply(204)
+delete_screenshot = deleter("betaFeedbackScreenshotSubmissions")

@@ -11,11 +11,13 @@ import hashlib
 from datetime import timedelta
 from typing import Any
 
-from betaops.providers.testflight.simulator.context import Ctx, Handler, Reply, handles
+from betaops.providers.testflight.simulator import spec
+from betaops.providers.testflight.simulator.context import Ctx, Handler, Reply
 from betaops.providers.testflight.simulator.errors import ApiError, not_found, param_invalid
 from betaops.providers.testflight.simulator.jsonapi import apply_filters, apply_sort, document, paged
 from betaops.providers.testflight.simulator.state import RELATIONS, Resource
 from betaops.sim.clock import iso
+from betaops.sim.routing import Route
 
 PERIOD_DAYS = {"P7D": 7, "P30D": 30, "P90D": 90, "P365D": 365}
 
@@ -152,20 +154,17 @@ def _single(ctx: Ctx, data: list[dict[str, Any]]) -> Reply:
     )
 
 
-@handles("apps_betaTesterUsages_getMetrics")
 def app_usages(ctx: Ctx) -> Reply:
     app = ctx.load("apps")
     return _usages(ctx, list(ctx.state.iter_testers_of_app(app.id)), app.id)
 
 
-@handles("betaGroups_betaTesterUsages_getMetrics")
 def group_usages(ctx: Ctx) -> Reply:
     group = ctx.load("betaGroups")
     app_id = group.rels.get("app") or ""
     return _usages(ctx, ctx.state.related(group, "betaTesters"), app_id)
 
 
-@handles("betaGroups_publicLinkUsages_getMetrics")
 def public_link_usages(ctx: Ctx) -> Reply:
     group = ctx.load("betaGroups")
     if not group.attributes.get("publicLinkEnabled"):
@@ -185,7 +184,6 @@ def public_link_usages(ctx: Ctx) -> Reply:
     return _single(ctx, [{"dataPoints": [_point(ctx, 30, values)]}])
 
 
-@handles("betaTesters_betaTesterUsages_getMetrics")
 def tester_usages(ctx: Ctx) -> Reply:
     tester = ctx.load("betaTesters")
     app_id = ctx.query.filters["apps"][0]
@@ -206,7 +204,6 @@ def tester_usages(ctx: Ctx) -> Reply:
     return _single(ctx, [item])
 
 
-@handles("builds_betaBuildUsages_getMetrics")
 def build_usages(ctx: Ctx) -> Reply:
     build = ctx.load("builds")
     if build.attributes.get("processingState") != "VALID":
@@ -223,3 +220,9 @@ def build_usages(ctx: Ctx) -> Reply:
         "inviteCount": invites,
     }
     return _single(ctx, [{"dataPoints": [_point(ctx, 90, dict(values))]}])
+
+
+def generic_reads(taken: set[tuple[str, str]]) -> list[Route[Handler]]:
+    """The generic reader for every GET of the spec not `taken` by a route of its own."""
+    gets = [op.path for op in spec.operations() if op.method == "GET" and ("GET", op.path) not in taken]
+    return [Route("GET", path, generic_read(path)) for path in gets]

@@ -1,104 +1,25 @@
 """The 15 Betasend operations against the simulator's state, with the doc's answers and errors.
 
-Failures follow the doc's one shape, `{"error": {"<code>": "<meaning>", "messages": "..."}}`.
-What the request asks for that the account cannot do (an unknown list id, a subscriber not in a
-list, a wrong verification code) answers HTTP 200 with that body, as the doc presents those
-answers as ordinary response objects; input that is malformed (a missing parameter, a bad email
-or number) answers HTTP 406 with the same body, per the doc's error table. Checks come first, so
-a refused request changes nothing.
+Betasend is a form-POST API (`POST /{name}`): every route is a POST, and says whether it writes.
+Checks come first, so a refused request changes nothing (the error shapes are in `context.py`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from betaops.providers.betasend.simulator.config import MAX_LIMIT
+from betaops.providers.betasend.simulator.context import VERIFY_SENT, Body, Call, Handler, malformed, refused
 from betaops.providers.betasend.simulator.state import (
     ACTIVE,
     DELETED,
-    BetasendState,
     MailingList,
     Membership,
     SentEmail,
     Subscriber,
 )
-
-EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[A-Za-z]{2,}$")
-VERIFY_SENT = "Verification Code was sent, Please Check your mail"
-
-
-class ApiError(Exception):
-    """A refused request: the HTTP status and the doc's error body."""
-
-    def __init__(self, message: str, *, status: int = 200, code: int = 406, meaning: str = "Not Acceptable") -> None:
-        super().__init__(message)
-        self.status = status
-        self.body = {"error": {str(code): meaning, "messages": message}}
-
-
-def refused(message: str) -> ApiError:
-    """The account cannot do what was asked: HTTP 200 with an error body."""
-    return ApiError(message)
-
-
-def malformed(message: str) -> ApiError:
-    """The input is not in the proper format: HTTP 406."""
-    return ApiError(message, status=406)
-
-
-@dataclass
-class Call:
-    state: BetasendState
-    form: dict[str, str]
-    now: str  # yyyy-mm-dd hh:mm:ss
-    at: float
-
-    def get(self, name: str) -> str | None:
-        value = self.form.get(name, "").strip()
-        return value or None
-
-    def required(self, name: str) -> str:
-        value = self.get(name)
-        if value is None:
-            raise malformed(f"Missing parameter : {name}")
-        return value
-
-    def email(self, name: str = "email") -> str:
-        value = self.required(name)
-        if not EMAIL.match(value):
-            raise malformed(f"Invalid email address : {value}")
-        return value
-
-    def emails(self) -> list[str]:
-        values = list(dict.fromkeys(v.strip() for v in self.required("email").split(",") if v.strip()))
-        for value in values:
-            if not EMAIL.match(value):
-                raise malformed(f"Invalid email address : {value}")
-        return values
-
-    def number(self, name: str, value: str | None = None) -> int:
-        text = value if value is not None else self.required(name)
-        if not text.isdigit() or int(text) < 1:
-            raise malformed(f"Invalid {name.replace('_', ' ')} : {text}")
-        return int(text)
-
-    def numbers(self, name: str) -> list[int]:
-        return list(dict.fromkeys(self.number(name, v.strip()) for v in self.required(name).split(",")))
-
-    def offset(self, name: str, default: int, top: int) -> int:
-        value = self.get(name)
-        number = default if value is None else self.number(name, value)
-        if number > top:
-            raise malformed(f"Invalid {name} : {number} (at most {top})")
-        return number
-
-
-Body = Any
-Handler = Callable[[Call], Body]
+from betaops.sim.routing import Route
 
 
 def _active_list(call: Call, list_id: int, message: str | None = None) -> MailingList:
@@ -275,23 +196,8 @@ def list_create(call: Call) -> Body:
     lst = MailingList(
         list_id=list_id,
         list_name=name,
-        default_from_name="",
-        default_from_email="",
-        default_reply_email="",
-        default_subject="",
         list_key=key,
-        description="",
         created_by=f"{state.account.first_name} {state.account.last_name}".strip(),
-        contact_name="",
-        contact_email="",
-        company="",
-        address="",
-        city="",
-        postal_code="",
-        country="",
-        state_code="",
-        phone="",
-        status=ACTIVE,
         date_added=call.now,
     )
     for attr, value in changes.items():
@@ -380,21 +286,20 @@ def list_subscribers(call: Call) -> Body:
     return rows[start - 1 : start - 1 + limit]
 
 
-HANDLERS: dict[str, tuple[Handler, bool]] = {
-    # path: (handler, is_write)
-    "/account-details": (account_details, False),
-    "/account-update": (account_update, True),
-    "/subscribers-add": (subscribers_add, True),
-    "/subscribers-details": (subscribers_details, False),
-    "/subscribers-remove": (subscribers_remove, True),
-    "/subscribers-delete": (subscribers_delete, True),
-    "/verify-reply-email": (verify_reply_email, True),
-    "/verify-reply-email-code": (verify_reply_email_code, True),
-    "/list-create": (list_create, True),
-    "/list-update": (list_update, True),
-    "/list-delete": (list_delete, True),
-    "/lists": (lists, False),
-    "/list-statistics": (list_statistics, False),
-    "/list-subscribers-add": (list_subscribers_add, True),
-    "/list-subscribers": (list_subscribers, False),
-}
+ROUTES: tuple[Route[Handler], ...] = (
+    Route("POST", "/account-details", account_details, writes=False),
+    Route("POST", "/account-update", account_update, writes=True),
+    Route("POST", "/subscribers-add", subscribers_add, writes=True),
+    Route("POST", "/subscribers-details", subscribers_details, writes=False),
+    Route("POST", "/subscribers-remove", subscribers_remove, writes=True),
+    Route("POST", "/subscribers-delete", subscribers_delete, writes=True),
+    Route("POST", "/verify-reply-email", verify_reply_email, writes=True),
+    Route("POST", "/verify-reply-email-code", verify_reply_email_code, writes=True),
+    Route("POST", "/list-create", list_create, writes=True),
+    Route("POST", "/list-update", list_update, writes=True),
+    Route("POST", "/list-delete", list_delete, writes=True),
+    Route("POST", "/lists", lists, writes=False),
+    Route("POST", "/list-statistics", list_statistics, writes=False),
+    Route("POST", "/list-subscribers-add", list_subscribers_add, writes=True),
+    Route("POST", "/list-subscribers", list_subscribers, writes=False),
+)
