@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import anyio
 import httpx2
 import pytest
-
 from mcp.client.session import ClientRequestContext
-from mcp.types import ElicitRequestParams, ElicitResult, InputRequiredResult
+from mcp.types import ElicitRequestParams, ElicitResult, InputRequiredResult, InputResponses
 
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.state import StateStore, open_store
@@ -137,26 +136,28 @@ def accept(context: ClientRequestContext, params: ElicitRequestParams) -> Elicit
     return ElicitResult(action="accept", content={"approve": True})
 
 
-async def accepted_round(app: HostOriginGuard, args: dict[str, Any]) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+async def accepted_round(app: HostOriginGuard, args: dict[str, Any]) -> tuple[Any, InputResponses, dict[str, Any]]:
     """A 2026-07-28 write asked and accepted on `app`: (the round a client would retry, its answers, the outcome)."""
     async with mcp_client(app, "auto", elicitation_callback=accept) as client:
         asked = await client.session.call_tool(WRITE_MESSAGE, args, allow_input_required=True)
         assert isinstance(asked, InputRequiredResult), asked
-        answers = {key: ElicitResult(action="accept", content={"approve": True}) for key in asked.input_requests or {}}
+        answers: InputResponses = {
+            key: ElicitResult(action="accept", content={"approve": True}) for key in asked.input_requests or {}
+        }
         done = await client.session.call_tool(
             WRITE_MESSAGE, args, input_responses=answers, request_state=asked.request_state
-        )  # type: ignore[arg-type]
+        )
     return asked, answers, structured(done)
 
 
 async def replay_round(
-    app: HostOriginGuard, args: dict[str, Any], asked: Any, answers: dict[str, Any]
+    app: HostOriginGuard, args: dict[str, Any], asked: Any, answers: InputResponses
 ) -> dict[str, Any]:
     """The client's retry of the accepted round (its requestState and answer), sent again to `app`."""
     async with mcp_client(app, "auto", elicitation_callback=accept) as client:
         again = await client.session.call_tool(
             WRITE_MESSAGE, args, input_responses=answers, request_state=asked.request_state
-        )  # type: ignore[arg-type]
+        )
     return structured(again)
 
 
@@ -167,8 +168,6 @@ def message_args(replicas: Pool) -> dict[str, Any]:
 
 async def test_an_accepted_round_replayed_on_every_other_replica_writes_nothing(redis_url: str) -> None:
     """The round's approval id is the digest of its sealed requestState: claimed once in the shared store."""
-    from pathlib import Path
-
     stores = [open_store(redis_url, Path("/")) for _ in range(3)]
     replicas = pool(stores)
     a, b, c = replicas.apps
