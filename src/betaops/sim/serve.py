@@ -139,7 +139,12 @@ class Observed:
                 key = f"{m.tester_id}:{m.body}"
                 bodies[key] = bodies.get(key, 0) + 1
             repeated |= {k: n for k, n in bodies.items() if n > 1}
-        return {"statuses": self.statuses, "writes": writes, "write_requests": self.write_requests, "repeated": repeated}
+        return {
+            "statuses": self.statuses,
+            "writes": writes,
+            "write_requests": self.write_requests,
+            "repeated": repeated,
+        }
 
 
 def settings(served: list[Served]) -> str:
