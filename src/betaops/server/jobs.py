@@ -75,16 +75,26 @@ def started(job: Job, shown: Plan) -> WriteResult:
 def narrow(approved: Any, fresh: Any) -> Any:
     """What is still to do of what was approved: the approved bound cut to items the fresh plan still has.
 
-    Collections keep only members present in both (an item done before the interruption is no
-    longer to do, so the fresh read leaves it out); records keep the approved values. Nothing the
-    fresh plan adds is taken: a resumed job never acts beyond its approval.
+    Records keep the keys present in both, with the approved values. A list of plain values or
+    flat records (emails, people, ids) is a set of items: it keeps the members the fresh plan still
+    has (an item done before the interruption is no longer to do, so the fresh read leaves it out).
+    A list of nested records (one per target, one per mailing list, in the order asked) is the
+    plan's structure: narrowed element by element when both plans have the same shape, else cut to
+    the elements that are unchanged. Nothing the fresh plan adds is taken: a resumed job never acts
+    beyond its approval.
     """
     if isinstance(approved, dict) and isinstance(fresh, dict):
         return {k: narrow(v, fresh[k]) for k, v in approved.items() if k in fresh}
     if isinstance(approved, list) and isinstance(fresh, list):
+        if len(approved) == len(fresh) and any(_nested(a) for a in approved):
+            return [narrow(a, f) for a, f in zip(approved, fresh, strict=True)]
         keys = {json.dumps(f, sort_keys=True, default=str) for f in fresh}
         return [a for a in approved if json.dumps(a, sort_keys=True, default=str) in keys]
     return approved
+
+
+def _nested(value: Any) -> bool:
+    return isinstance(value, dict) and any(isinstance(v, (dict, list)) for v in value.values())
 
 
 class Journal:
@@ -120,10 +130,11 @@ class Journal:
             state = ItemState.FAILED if exc.changed is False else ItemState.SENDING
             await self.store.record_item(self.job_id, item, state, {**what, "detail": exc.message[:300]})
             raise
-        data = reply.data
-        kept = {"id": data.get("id")} if isinstance(data, dict) and "id" in data else None
-        await self.store.record_item(self.job_id, item, ItemState.DONE, {**what, "data": kept})
-        self.known[item] = (ItemState.DONE, {**what, "data": kept})
+        # The provider's answer is kept whole: a resumed run that skips this item reads it as the
+        # task read it the first time (an id, the messages sent, the testers created).
+        done = {**what, "data": reply.data}
+        await self.store.record_item(self.job_id, item, ItemState.DONE, done)
+        self.known[item] = (ItemState.DONE, done)
         return reply
 
 
@@ -365,6 +376,16 @@ class JobRunner:
         except ProviderError as exc:
             handle.error = exc
             job.state, job.result = JobState.FAILED, {"message": str(exc), "changed": exc.changed}
+        except Exception as exc:  # a bug in one job must not end the lifespan that runs every job
+            logger.exception("job %s (%s) stopped on an internal error", job.id, job.tool)
+            handle.error = ProviderError(
+                "betaops",
+                f"the job stopped on an internal error ({type(exc).__name__}).",
+                operation=job.tool,
+                hint="betaops_job_status lists what each item did; check the rest before trying again.",
+                changed=None,
+            )
+            job.state, job.result = JobState.FAILED, {"message": str(handle.error), "changed": None}
         else:
             handle.outcome = outcome.model_copy(update={"job_id": job.id})
             final = outcome.model_copy(update={"job_id": job.id}).model_dump(mode="json")
