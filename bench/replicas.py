@@ -4,13 +4,16 @@ Three `betaops serve --http --stateless` processes on loopback share one real `r
 (BETAOPS_STATE_URL), one BETAOPS_CONFIRM_SECRET and bearer token, and one served simulator
 (`betaops sandbox serve`). A client spreads calls round-robin over them, as a load balancer would.
 
-  (a) mixed calls: previews, confirmations, reads, and each spent token replayed on every other
-      replica; the simulator's own log counts any write done twice;
+  (a) mixed calls: writes approved by token or by an accepted 2026-07-28 round (alternately),
+      reads, and each executed approval (the token, or the client's retry of the round with its
+      requestState and answer) replayed on every other replica; the simulator's own log counts
+      any write done twice and any write request beyond one per executed write;
   (b) writes spread over the replicas against a provider limit of 30 per window: achieved rate
       against the allowed one, and the 429s the provider sent;
   (c) a 500-person TestFlight invite runs as a job; its replica is SIGKILLed midway; another
       replica resumes it; every person must be invited exactly once;
-  (d) the same three with the embedded store and one process restarted (SIGKILL for the job).
+  (d) the same three with the embedded store and one process restarted: approvals executed
+      before the restart are replayed after it; SIGKILL for the job.
 
 Every loop is bounded in count and time; everything listens on 127.0.0.1 only. Figures are
 printed and written to bench/RESULTS.md (section "Replicas"); nothing here asserts on time.
@@ -31,7 +34,8 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +43,7 @@ import anyio
 import httpx2
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.types import ElicitResult, InputRequiredResult, InputResponses
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-replicas-secret-0123456789abcdef"
@@ -66,7 +71,7 @@ def _free(port: int) -> bool:
         return True
 
 
-def wait_http(url: str, seconds: float = 30) -> None:
+def wait_http(url: str, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -206,7 +211,7 @@ async def client_to(ports: list[int]) -> AsyncIterator[Client]:
         transport=transport, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60
     ) as http:
         url = f"http://127.0.0.1:{ports[0]}/mcp"
-        async with Client(streamable_http_client(url, http_client=http), mode="legacy") as client:  # type: ignore[arg-type]
+        async with Client(streamable_http_client(url, http_client=http), mode="legacy") as client:
             yield client
 
 
@@ -223,35 +228,110 @@ def sim_log(root: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------- (a) replays
 
+WRITE = "betatesting_send_message_to_testers"
 
-async def replays(ports: list[int], calls: int, tag: str) -> dict[str, Any]:
-    """Approved writes, each token replayed on every other replica, mixed with reads: `calls` in all."""
-    per_write = 2 + (len(ports) - 1 if len(ports) > 1 else 2)  # preview, confirm, replays
-    writes = max(calls // (per_write + 2), 1)
-    done = replayed = errors = made = 0
-    async with client_to(ports) as client:
+
+@dataclass
+class Approved:
+    """An executed write's approval as a client could send it again: a token, or an accepted 2026 round."""
+
+    args: dict[str, Any]
+    token: dict[str, Any] | None = None
+    round: tuple[str | None, InputResponses] | None = None  # (sealed requestState, the elicitation answers)
+
+
+async def _accept(context: Any, params: Any) -> ElicitResult:
+    return ElicitResult(action="accept", content={"approve": True})
+
+
+@asynccontextmanager
+async def round_client(port: int) -> AsyncIterator[Client]:
+    """A 2026-07-28 client of one replica that accepts every question (round calls are pinned per replica)."""
+    async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60) as http:
+        url = f"http://127.0.0.1:{port}/mcp"
+        transport = streamable_http_client(url, http_client=http)
+        async with Client(transport, mode="auto", elicitation_callback=_accept) as client:
+            yield client
+
+
+async def send_again(client: Client, approved: Approved) -> dict[str, Any]:
+    """The client's retry of an executed approval, unchanged."""
+    if approved.token is not None:
+        return body(await client.call_tool(WRITE, {**approved.args, **approved.token}))
+    assert approved.round is not None
+    state, answers = approved.round
+    kept = await client.session.call_tool(WRITE, approved.args, input_responses=answers, request_state=state)
+    return body(kept)
+
+
+async def by_token(client: Client, args: dict[str, Any]) -> tuple[Approved | None, dict[str, Any]]:
+    preview = body(await client.call_tool(WRITE, args))
+    if "confirm_token" not in preview:
+        return None, preview
+    token = {"confirm_token": preview["confirm_token"], "confirm_summary": preview["confirm_summary"]}
+    return Approved(args, token=token), body(await client.call_tool(WRITE, {**args, **token}))
+
+
+async def by_round(asker: Client, answerer: Client, args: dict[str, Any]) -> tuple[Approved | None, dict[str, Any]]:
+    """Asked on one replica, the accepted retry sent to the next (as a load balancer would)."""
+    asked = await asker.session.call_tool(WRITE, args, allow_input_required=True)
+    if not isinstance(asked, InputRequiredResult):
+        return None, body(asked)
+    answers: InputResponses = {
+        key: ElicitResult(action="accept", content={"approve": True}) for key in asked.input_requests or {}
+    }
+    approved = Approved(args, round=(asked.request_state, answers))
+    return approved, await send_again(answerer, approved)
+
+
+async def replays(
+    ports: list[int], calls: int, tag: str, earlier: list[Approved] | None = None
+) -> tuple[dict[str, Any], list[Approved]]:
+    """Approved writes (tokens and 2026 rounds, alternately), each replayed on every other replica, with reads.
+
+    `earlier` approvals (executed before a restart) are each replayed once more first. Returns the
+    figures and every approval executed here, to be replayed after a restart."""
+    again = max(len(ports) - 1, 2)  # replays per write: one on each other replica (2 on a single one)
+    writes = max(calls // (again + 4), 1)  # each: first call, confirming call, replays, 2 reads
+    out = {"calls": 0, "writes": 0, "token_replays": 0, "round_replays": 0, "replayed": 0, "errors": 0}
+    executed: list[Approved] = []
+    async with AsyncExitStack() as stack:
+        client = await stack.enter_async_context(client_to(ports))
+        pinned = [await stack.enter_async_context(round_client(p)) for p in ports]
         testers = body(await client.call_tool("betatesting_list_testers", {"test_id": 4103, "page_size": 5}))
         tester = testers["items"][0]["id"]
+
+        async def replay(approved: Approved, on: Client) -> None:
+            answer = await send_again(on, approved)
+            out["round_replays" if approved.round else "token_replays"] += 1
+            out["replayed"] += bool(answer.get("replayed"))
+            out["errors"] += "error" in answer
+            out["calls"] += 1
+
         with anyio.fail_after(BOUND):
+            for n, approved in enumerate(earlier or []):
+                await replay(approved, pinned[n % len(pinned)] if approved.round else client)
             for n in range(writes):
                 args = {"test_id": 4103, "tester_ids": [tester], "message": f"{tag} note {n}"}
-                preview = body(await client.call_tool("betatesting_send_message_to_testers", args))
-                if "confirm_token" not in preview:
-                    errors += 1
-                    print(f"  preview failed: {preview}", file=sys.stderr)
+                first = n % len(ports)
+                if n % 2:
+                    done, outcome = await by_token(client, args)
+                else:  # asked on replica `first`, answered on the next
+                    done, outcome = await by_round(pinned[first], pinned[(first + 1) % len(ports)], args)
+                out["calls"] += 2
+                if done is None or outcome.get("status") != "executed":
+                    out["errors"] += 1
+                    print(f"  write {n} failed: {outcome}", file=sys.stderr)
                     continue
-                token = {"confirm_token": preview["confirm_token"], "confirm_summary": preview["confirm_summary"]}
-                first = body(await client.call_tool("betatesting_send_message_to_testers", {**args, **token}))
-                done += first.get("status") == "executed"
-                for _ in range(per_write - 2):  # the next calls land on each other replica in turn
-                    again = body(await client.call_tool("betatesting_send_message_to_testers", {**args, **token}))
-                    replayed += bool(again.get("replayed"))
-                    errors += "error" in again
+                out["writes"] += 1
+                executed.append(done)
+                for k in range(again):  # tokens: round-robin lands on each other replica; rounds: pinned there
+                    await replay(done, pinned[(first + 2 + k) % len(ports)] if done.round else client)
                 for _ in range(2):
                     read = await client.call_tool("betatesting_get_test", {"test_id": 4103})
-                    errors += bool(read.is_error)
-                made += per_write + 2
-    return {"calls": made, "writes": done, "replays": writes * (per_write - 2), "replayed": replayed, "errors": errors}
+                    out["errors"] += bool(read.is_error)
+                    out["calls"] += 1
+    return out, executed
 
 
 # ---------------------------------------------------------------------------- (b) pacing
@@ -345,9 +425,9 @@ async def shared(procs: Processes, env: dict[str, str], bt: str, tf: str, args: 
         start_replica(procs, replica_env(env, procs.work, url, f"r{i}"), p, f"replica{i}") for i, p in enumerate(ports)
     ]
     out: dict[str, Any] = {}
-    repeated_before = len(sim_log(bt)["repeated"])
-    out["a"] = await replays(ports, args.calls, "shared")
-    out["a"]["twice"] = len(sim_log(bt)["repeated"]) - repeated_before
+    before = sim_log(bt)
+    out["a"], _ = await replays(ports, args.calls, "shared")
+    out["a"].update(duplicates(before, sim_log(bt), out["a"]["writes"]))
     out["b"] = await pacing(ports, args.writes, bt)
     creates_before, _ = invited_once(tf, [])
     job_id, emails = await start_invite(ports[:1], args.people, "shared")  # runs on replica 0
@@ -378,15 +458,15 @@ async def embedded(procs: Processes, env: dict[str, str], bt: str, tf: str, args
     renv = replica_env(env, procs.work, None, "embedded")
     child = start_replica(procs, renv, port, "embedded")
     out: dict[str, Any] = {}
-    repeated_before = len(sim_log(bt)["repeated"])
-    # (a) tokens spent before a restart, replayed after it (the same process, restarted)
-    first = await replays([port], args.calls // 2, "embedded-1")
+    before = sim_log(bt)
+    # (a) approvals executed before a restart are replayed after it (the same process, restarted)
+    first, executed = await replays([port], args.calls // 2, "embedded-1")
     child.terminate()
     child.wait()
     child = start_replica(procs, renv, port, "embedded")
-    second = await replays([port], args.calls // 2, "embedded-2")
+    second, _ = await replays([port], args.calls - first["calls"] - len(executed), "embedded-2", executed)
     out["a"] = {k: first[k] + second[k] for k in first}
-    out["a"]["twice"] = len(sim_log(bt)["repeated"]) - repeated_before
+    out["a"].update(duplicates(before, sim_log(bt), out["a"]["writes"]))
     out["b"] = await pacing([port], args.writes, bt)
     creates_before, _ = invited_once(tf, [])
     job_id, emails = await start_invite([port], args.people, "embedded")
@@ -413,6 +493,14 @@ async def embedded(procs: Processes, env: dict[str, str], bt: str, tf: str, args
     return out
 
 
+def duplicates(before: dict[str, Any], after: dict[str, Any], writes: int) -> dict[str, int]:
+    """From the simulator: messages sent twice, and write requests beyond one per executed write."""
+    return {
+        "twice": len(after["repeated"]) - len(before["repeated"]),
+        "extra_requests": after["write_requests"] - before["write_requests"] - writes,
+    }
+
+
 def ok_c(c: dict[str, Any]) -> bool:
     """Killed midway, resumed elsewhere, finished, and every person created exactly once."""
     midway = c["killed_after"] < c["people"] and (c["resumed"] or 0) >= 1
@@ -423,10 +511,13 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     rows = ["| store | check | figures | verdict |", "|---|---|---|---|"]
     for store, r in results.items():
         a, b, c = r["a"], r["b"], r["c"]
+        replays = a["token_replays"] + a["round_replays"]
+        good = a["twice"] == 0 and a["extra_requests"] == 0 and a["replayed"] == replays and a["errors"] == 0
         rows.append(
-            f"| {store} | (a) replays | {a['calls']} calls, {a['writes']} writes, {a['replays']} replays "
-            f"({a['replayed']} answered as replays), {a['errors']} errors | "
-            f"{'PASS' if a['twice'] == 0 and a['replayed'] == a['replays'] else 'FAIL'}: {a['twice']} duplicate writes |"
+            f"| {store} | (a) replays | {a['calls']} calls, {a['writes']} writes; {a['token_replays']} token and "
+            f"{a['round_replays']} 2026-round replays ({a['replayed']} answered as replays), {a['errors']} errors; "
+            f"{a['extra_requests']} extra write requests at the simulator | "
+            f"{'PASS' if good else 'FAIL'}: {a['twice']} duplicate writes |"
         )
         rows.append(
             f"| {store} | (b) pacing | {b['writes']} writes, {b['rate']:.2f}/s of {b['allowed']:.2f}/s allowed "

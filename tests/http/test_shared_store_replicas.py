@@ -11,11 +11,14 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import anyio
 import httpx2
 import pytest
+from mcp.client.session import ClientRequestContext
+from mcp.types import ElicitRequestParams, ElicitResult, InputRequiredResult, InputResponses
 
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.state import StateStore, open_store
@@ -31,6 +34,7 @@ from tests.support import confirming, text
 
 pytestmark = pytest.mark.anyio
 TEST_ID = 4103
+WRITE_MESSAGE = "betatesting_send_message_to_testers"
 
 
 class Statuses(httpx2.AsyncBaseTransport):
@@ -57,11 +61,24 @@ class Pool:
     def writes(self) -> int:
         return len(self.state.write_log)
 
+    @property
+    def write_requests(self) -> int:
+        """Write requests that reached the simulator, replayed by its idempotency store or not."""
+        return sum(1 for r in self.state.requests if r.method != "GET")
 
-def pool(stores: list[StateStore], *, shared_pacing: bool = True, quota: tuple[int, float] | None = None) -> Pool:
-    """One replica per store, in front of one simulator (on the wall clock when `quota` is set)."""
+
+def pool(
+    stores: list[StateStore],
+    *,
+    shared_pacing: bool = True,
+    quota: tuple[int, float] | None = None,
+    state: BetaTestingState | None = None,
+) -> Pool:
+    """One replica per store, in front of one simulator (on the wall clock when `quota` is set).
+
+    Pass `state` to put new replicas (a restarted process) in front of the same simulator."""
     settings = http_settings(confirm_secret=SECRET)
-    state = build_state()
+    state = state or build_state()
     sim = SimConfig(clock=time.time, write_limit=quota[0], write_window_s=quota[1]) if quota else None
     provider = BETATESTING.sandbox(settings, state=state, sim_config=sim)
     statuses = Statuses(provider.transport)
@@ -110,6 +127,78 @@ async def test_a_token_spent_on_one_replica_is_spent_on_every_replica(mode: str,
     assert replicas.writes == 1
     for store in stores:
         await store.aclose()
+
+
+MESSAGE = "Build 42 is out: please retest the login flow."
+
+
+def accept(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult:
+    return ElicitResult(action="accept", content={"approve": True})
+
+
+async def accepted_round(app: HostOriginGuard, args: dict[str, Any]) -> tuple[Any, InputResponses, dict[str, Any]]:
+    """A 2026-07-28 write asked and accepted on `app`: (the round a client would retry, its answers, the outcome)."""
+    async with mcp_client(app, "auto", elicitation_callback=accept) as client:
+        asked = await client.session.call_tool(WRITE_MESSAGE, args, allow_input_required=True)
+        assert isinstance(asked, InputRequiredResult), asked
+        answers: InputResponses = {
+            key: ElicitResult(action="accept", content={"approve": True}) for key in asked.input_requests or {}
+        }
+        done = await client.session.call_tool(
+            WRITE_MESSAGE, args, input_responses=answers, request_state=asked.request_state
+        )
+    return asked, answers, structured(done)
+
+
+async def replay_round(
+    app: HostOriginGuard, args: dict[str, Any], asked: Any, answers: InputResponses
+) -> dict[str, Any]:
+    """The client's retry of the accepted round (its requestState and answer), sent again to `app`."""
+    async with mcp_client(app, "auto", elicitation_callback=accept) as client:
+        again = await client.session.call_tool(
+            WRITE_MESSAGE, args, input_responses=answers, request_state=asked.request_state
+        )
+    return structured(again)
+
+
+def message_args(replicas: Pool) -> dict[str, Any]:
+    tester = next(t for t in replicas.state.testers.values() if t.test_id == TEST_ID)
+    return {"test_id": TEST_ID, "tester_ids": [tester.id], "message": MESSAGE}
+
+
+async def test_an_accepted_round_replayed_on_every_other_replica_writes_nothing(redis_url: str) -> None:
+    """The round's approval id is the digest of its sealed requestState: claimed once in the shared store."""
+    stores = [open_store(redis_url, Path("/")) for _ in range(3)]
+    replicas = pool(stores)
+    a, b, c = replicas.apps
+    args = message_args(replicas)
+    async with running(a, b, c):
+        asked, answers, first = await accepted_round(a, args)
+        replays = [await replay_round(app, args, asked, answers) for app in (b, c, a)]
+    assert first["status"] == "executed" and first["replayed"] is False
+    assert all(r["replayed"] and "already used" in r["message"] for r in replays), replays
+    assert replicas.write_requests == 1  # the replays never reached the provider, not even to be replayed there
+    assert replicas.writes == 1
+    for store in stores:
+        await store.aclose()
+
+
+async def test_an_accepted_round_replayed_after_a_restart_writes_nothing(tmp_path: Path) -> None:
+    """The embedded store: the same process restarted (a new runtime on the same SQLite file)."""
+    first_run = open_store(None, tmp_path)
+    before = pool([first_run])
+    args = message_args(before)
+    async with running(before.apps[0]):
+        asked, answers, first = await accepted_round(before.apps[0], args)
+    await first_run.aclose()
+    second_run = open_store(None, tmp_path)
+    after = pool([second_run], state=before.state)  # the restarted process, in front of the same provider
+    async with running(after.apps[0]):
+        replay = await replay_round(after.apps[0], args, asked, answers)
+    assert first["status"] == "executed"
+    assert replay["replayed"] and "already used" in replay["message"], replay
+    assert after.write_requests == 1 and after.writes == 1
+    await second_run.aclose()
 
 
 async def test_health_and_context_name_the_shared_store(redis_url: str, caplog: pytest.LogCaptureFixture) -> None:

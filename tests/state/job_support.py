@@ -1,8 +1,8 @@
 """Servers over one TestFlight simulator that share a state store: a restart, or a second replica.
 
 `Gate` wraps the simulator's transport: after `after` creates it lets one more request reach the
-simulator (so it takes effect there) and then holds its answer forever, the way a process killed
-mid-request leaves an item whose outcome nobody recorded.
+simulator (so it takes effect there) and then holds its answer (until `release`, or forever), the
+way a process killed mid-request leaves an item whose outcome nobody recorded.
 """
 
 from __future__ import annotations
@@ -40,6 +40,12 @@ class Gate(httpx2.AsyncBaseTransport):
         self.after = after
         self.creates = 0
         self.held = anyio.Event()
+        self.released = anyio.Event()
+
+    def release(self) -> None:
+        """Answer what is held, and everything after it."""
+        self.after = None
+        self.released.set()
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         creating = request.method == "POST" and request.url.path == "/v1/betaTesters"
@@ -48,7 +54,7 @@ class Gate(httpx2.AsyncBaseTransport):
             self.creates += 1
             if self.after is not None and self.creates > self.after:
                 self.held.set()
-                await anyio.sleep_forever()  # the answer never comes back: the outcome is unknown
+                await self.released.wait()  # until then the answer does not come back: the outcome is unknown
         return response
 
 

@@ -41,13 +41,15 @@ def body(result: Any) -> dict[str, Any]:
 
 
 async def finished(client: Client, job_id: str) -> dict[str, Any]:
-    """Poll betaops_job_status until the job ends (bounded: 30 s of polls)."""
-    with anyio.fail_after(30):
+    """Poll betaops_job_status until the job ends (bounded: 30 s of polls; fails with the last status)."""
+    status: dict[str, Any] = {}
+    with anyio.move_on_after(30):
         while True:
             status = body(await client.call_tool("betaops_job_status", {"job_id": job_id}))
             if status["state"] != "running":
                 return status
             await anyio.sleep(0.05)
+    pytest.fail(f"the job did not finish: {status}")
 
 
 async def test_a_bulk_invite_returns_a_job_that_completes_and_a_replay_sends_nothing(mode: str, tmp_path: Path) -> None:
@@ -120,3 +122,49 @@ async def test_a_bulk_write_that_finishes_within_seconds_answers_in_the_same_cal
         status = body(await client.call_tool("betaops_job_status", {"job_id": done["job_id"]}))
     assert done["status"] == "executed" and done["result"]["counts"] == {"invited": 55}
     assert status["state"] == "done" and status["counts"] == {"done": 55}
+
+
+async def test_a_job_goes_on_when_the_connection_that_started_it_closes(mode: str, tmp_path: Path) -> None:
+    """In memory each connection has its own lifespan: closing the first must not leave its job waiting."""
+    state = build_state()
+    one = node(state, open_store(None, tmp_path), hang_after=25)
+    emails = people(60)
+    opened, close_first, first_closed = anyio.Event(), anyio.Event(), anyio.Event()
+    first: list[Client] = []
+
+    async def hold_first() -> None:
+        async with one.client(mode, answer="accept") as client:
+            first.append(client)
+            opened.set()
+            await close_first.wait()
+        first_closed.set()
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(hold_first)
+        await opened.wait()
+        started = body(await first[0].call_tool(TOOL, invite_args(state, emails)))  # the job starts in client 1
+        assert started["status"] == "running", started
+        with anyio.fail_after(30):
+            await one.gate.held.wait()  # midway: 26 created, the 26th unanswered
+        async with one.client(mode) as second:  # client 2 opens, then client 1 closes
+            close_first.set()
+            await first_closed.wait()
+            one.gate.release()
+            status = await finished(second, started["job_id"])
+    assert status["state"] == "done", status
+    assert all(created(state, e) == 1 and times_in_group(state, e) == 1 for e in emails)
+
+
+async def test_a_job_left_by_a_closed_connection_finishes_when_the_next_one_opens(mode: str, tmp_path: Path) -> None:
+    state = build_state()
+    one = node(state, open_store(None, tmp_path), hang_after=25)
+    emails = people(60)
+    async with one.client(mode, answer="accept") as first:
+        started = body(await first.call_tool(TOOL, invite_args(state, emails)))
+        with anyio.fail_after(30):
+            await one.gate.held.wait()
+    one.gate.release()
+    async with one.client(mode) as second:
+        status = await finished(second, started["job_id"])
+    assert status["state"] == "done", status
+    assert all(created(state, e) == 1 and times_in_group(state, e) == 1 for e in emails)

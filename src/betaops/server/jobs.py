@@ -3,8 +3,9 @@
 A write task over more than `BULK_ITEMS` items (a 500-person invite takes minutes under a
 provider's write limit) is not run inside the tool call: after approval the call returns at once
 with a job id and the conversation checks `betaops_job_status` later. The job runs in a task group
-owned by the server lifespan, through the guard's one execution path (`guard.send`), so the audit,
-the single-use approval and the idempotency key are exactly those of a direct write.
+of an open server lifespan (`JobRunner.serving`), through the guard's one execution path
+(`guard.send`), so the audit, the single-use approval and the idempotency key are exactly those
+of a direct write.
 
 Durable: the job (tool, arguments, approved plan, key) is in the state store before the call
 returns, and each item's outcome is recorded before the next item is sent (`Journal`). A job
@@ -74,16 +75,26 @@ def started(job: Job, shown: Plan) -> WriteResult:
 def narrow(approved: Any, fresh: Any) -> Any:
     """What is still to do of what was approved: the approved bound cut to items the fresh plan still has.
 
-    Collections keep only members present in both (an item done before the interruption is no
-    longer to do, so the fresh read leaves it out); records keep the approved values. Nothing the
-    fresh plan adds is taken: a resumed job never acts beyond its approval.
+    Records keep the keys present in both, with the approved values. A list of plain values or
+    flat records (emails, people, ids) is a set of items: it keeps the members the fresh plan still
+    has (an item done before the interruption is no longer to do, so the fresh read leaves it out).
+    A list of nested records (one per target, one per mailing list, in the order asked) is the
+    plan's structure: narrowed element by element when both plans have the same shape, else cut to
+    the elements that are unchanged. Nothing the fresh plan adds is taken: a resumed job never acts
+    beyond its approval.
     """
     if isinstance(approved, dict) and isinstance(fresh, dict):
         return {k: narrow(v, fresh[k]) for k, v in approved.items() if k in fresh}
     if isinstance(approved, list) and isinstance(fresh, list):
+        if len(approved) == len(fresh) and any(_nested(a) for a in approved):
+            return [narrow(a, f) for a, f in zip(approved, fresh, strict=True)]
         keys = {json.dumps(f, sort_keys=True, default=str) for f in fresh}
         return [a for a in approved if json.dumps(a, sort_keys=True, default=str) in keys]
     return approved
+
+
+def _nested(value: Any) -> bool:
+    return isinstance(value, dict) and any(isinstance(v, (dict, list)) for v in value.values())
 
 
 class Journal:
@@ -119,10 +130,11 @@ class Journal:
             state = ItemState.FAILED if exc.changed is False else ItemState.SENDING
             await self.store.record_item(self.job_id, item, state, {**what, "detail": exc.message[:300]})
             raise
-        data = reply.data
-        kept = {"id": data.get("id")} if isinstance(data, dict) and "id" in data else None
-        await self.store.record_item(self.job_id, item, ItemState.DONE, {**what, "data": kept})
-        self.known[item] = (ItemState.DONE, {**what, "data": kept})
+        # The provider's answer is kept whole: a resumed run that skips this item reads it as the
+        # task read it the first time (an id, the messages sent, the testers created).
+        done = {**what, "data": reply.data}
+        await self.store.record_item(self.job_id, item, ItemState.DONE, done)
+        self.known[item] = (ItemState.DONE, done)
         return reply
 
 
@@ -178,7 +190,7 @@ class Handle:
 
 
 class JobRunner:
-    """Runs jobs in the server lifespan's task group; resumes interrupted ones from the store.
+    """Runs jobs in the server lifespans' task groups; resumes interrupted ones from the store.
 
     `inline_s`: how long the approving call waits for its job. A bulk write that finishes sooner
     (a few large batch calls) answers in that call as before; a longer one answers with the job id.
@@ -192,7 +204,8 @@ class JobRunner:
         self.inline_s = inline_s
         self.running: set[str] = set()
         self.handles: dict[str, Handle] = {}
-        self._tg: TaskGroup | None = None
+        self._groups: list[TaskGroup] = []  # one per open lifespan, oldest first
+        self._scanner: TaskGroup | None = None  # the lifespan that scans for interrupted jobs
 
     @property
     def store(self) -> StateStore:
@@ -201,22 +214,31 @@ class JobRunner:
 
     @asynccontextmanager
     async def serving(self) -> AsyncIterator[None]:
-        """The server lifespan's task group, where jobs run; interrupted ones are picked up every `scan_s`.
+        """One server lifespan's task group, where jobs run while it lasts.
 
-        The first lifespan entered owns it (an in-memory client enters one per connection; HTTP
-        enters one per process). Leaving it cancels the jobs here: their leases are released and
-        the next scan, here or on another replica, resumes them."""
-        if self._tg is not None:
-            yield
-            return
-        async with anyio.create_task_group() as tg:
-            self._tg = tg
-            tg.start_soon(self._scan_forever)
-            try:
-                yield
-            finally:
-                self._tg = None
-                tg.cancel_scope.cancel()
+        HTTP and stdio enter one lifespan per process; an in-memory client enters one per
+        connection, and they overlap. Jobs start in the newest lifespan; one lifespan scans for
+        interrupted jobs every `scan_s`. When a lifespan ends, its jobs stop there (their leases
+        are released) and the scan moves to the next open lifespan and resumes them at once, so a
+        closed connection never leaves a job waiting while another is open. With none open, the
+        next lifespan (or another replica) resumes them when it starts."""
+        tg = anyio.create_task_group()
+        try:
+            async with tg:
+                self._groups.append(tg)
+                if self._scanner is None:
+                    self._scanner = tg
+                    tg.start_soon(self._scan_forever)
+                try:
+                    yield
+                finally:
+                    self._groups.remove(tg)
+                    tg.cancel_scope.cancel()
+        finally:  # its jobs have stopped and released their leases: the next open lifespan takes them now
+            if self._scanner is tg:
+                self._scanner = self._groups[0] if self._groups else None
+                if self._scanner is not None:
+                    self._scanner.start_soon(self._scan_forever)
 
     async def submit(
         self, action: Task, params: BaseModel, shown: Plan, approval_id: str, how: str
@@ -233,35 +255,55 @@ class JobRunner:
             plan={"preview": shown.preview, "fingerprint": shown.fingerprint, "bound": shown.bound},
             total=size(shown.bound),
         )
-        await self.store.put_job(job)
-        # The approval's first outcome, before anything is sent: a replay finds this job (the final
-        # result replaces it when the job ends, so it can never overwrite that).
-        answer = started(job, shown).model_dump(mode="json")
-        await self.runtime.approvals.settle(approval_id, ApprovalState.EXECUTED, answer)
-        if self._tg is None or not await self.store.lease(job.id, self.owner, self.lease_s):
-            return job, None  # no lifespan here (or not ours): the next scan anywhere runs it
+        # Ours before it is in the store: this process's scan (same owner, so the lease would not
+        # stop it) must not start it a second time while this call is still starting it.
         self.running.add(job.id)
+        try:
+            await self.store.put_job(job)
+            # The approval's first outcome, before anything is sent: a replay finds this job (the final
+            # result replaces it when the job ends, so it can never overwrite that).
+            answer = started(job, shown).model_dump(mode="json")
+            await self.runtime.approvals.settle(approval_id, ApprovalState.EXECUTED, answer)
+            taken = bool(self._groups) and await self.store.lease(job.id, self.owner, self.lease_s)
+        except BaseException:
+            self.running.discard(job.id)
+            raise
+        if not taken or not self._groups:
+            self.running.discard(job.id)
+            return job, None  # no lifespan here (or not ours): the next scan anywhere runs it
         handle = self.handles[job.id] = Handle()
-        self._tg.start_soon(self._run, job, False)
+        self._groups[-1].start_soon(self._run, job, False)
         return job, handle
 
     async def scan(self) -> list[str]:
         """Take every open job whose owner is gone (its lease expired); returns the ids taken."""
         taken: list[str] = []
-        if self._tg is None:
-            return taken
         for job_id in await self.store.open_jobs():
-            if job_id in self.running or not await self.store.lease(job_id, self.owner, self.lease_s):
+            if not self._groups:
+                break
+            if job_id in self.running:
                 continue
-            job = await self.store.get_job(job_id)
-            if job is None or job.state is not JobState.RUNNING:
-                await self.store.release(job_id, self.owner)
+            self.running.add(job_id)  # before any await: nothing else in this process takes it meanwhile
+            job = await self._take(job_id)
+            if job is None or not self._groups:
+                self.running.discard(job_id)
+                if job is not None:
+                    await self.store.release(job_id, self.owner)
                 continue
-            self.running.add(job_id)
             self.handles[job_id] = Handle()
             taken.append(job_id)
-            self._tg.start_soon(self._run, job, True)
+            self._groups[-1].start_soon(self._run, job, True)
         return taken
+
+    async def _take(self, job_id: str) -> Job | None:
+        """The job, leased to this process, if it is still running and nobody else holds it."""
+        if not await self.store.lease(job_id, self.owner, self.lease_s):
+            return None
+        job = await self.store.get_job(job_id)
+        if job is None or job.state is not JobState.RUNNING:
+            await self.store.release(job_id, self.owner)
+            return None
+        return job
 
     async def _scan_forever(self) -> None:
         while True:
@@ -334,6 +376,16 @@ class JobRunner:
         except ProviderError as exc:
             handle.error = exc
             job.state, job.result = JobState.FAILED, {"message": str(exc), "changed": exc.changed}
+        except Exception as exc:  # a bug in one job must not end the lifespan that runs every job
+            logger.exception("job %s (%s) stopped on an internal error", job.id, job.tool)
+            handle.error = ProviderError(
+                "betaops",
+                f"the job stopped on an internal error ({type(exc).__name__}).",
+                operation=job.tool,
+                hint="betaops_job_status lists what each item did; check the rest before trying again.",
+                changed=None,
+            )
+            job.state, job.result = JobState.FAILED, {"message": str(handle.error), "changed": None}
         else:
             handle.outcome = outcome.model_copy(update={"job_id": job.id})
             final = outcome.model_copy(update={"job_id": job.id}).model_dump(mode="json")

@@ -94,11 +94,13 @@ class Observed:
     """A served simulator plus `GET /_sandbox/log`: what it answered and executed, for benchmarks.
 
     Replicas in other processes share this one simulator; the log is how a benchmark counts, from
-    the provider's side, every write that executed, every 429, and any person or message twice."""
+    the provider's side, every write that executed, every write request that arrived (one the
+    idempotency store replayed included), every 429, and any person or message twice."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
         self.statuses: dict[int, int] = {}
+        self.write_requests = 0
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"] == LOG_PATH:
@@ -106,6 +108,8 @@ class Observed:
 
             await JSONResponse(self.log())(scope, receive, send)
             return
+        if scope["type"] == "http" and scope["method"] != "GET":
+            self.write_requests += 1
 
         async def counted(message: Any) -> None:
             if message["type"] == "http.response.start":
@@ -135,7 +139,12 @@ class Observed:
                 key = f"{m.tester_id}:{m.body}"
                 bodies[key] = bodies.get(key, 0) + 1
             repeated |= {k: n for k, n in bodies.items() if n > 1}
-        return {"statuses": self.statuses, "writes": writes, "repeated": repeated}
+        return {
+            "statuses": self.statuses,
+            "writes": writes,
+            "write_requests": self.write_requests,
+            "repeated": repeated,
+        }
 
 
 def settings(served: list[Served]) -> str:

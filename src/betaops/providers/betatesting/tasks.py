@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from betaops.core.confirm import digest
 from betaops.core.errors import ProviderError
 from betaops.core.filters import When, stamp
 from betaops.core.invites import InviteResult, PersonOutcome, after_error, parse_people
@@ -279,7 +280,7 @@ async def invite_to_community(
         rows = [{**p.model_dump(), "tags": bound.tags} for p in chunk]
         try:
             reply = await ctx.call(
-                "create_community_testers", {"testers": rows}, idempotency_key=f"{key}-{n // BULK}" if key else None
+                "create_community_testers", {"testers": rows}, idempotency_key=_chunk_key(key, chunk)
             )
         except ProviderError as exc:
             outcomes += after_error((p.email for p in chunk), exc)
@@ -295,6 +296,15 @@ async def invite_to_community(
                 )
         await ctx.report(min(n + BULK, len(new)), len(new), f"added {min(n + BULK, len(new))} of {len(new)}")
     return InviteResult.of(outcomes)
+
+
+def _chunk_key(key: str | None, chunk: list[NewMember]) -> str | None:
+    """A call's idempotency key names its people, not its position: a resumed job, which re-chunks
+    whoever is still to add, never reuses a key for a different body (the provider would refuse it),
+    while the same call repeated keeps its key (the provider replays it)."""
+    if key is None:
+        return None
+    return f"{key}-{digest(sorted(p.email for p in chunk))[:16]}"
 
 
 # ---------------------------------------------------------------------------- messages
