@@ -41,7 +41,7 @@ async function start(name, onResult) {
   applyContext(init && init.hostContext);
   bridge.notify("ui/notifications/initialized", {});
   new ResizeObserver(() => bridge.notify("ui/notifications/size-changed", {
-    width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight,
+    width: document.body.offsetWidth, height: document.body.offsetHeight,
   })).observe(document.body);
 }
 
@@ -112,7 +112,8 @@ function showResult(root, result) {
       el("div", { class: "actions" }, buttons)));
     return;
   }
-  if (data.preview) root.append(el("div", { class: "box" }, previewView(data.preview)));
+  // A preview shown again after the fact is one that was not run (e.g. the target changed since).
+  if (data.preview && data.status === "not_executed") root.append(el("div", { class: "box" }, previewView(data.preview)));
   root.append(statusView(data, false));
   if (data.result && Array.isArray(data.result.targets)) root.append(reportView(data.result.targets));
   if (data.status === "running" && data.job_id) followJob(root, data.job_id);
