@@ -22,9 +22,11 @@ import pytest
 from mcp import Client
 from mcp.types import CallToolResult
 
+from betaops.server.app import ServerOptions, build_server
 from betaops.server.apps import APPROVE_TOOL, BOARD, CARD, REPORT
+from betaops.settings import Settings
 from tests.server.test_guard import an_issue, update_args
-from tests.server.test_invite_everywhere import PEOPLE, TARGETS, everywhere
+from tests.server.test_invite_everywhere import PEOPLE, TARGETS, everywhere, sandboxes
 from tests.support import Sandbox, approval_client
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -188,6 +190,17 @@ class Host:
             answers.append(result)
         return answers
 
+    async def serve_until(self, script: str) -> None:
+        """Serve the app's tool calls (a job it follows, say) until a condition holds in the app."""
+        for _ in range(400):
+            if await self.in_app(script):
+                return
+            if await self.js("return window.appCalls.length > 0"):
+                await self.serve()
+            else:
+                await anyio.sleep(0.05)
+        raise AssertionError(f"never true: {script}")
+
     async def screenshot(self, name: str) -> None:
         """The app's frame as a PNG: in the test's folder, and in docs/apps/ with UPDATE_SCREENSHOTS=1."""
         await anyio.sleep(0.2)  # let the frame take the height the app reported
@@ -293,3 +306,23 @@ async def test_the_invite_report_shows_each_target_and_email(browser: Any, tmp_p
         assert target["target"] in report
         for emails in target["emails"].values():
             assert all(email in report for email in emails)
+
+
+async def test_the_invite_report_follows_a_bulk_job_until_it_ends(browser: Any, tmp_path: Path) -> None:
+    runtime = sandboxes()
+    server = build_server(Settings(_env_file=None), ServerOptions(sandbox=True), runtime)
+    assert runtime.jobs is not None
+    runtime.jobs.inline_s = 0  # the approving call answers "running" at once: the report follows the job
+    people = [f"tester{n}@example.com" for n in range(60)]
+    invite = {"people": people, "targets": [{"provider": "betasend", "id": "5"}]}
+    async with approval_client(server, [], "auto", apps=True) as client:
+        host = Host(browser, client, tmp_path)
+        await host.show(REPORT, "betaops_invite_testers", invite)
+        await host.click("[data-action=approve]")
+        (answer,) = await host.serve()
+        assert (answer.structured_content or {})["status"] == "running"
+        await host.serve_until("const j = document.querySelector('[data-role=job]'); return j && j.dataset.state === 'done'")
+        report = await host.in_app("return document.querySelector('[data-role=report]').textContent")
+    polls = [args for name, args in host.calls if name == "betaops_job_status"]
+    assert polls and all(args == {"job_id": answer.structured_content["job_id"]} for args in polls)  # type: ignore[index]
+    assert "Betasend list 5" in report and all(email in report for email in people)
