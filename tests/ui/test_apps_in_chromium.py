@@ -324,5 +324,5 @@ async def test_the_invite_report_follows_a_bulk_job_until_it_ends(browser: Any, 
         await host.serve_until("const j = document.querySelector('[data-role=job]'); return j && j.dataset.state === 'done'")
         report = await host.in_app("return document.querySelector('[data-role=report]').textContent")
     polls = [args for name, args in host.calls if name == "betaops_job_status"]
-    assert polls and all(args == {"job_id": answer.structured_content["job_id"]} for args in polls)  # type: ignore[index]
+    assert polls and all(args == {"job_id": answer.structured_content["job_id"]} for args in polls)
     assert "Betasend list 5" in report and all(email in report for email in people)
