@@ -173,3 +173,13 @@ async def test_unattended_mode_shows_no_card_and_lists_no_approve_tool(mode: str
         result = await client.call_tool("betatesting_update_issue", update_args(issue))
     assert APPROVE_TOOL not in names
     assert result.structured_content is not None and result.structured_content["status"] == "executed"
+
+
+async def test_a_write_reached_through_discovery_gets_the_same_card(box: Sandbox, mode: str) -> None:
+    issue = an_issue(box, priority="low")
+    call = {"tool": "betatesting_update_issue", "arguments": update_args(issue)}
+    async with box.client(mode, apps=True) as client:
+        approval = sealed(await client.call_tool("betaops_write_operation", call))
+        done = await client.call_tool(APPROVE_TOOL, {"approval": approval, "approve": True})
+    assert done.structured_content is not None and done.structured_content["status"] == "executed", text(done)
+    assert box.state.issues[issue.id].priority == "critical" and box.writes == 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -118,17 +118,20 @@ class Host:
     async def js(self, script: str, *args: Any) -> Any:
         return await anyio.to_thread.run_sync(lambda: self.driver.execute_script(script, *args))
 
-    async def in_app(self, script: str, *args: Any) -> Any:
-        """Run a script inside the app's iframe (the page the human sees)."""
+    async def in_frame(self, action: Callable[[], Any]) -> Any:
+        """Run `action` with the driver inside the app's iframe (the page the human sees)."""
 
         def run() -> Any:
             self.driver.switch_to.frame(self.driver.find_element("id", "app"))
             try:
-                return self.driver.execute_script(script, *args)
+                return action()
             finally:
                 self.driver.switch_to.default_content()
 
         return await anyio.to_thread.run_sync(run)
+
+    async def in_app(self, script: str, *args: Any) -> Any:
+        return await self.in_frame(lambda: self.driver.execute_script(script, *args))
 
     async def until(self, script: str, *args: Any, app: bool = True) -> Any:
         """Wait (polling, up to about 20 s) for a condition in the app; fail saying which."""
@@ -152,30 +155,14 @@ class Host:
 
     async def click(self, selector: str) -> None:
         await self.until("return document.querySelector(arguments[0]) !== null", selector)
-
-        def run() -> None:
-            self.driver.switch_to.frame(self.driver.find_element("id", "app"))
-            try:
-                self.driver.find_element("css selector", selector).click()
-            finally:
-                self.driver.switch_to.default_content()
-
-        await anyio.to_thread.run_sync(run)
+        await self.in_frame(lambda: self.driver.find_element("css selector", selector).click())
 
     async def choose(self, selector: str, value: str) -> None:
         """Pick an option of a select, as a user does (through the browser's own Select handling)."""
         from selenium.webdriver.support.select import Select
 
         await self.until("return document.querySelector(arguments[0]) !== null", selector)
-
-        def run() -> None:
-            self.driver.switch_to.frame(self.driver.find_element("id", "app"))
-            try:
-                Select(self.driver.find_element("css selector", selector)).select_by_value(value)
-            finally:
-                self.driver.switch_to.default_content()
-
-        await anyio.to_thread.run_sync(run)
+        await self.in_frame(lambda: Select(self.driver.find_element("css selector", selector)).select_by_value(value))
 
     async def serve(self, count: int = 1) -> list[CallToolResult]:
         """Forward the app's next `count` tools/call requests to the server and answer them."""

@@ -43,6 +43,8 @@ REPORT_TOOLS = ("betaops_invite_testers", "betaops_job_status")  # per-email out
 
 # No network, no external resources: the host's most restrictive CSP, declared explicitly.
 CSP = ResourceCsp(connect_domains=[], resource_domains=[], frame_domains=[], base_uri_domains=[])
+# The same, enforced by the browser itself wherever the document is rendered.
+DOCUMENT_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 DOCUMENTS = {
     CARD: ("card.html", "Approval card", "Every write's preview: before → after, recipients, Approve or Decline."),
     BOARD: ("board.html", "Triage board", "A test's issues by priority and status; select, then change in bulk."),
@@ -57,10 +59,15 @@ def shows_apps(ctx: Context | ServerRequestContext[Any, Any]) -> bool:
 
 @cache
 def document(name: str) -> str:
-    """One app's HTML, with the shared style and script inlined (`<!--common-->` marks where)."""
+    """One app's HTML, with its CSP and the shared style and script inlined (`<!--common-->` marks where)."""
     folder = resources.files("betaops.server") / "ui"
-    common = (
-        f"<style>{(folder / 'common.css').read_text()}</style>\n<script>{(folder / 'common.js').read_text()}</script>"
+    common = "\n".join(
+        (
+            '<meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{DOCUMENT_CSP}">',
+            f"<style>{(folder / 'common.css').read_text()}</style>",
+            f"<script>{(folder / 'common.js').read_text()}</script>",
+        )
     )
     return (folder / name).read_text().replace("<!--common-->", common)
 
