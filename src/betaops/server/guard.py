@@ -1,15 +1,15 @@
 """The confirmation guard: it decides whether a write was approved, and lets each approval act once.
 
 How a write is approved, decided here and nowhere else:
-1. The client answers elicitation: the human is asked, with a preview built from a fresh read.
+1. The client shows MCP Apps: the preview is an approval card (`server/apps.py`). Its token travels
+   only in the result's `_meta`, and the human's click redeems it through the app-only
+   `betaops_approve` (`by_card`); its nonce is the approval id, claimed like any token's.
+2. The client answers elicitation: the human is asked, with a preview built from a fresh read.
    When the client can be asked, it is always asked; a confirm_token is never a way around that.
-2. It cannot (and `--confirm auto`): the call returns the preview, a one-line summary and a
+3. It cannot (and `--confirm auto`): the call returns the preview, a one-line summary and a
    confirm_token bound to tool, arguments, summary and the exact plan; the confirming call repeats
    the arguments with token and summary. `--confirm elicit` refuses instead.
-3. `--confirm never` (unattended automation): it runs at once.
-0. Before 1 and 2: a client that shows MCP Apps gets an approval card instead (`server/apps.py`): the
-   card's token travels only in the result's `_meta`, and the human's click redeems it through the
-   app-only `betaops_approve`. Its nonce is the approval id, claimed like a token's.
+4. `--confirm never` (unattended automation): it runs at once.
 
 Bound to what was shown: after approval the write is planned again and must match the approved
 plan (preview, state, and every id it acts on); a task then acts on that plan's ids only.
@@ -58,7 +58,7 @@ class Approve(BaseModel):
 
 @dataclass(frozen=True)
 class NotAsked:
-    """Why nobody was asked: nothing to do, unattended mode, or a client that cannot be asked."""
+    """Why nobody was asked: nothing to do, unattended mode, an approval card, or a client that cannot be asked."""
 
     why: Literal["noop", "never", "card", "cannot-ask"]
 
