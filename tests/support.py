@@ -8,8 +8,10 @@ from typing import Any
 
 import httpx2
 from mcp import Client
+from mcp.client.extension import advertise
 from mcp.client.session import ClientRequestContext, ElicitationFnT
 from mcp.server import MCPServer
+from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
 from mcp.types import CallToolResult, ElicitRequestFormParams, ElicitRequestParams, ElicitResult, ErrorData
 
 from betaops.core.audit import AuditLog
@@ -32,9 +34,15 @@ def confirming(preview: Any) -> dict[str, Any]:
 
 
 def approval_client(
-    server: MCPServer, asked: list[str], mode: str = "auto", answer: str | None = None, approve: bool = True
+    server: MCPServer,
+    asked: list[str],
+    mode: str = "auto",
+    answer: str | None = None,
+    approve: bool = True,
+    apps: bool = False,
 ) -> Client:
-    """An MCP client; `answer` (accept/decline/cancel) makes it answer elicitation, noting each question."""
+    """An MCP client; `answer` (accept/decline/cancel) makes it answer elicitation, noting each question;
+    `apps` makes it declare the MCP Apps extension, as a host that renders apps does."""
 
     async def elicit(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult | ErrorData:
         assert isinstance(params, ElicitRequestFormParams)
@@ -42,7 +50,8 @@ def approval_client(
         return ElicitResult(action=answer, content={"approve": approve} if answer == "accept" else None)
 
     callback: ElicitationFnT | None = elicit if answer else None
-    return Client(server, mode=mode, elicitation_callback=callback)
+    extensions = [advertise(EXTENSION_ID, {"mimeTypes": [APP_MIME_TYPE]})] if apps else None
+    return Client(server, mode=mode, elicitation_callback=callback, extensions=extensions)
 
 
 @dataclass
@@ -55,10 +64,10 @@ class Sandbox:
     sleeps: list[float] = field(default_factory=list)
     token_clock: FakeClock = field(default_factory=lambda: FakeClock(1_800_000_000.0))
 
-    def client(self, mode: str = "auto", answer: str | None = None, approve: bool = True) -> Client:
-        """An MCP client; `answer` (accept/decline/cancel) makes it support elicitation."""
+    def client(self, mode: str = "auto", answer: str | None = None, approve: bool = True, apps: bool = False) -> Client:
+        """An MCP client; `answer` (accept/decline/cancel) makes it support elicitation; `apps`, MCP Apps."""
         self.asked: list[str] = []
-        return approval_client(self.server, self.asked, mode, answer, approve)
+        return approval_client(self.server, self.asked, mode, answer, approve, apps)
 
     @property
     def writes(self) -> int:

@@ -64,6 +64,21 @@ class ToolSpec:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Board:
+    """A list an MCP Apps host shows as a triage board (`server/apps.py`): its items grouped by
+    `fields`, and selected items changed together by one guarded bulk write of the same provider.
+
+    The bulk call is `{<carry from the list call>, <entries>: [{<item_id>: id, <field>: value}, ...]}`.
+    """
+
+    bulk: str  # the bulk write's name, e.g. "update_issues"
+    fields: tuple[str, ...]  # item fields to group by and set (their values come from the item model)
+    entries: str  # the bulk argument holding one entry per item
+    item_id: str  # each entry's id field
+    carry: tuple[str, ...] = ()  # the list call's arguments the bulk call repeats (e.g. the test id)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Operation(ToolSpec):
     """One provider operation.
 
@@ -80,6 +95,7 @@ class Operation(ToolSpec):
     returns: Returns
     paginated: bool = False
     target: str | None = None
+    board: Board | None = None  # shown as a triage board in an MCP Apps host
     body_in_delete: bool = False
     # Builds the wire body from the params and their default payload (aliased, no path fields),
     # for providers whose bodies are envelopes (e.g. JSON:API's {"data": {"type", "attributes"}}).

@@ -1,7 +1,9 @@
 """`build_server`: the one place an MCP server is assembled from settings and start-up flags.
 
 The tool list is fixed here for the life of the process (the 2026-07-28 spec forbids a list that
-varies per connection); flags choose it, nothing changes it later.
+varies per connection); flags choose it, nothing changes it later. The one thing that depends on the
+client is what the MCP Apps extension asks for (`server/apps.py`): a client that declares it also sees
+the app links and the app-only tool; the same declaration always gets the same list.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from betaops.core.confirm import ConfirmationTokens
 from betaops.core.errors import ConfigError
 from betaops.core.state import open_store
 from betaops.providers import PROVIDERS
+from betaops.server.approve import approve_tool
+from betaops.server.apps import extension as apps_extension
+from betaops.server.apps import for_app_hosts
 from betaops.server.discovery import META_TOOLS, build_meta_tools
 from betaops.server.guard import Action
 from betaops.server.http import HEALTH_PATH, HttpOptions, health_route, http_auth
@@ -149,6 +154,7 @@ def build_server(
         finally:
             await runtime.leave()
 
+    cards = not runtime.read_only and runtime.confirm is not ConfirmMode.NEVER
     server = MCPServer(
         "betaops",
         version=__version__,
@@ -156,7 +162,10 @@ def build_server(
         tools=[
             *(build_tool(runtime, runtime.catalog[name]) for name in listed),
             *build_meta_tools(runtime, set(listed)),
+            *([approve_tool(runtime)] if cards else []),
         ],
+        extensions=[apps_extension()],
+        middleware=[for_app_hosts],
         lifespan=lifespan,
         request_state_security=request_state_security(runtime.tokens.state_key),
         auth=auth,

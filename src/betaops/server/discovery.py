@@ -22,9 +22,10 @@ from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from betaops import __version__
+from betaops.server.apps import tool_meta
 from betaops.server.executor import approval, as_result, execute
 from betaops.server.jobs import view as job_view
-from betaops.server.runtime import Runtime
+from betaops.server.runtime import ConfirmMode, Runtime
 from betaops.server.schema import compact
 from betaops.server.sdk import make_tool
 from betaops.server.tools import CONFIRM_FIELDS, Entry, description
@@ -330,6 +331,7 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
             inp=JobInput,
             out=CallOutput,  # JobView, unpublished: the default tools/list stays within 25 KB
             handler=job_status,
+            meta=tool_meta(f"{PREFIX}_job_status", shows_card=False),
         ),
         make_tool(
             name=f"{PREFIX}_search_operations",
@@ -374,6 +376,7 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
                 out=CallOutput,
                 handler=write_op,
                 approval=approval(runtime, lambda args: _resolve(runtime, args, writes=True)),  # type: ignore[arg-type]
+                meta=tool_meta(f"{PREFIX}_write_operation", shows_card=runtime.confirm is not ConfirmMode.NEVER),
             )
         )
     return tools

@@ -24,8 +24,9 @@ from betaops.core.pagination import decode_cursor, encode_cursor
 from betaops.core.shapes import fit
 from betaops.core.task import Plan, Progress, Task
 from betaops.server import guard
+from betaops.server.apps import board_meta, shows_apps
 from betaops.server.guard import Action, Approve, NotAsked, params_of, task_context
-from betaops.server.results import output_model, trim
+from betaops.server.results import WriteResult, output_model, trim
 from betaops.server.runtime import Runtime
 from betaops.server.sdk import Approval
 
@@ -45,8 +46,10 @@ class Refused:
         self.error = error
 
 
-def as_result(data: dict[str, Any], *, provider_data: bool = False) -> CallToolResult:
-    """A tool result: compact JSON text and the same structured content.
+def as_result(
+    data: dict[str, Any], *, provider_data: bool = False, meta: dict[str, Any] | None = None
+) -> CallToolResult:
+    """A tool result: compact JSON text and the same structured content; `meta` (an app's data) only in `_meta`.
 
     A list item's null fields are left out (its output schema says so, `schema.output_schema`):
     fewer bytes to read, and no key that only says "nothing".
@@ -56,13 +59,9 @@ def as_result(data: dict[str, Any], *, provider_data: bool = False) -> CallToolR
             {k: v for k, v in i.items() if v is not None} if isinstance(i, dict) else i for i in data["items"]
         ]
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    if not provider_data:
-        return CallToolResult(content=[TextContent(type="text", text=body)], structured_content=data)
-    return CallToolResult(
-        content=[TextContent(type="text", text=f"{PROVIDER_DATA}\n{body}")],
-        structured_content=data,
-        _meta={PROVIDER_DATA_META: True},
-    )
+    meta = {**(meta or {}), **({PROVIDER_DATA_META: True} if provider_data else {})}
+    text = f"{PROVIDER_DATA}\n{body}" if provider_data else body
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data, _meta=meta or None)
 
 
 def error_result(exc: ProviderError, runtime: Runtime) -> CallToolResult:
@@ -105,7 +104,10 @@ async def execute(
     try:
         if not op.is_write:
             result = await run_read(runtime, op, args, progress)
-            return as_result(result.model_dump(mode="json"), provider_data=True)
+            meta = None
+            if isinstance(op, Operation) and op.board is not None and shows_apps(ctx):
+                meta = board_meta(op, op.board, params_of(op, args).model_dump(mode="json"))
+            return as_result(result.model_dump(mode="json"), provider_data=True, meta=meta)
         if isinstance(shown, Refused):
             if (first := await guard.used_token(runtime, ctx, op, args)) is not None:
                 return as_result(item.out.model_validate(first, from_attributes=True).model_dump(mode="json"))
@@ -115,10 +117,15 @@ async def execute(
         outcome = await guard.decide(runtime, ctx, op, args, shown, answer, progress)
     except ProviderError as exc:
         return error_result(exc, runtime)
+    return write_result(runtime, item, outcome)
+
+
+def write_result(runtime: Runtime, item: Any, outcome: WriteResult) -> CallToolResult:
     outcome.message = runtime.reachable(outcome.message)
     data = item.out.model_validate(outcome, from_attributes=True).model_dump(mode="json")
     # A preview quotes provider text (escaped) and a result carries it; a bare refusal is betaops' own words.
-    return as_result(data, provider_data=outcome.result is not None or outcome.preview is not None)
+    provider_data = outcome.result is not None or outcome.preview is not None
+    return as_result(data, provider_data=provider_data, meta=outcome._app_meta)
 
 
 class _Loose(BaseModel):

@@ -1,12 +1,15 @@
 """The confirmation guard: it decides whether a write was approved, and lets each approval act once.
 
 How a write is approved, decided here and nowhere else:
-1. The client answers elicitation: the human is asked, with a preview built from a fresh read.
+1. The client shows MCP Apps: the preview is an approval card (`server/apps.py`). Its token travels
+   only in the result's `_meta`, and the human's click redeems it through the app-only
+   `betaops_approve` (`by_card`); its nonce is the approval id, claimed like any token's.
+2. The client answers elicitation: the human is asked, with a preview built from a fresh read.
    When the client can be asked, it is always asked; a confirm_token is never a way around that.
-2. It cannot (and `--confirm auto`): the call returns the preview, a one-line summary and a
+3. It cannot (and `--confirm auto`): the call returns the preview, a one-line summary and a
    confirm_token bound to tool, arguments, summary and the exact plan; the confirming call repeats
    the arguments with token and summary. `--confirm elicit` refuses instead.
-3. `--confirm never` (unattended automation): it runs at once.
+4. `--confirm never` (unattended automation): it runs at once.
 
 Bound to what was shown: after approval the write is planned again and must match the approved
 plan (preview, state, and every id it acts on); a task then acts on that plan's ids only.
@@ -33,6 +36,7 @@ from betaops.core.errors import ProviderError
 from betaops.core.operation import Operation, Returns
 from betaops.core.shapes import fit
 from betaops.core.task import Journal, Plan, Progress, Task, TaskContext
+from betaops.server.apps import approval_meta, shows_apps
 from betaops.server.jobs import is_bulk, started
 from betaops.server.previews import describe
 from betaops.server.results import WriteResult, WriteStatus
@@ -54,9 +58,9 @@ class Approve(BaseModel):
 
 @dataclass(frozen=True)
 class NotAsked:
-    """Why nobody was asked: nothing to do, unattended mode, or a client that cannot be asked."""
+    """Why nobody was asked: nothing to do, unattended mode, an approval card, or a client that cannot be asked."""
 
-    why: Literal["noop", "never", "cannot-ask"]
+    why: Literal["noop", "never", "card", "cannot-ask"]
 
 
 def params_of(action: Action, args: BaseModel) -> BaseModel:
@@ -136,6 +140,8 @@ def ask(runtime: Runtime, ctx: Context, shown: Plan) -> Elicit[Approve] | NotAsk
         return NotAsked("noop")
     if runtime.confirm is ConfirmMode.NEVER:
         return NotAsked("never")
+    if shows_apps(ctx):
+        return NotAsked("card")
     if not can_ask(ctx):
         return NotAsked("cannot-ask")
     return Elicit(f"{shown.preview}\nApprove?", Approve)
@@ -169,6 +175,8 @@ async def decide(
             return nothing_to_do(shown)
         if data.why == "never":
             return await once(runtime, action, params, shown, f"never:{uuid.uuid4()}", "confirm-never", progress)
+        if data.why == "card":
+            return _card(runtime, action, params, shown)
         return await _by_token(runtime, action, params, args, shown, progress)
     if not isinstance(data, Approve):
         action_taken = getattr(answer, "action", "cancel")
@@ -219,11 +227,73 @@ async def _by_token(
     if not token:
         return _preview(runtime, action, params, shown)
     approval_id = token_approval(runtime, action, args, token)
+    return await _redeem(runtime, action, params, shown, token, approval_id, "token", progress)
+
+
+async def _redeem(
+    runtime: Runtime,
+    action: Action,
+    params: BaseModel,
+    shown: Plan,
+    token: str,
+    approval_id: str,
+    how: str,
+    progress: Progress | None,
+) -> WriteResult:
+    """Run a verified token's write once: the token path and the approval card's click alike."""
     if await runtime.approvals.get(approval_id) is None:
         if shown.noop:
             return nothing_to_do(shown)
         runtime.tokens.check_target(action.provider, action.tool_name, token, binding(action, params, shown))
-    return await once(runtime, action, params, shown, approval_id, "token", progress)
+    return await once(runtime, action, params, shown, approval_id, how, progress)
+
+
+def _card(runtime: Runtime, action: Action, params: BaseModel, shown: Plan) -> WriteResult:
+    """The preview as an approval card: its token goes only into the result's `_meta`, which the host
+    gives the card and keeps from the model, so the model holds nothing it could redeem itself."""
+    line = summary(shown)
+    args = call_args(params)
+    token, _ = runtime.tokens.issue(action.tool_name, args, line, binding(action, params, shown))
+    result = WriteResult(
+        status=WriteStatus.CONFIRMATION_REQUIRED,
+        message=(
+            "Approval required: the user approves or declines this change on the card shown with this result; "
+            f"it cannot be approved in chat. {NOTHING_CHANGED}"
+        ),
+        preview=shown.preview,
+    )
+    result._app_meta = approval_meta(action.tool_name, args, line, token)
+    return result
+
+
+async def by_card(
+    runtime: Runtime,
+    action: Action,
+    args: BaseModel,
+    token: str,
+    line: str,
+    approve: bool,
+    progress: Progress | None,
+) -> WriteResult:
+    """The human's click on an approval card. The token's nonce is the approval id, exactly as on the
+    token path: approving runs the write once (re-planned, and bound to what the card showed),
+    declining spends the approval so that nothing can run on it, and a repeat gets the first outcome."""
+    params = params_of(action, args)
+    nonce = runtime.tokens.verify(action.provider, action.tool_name, token, call_args(params), line)
+    approval_id = f"token:{nonce}"
+    if not approve:
+        declined = not_executed("The user declined.")
+        earlier = await runtime.approvals.claim(approval_id, tool=action.tool_name, how="app")
+        if earlier is not None:
+            return _first_outcome(earlier) or not_executed("This approval was already used; nothing new was sent.")
+        # Spent without a write: FAILED is the state whose outcome says nothing was changed.
+        await runtime.approvals.settle(approval_id, State.FAILED, declined.model_dump(mode="json"))
+        return declined
+    record = await runtime.approvals.get(approval_id)
+    if record is not None and (first := _first_outcome(record)) is not None:
+        return first
+    shown = await plan(runtime, action, params)
+    return await _redeem(runtime, action, params, shown, token, approval_id, "app", progress)
 
 
 def token_approval(runtime: Runtime, action: Action, args: BaseModel, token: str) -> str:

@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, PrivateAttr, create_model
 
 from betaops.core.operation import Operation, Returns
 from betaops.core.task import Task
@@ -52,6 +52,9 @@ class RequestResult(BaseModel):
     confirm_summary: str | None = None
     replayed: bool = False
     result: Any = None
+    # For an MCP Apps host only: what the result's `_meta` carries (the approval card's sealed approval).
+    # Private, so it is never in the structured content or the text a model reads.
+    _app_meta: dict[str, Any] | None = PrivateAttr(default=None)
 
 
 class WriteResult(RequestResult):

@@ -106,12 +106,14 @@ def make_tool(
     out: type[BaseModel],
     handler: Handler,
     approval: Approval | None = None,
+    meta: dict[str, Any] | None = None,
 ) -> Tool:
     """An SDK tool calling `handler(ctx, args, shown, answer)`, with `args` validated by `inp`.
 
     `inp` is published as the input schema and enforced strictly (the SDK's own model would
     ignore unknown keys). With `approval`, `shown` is the plan the question was made from and
     `answer` the human's answer (or whatever `approval.ask` returned instead of asking).
+    `meta` is the tool's `_meta` (an MCP Apps link, `server/apps.py`).
     """
     fields = list(inp.model_fields)
 
@@ -140,7 +142,13 @@ def make_tool(
     params += [_keyword(n, Annotated[f.annotation, f]) for n, f in inp.model_fields.items()]
     _named(body, name, params, hints)
     tool = Tool.from_function(
-        body, name=name, title=title, description=description, annotations=annotations, structured_output=True
+        body,
+        name=name,
+        title=title,
+        description=description,
+        annotations=annotations,
+        meta=meta,
+        structured_output=True,
     )
     tool.fn_metadata.arg_model = inp  # type: ignore[assignment]
     tool.parameters = minimal(inp.model_json_schema(by_alias=False))

@@ -18,6 +18,7 @@ from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationError, create_model, model_validator
 
 from betaops.core.operation import Effect, Operation, Returns
+from betaops.server.apps import tool_meta
 from betaops.server.executor import approval, execute
 from betaops.server.guard import Action
 from betaops.server.results import ListResult, output_model
@@ -179,6 +180,11 @@ def build_tool(runtime: Runtime, item: Entry) -> Tool:
         out=item.out,
         handler=handler,
         approval=approval(runtime, lambda args: (item, args)) if op.is_write else None,
+        meta=tool_meta(
+            op.tool_name,
+            shows_card=op.is_write and runtime.confirm is not ConfirmMode.NEVER,
+            board=isinstance(op, Operation) and op.board is not None,
+        ),
     )
 
 

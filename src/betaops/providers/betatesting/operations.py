@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import partial
 
 from betaops.core.filters import Match
-from betaops.core.operation import Effect, Operation, Returns
+from betaops.core.operation import Board, Effect, Operation, Returns
 from betaops.providers.betatesting import models as m
 
 R, W, D = Effect.READ, Effect.WRITE, Effect.DESTRUCTIVE
@@ -220,6 +220,9 @@ OPERATIONS: tuple[Operation, ...] = (
             Match("since", ("submitted_at",), "since"),
             Match("until", ("submitted_at",), "until"),
             Match("text", ("title", "description"), "contains"),
+        ),
+        board=Board(
+            bulk="update_issues", fields=("priority", "status"), entries="changes", item_id="issue_id", carry=("test_id",)
         ),
     ),
     _op(
