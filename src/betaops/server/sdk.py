@@ -137,7 +137,9 @@ def make_tool(
         answer_type = Annotated[ElicitationResult[approval.answer], Resolve(asker)]  # type: ignore[name-defined]
         params += [_keyword("shown", shown_type), _keyword("answer", answer_type)]
         hints |= {"shown": shown_type, "answer": answer_type}
-    params += [_keyword(n, Annotated[f.annotation, f]) for n, f in inp.model_fields.items()]
+    # The SDK builds a throwaway argument model from the signature (`inp` replaces it below); typed
+    # `Any`, it costs little, where the real types cost a second model and schema per tool at start.
+    params += [_keyword(n, Any) for n in fields]
     _named(body, name, params, hints)
     tool = Tool.from_function(
         body, name=name, title=title, description=description, annotations=annotations, structured_output=True

@@ -8,13 +8,13 @@ previews a write, and the result models lists trim to their summary fields.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from typing import Annotated, Any, ClassVar, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, create_model
 
 from betaops.core.filters import Match
-from betaops.core.operation import Effect, Operation, Returns
+from betaops.core.operation import DeferredOperation, Effect, Operation, Returns
 from betaops.providers.testflight.declare import Attr, Q, Rel, Spec
 from betaops.providers.testflight.jsonapi import encoder
 from betaops.providers.testflight.names import DEFAULT_TOOLSETS, SUMMARY, TOOLSETS, singular, snake
@@ -171,9 +171,12 @@ def params_model(spec: Spec) -> type[BaseModel]:
 
 
 class Resource(BaseModel):
-    """A flattened App Store Connect resource; fields Apple adds later still come through."""
+    """A flattened App Store Connect resource; fields Apple adds later still come through.
 
-    model_config = ConfigDict(extra="allow")
+    Its validator is built on first use (`defer_build`): start-up declares about 60 resource types.
+    """
+
+    model_config = ConfigDict(extra="allow", defer_build=True)
     SUMMARY: ClassVar[tuple[str, ...]] = ()  # per resource type: the fields a list shows by default
 
     id: str | None = Field(None, description="Apple's id")
@@ -246,16 +249,17 @@ def _target(spec: Spec, getters: dict[str, str]) -> str | None:
 
 
 def build(spec: Spec, getters: dict[str, str]) -> Operation:
+    """The operation of one record; its params model is built when first needed (most never are)."""
     effect, idempotent = effect_of(spec)
     returns = {"item": Returns.ITEM, "list": Returns.LIST, "nothing": Returns.NOTHING}[spec.returns]
-    return Operation(
+    return DeferredOperation(
         provider=PROVIDER,
         name=spec.name,
         title=spec.title,
         summary=spec.summary,
         method=spec.method,
         path=spec.path,
-        params=params_model(spec),
+        build_params=partial(params_model, spec),
         result=resource_model(spec.result) if spec.result else None,
         returns=returns,
         effect=effect,
