@@ -30,7 +30,7 @@ from mcp.server.request_state import AESGCMRequestStateCodec, RequestStateSecuri
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel
 
-from betaops.server.schema import minimal, output_schema
+from betaops.server.schema import minimal, outline, output_schema
 
 SDK_VERSION = "2.3.0"  # the version this adapter was written and contract-tested against
 
@@ -147,7 +147,7 @@ def make_tool(
     tool.fn_metadata.arg_model = inp  # type: ignore[assignment]
     tool.parameters = minimal(inp.model_json_schema(by_alias=False))
     if tool.fn_metadata.output_schema is not None:
-        tool.fn_metadata.output_schema = output_schema(tool.fn_metadata.output_schema)
+        tool.fn_metadata.output_schema = outline(output_schema(tool.fn_metadata.output_schema))
     return tool
 
 
