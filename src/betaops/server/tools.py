@@ -15,7 +15,16 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from mcp.types import CallToolResult, ToolAnnotations
-from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationError, create_model, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    JsonValue,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 
 from betaops.core.operation import Effect, Operation, Returns
 from betaops.server.executor import approval, execute
@@ -127,6 +136,7 @@ def input_model(
     if isinstance(op, Operation) and op.returns is Returns.LIST and op.result is not None:
         summary = getattr(op.result, "SUMMARY", ())
         others = [f for f in op.result.model_fields if f not in summary]
+        described: list[JsonValue] = list(others)
         names = ", ".join(others)
         # A long list of names (TestFlight's resources have dozens) is shown by describe_operation only.
         shown = len(names) <= FIELD_NAMES_SHOWN
@@ -138,7 +148,7 @@ def input_model(
                 description=f"More fields per item: {names}, or all"
                 if shown
                 else f"More fields per item ({len(others)}), or all",
-                json_schema_extra=None if shown else {DESCRIBE_ONLY: others},
+                json_schema_extra=None if shown else {DESCRIBE_ONLY: described},
             ),
         )
     if op.is_write and confirm is ConfirmMode.AUTO:
