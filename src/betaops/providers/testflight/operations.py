@@ -242,6 +242,10 @@ def resource_model(kind: str) -> type[BaseModel]:
 # ---------------------------------------------------------------------------- operations
 
 
+def _result_model(kind: str | None) -> type[BaseModel] | None:
+    return resource_model(kind) if kind else None
+
+
 def effect_of(spec: Spec) -> tuple[Effect, bool]:
     """(effect, idempotent): reads free; deletes (records or memberships) destructive; creates not idempotent."""
     if spec.method == "GET":
@@ -262,7 +266,7 @@ def _target(spec: Spec, getters: dict[str, str]) -> str | None:
 
 
 def build(spec: Spec, getters: dict[str, str]) -> Operation:
-    """The operation of one record; its params model is built when first needed (most never are)."""
+    """The operation of one record; its params and result models are built when first needed (most never are)."""
     effect, idempotent = effect_of(spec)
     returns = {"item": Returns.ITEM, "list": Returns.LIST, "nothing": Returns.NOTHING}[spec.returns]
     return DeferredOperation(
@@ -273,7 +277,7 @@ def build(spec: Spec, getters: dict[str, str]) -> Operation:
         method=spec.method,
         path=spec.path,
         build_params=partial(params_model, spec),
-        result=resource_model(spec.result) if spec.result else None,
+        build_result=partial(_result_model, spec.result),
         returns=returns,
         effect=effect,
         idempotent=idempotent,
