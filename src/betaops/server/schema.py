@@ -112,11 +112,11 @@ def _optional_not_null(schema: Any) -> Any:
             out[key] = _optional_not_null(value)
     if isinstance(out.get("properties"), dict):
         required = set(out.get("required", ()))
-        out["properties"] = {k: v if k in required else _not_null(v) for k, v in out["properties"].items()}
+        out["properties"] = {k: v if k in required else _without_null(v) for k, v in out["properties"].items()}
     return out
 
 
-def _not_null(schema: Any) -> Any:
+def _without_null(schema: Any) -> Any:
     if not isinstance(schema, dict):
         return schema
     options = schema.get("anyOf")
