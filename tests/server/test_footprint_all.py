@@ -21,7 +21,7 @@ from betaops.settings import Settings
 pytestmark = pytest.mark.anyio
 ALL_GOAL = 150_000
 TOOL_GOAL = 4_096
-ALL_BUDGET = 300_000  # today's 280,525 bytes (230 tools) plus room for new tools; 476,245 and 373,160 before
+ALL_BUDGET = 300_000  # today's 280,541 bytes (230 tools) plus room for new tools; 476,245 and 373,160 before
 CONTROLS = ("include", "fieldsets", "include_limits")
 
 
