@@ -131,7 +131,9 @@ def live_env(state: str) -> dict[str, str]:
 
 
 def subjects(baseline: str | None, state: str) -> dict[str, tuple[list[str], dict[str, str]]]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(PREFIXES)}
+    # PYTHONDONTWRITEBYTECODE would make every start compile betaops from source (an installed
+    # wheel has its bytecode, like the SDK's); without it the uncounted warm-up run writes it.
+    base = {k: v for k, v in os.environ.items() if not k.startswith(PREFIXES) and k != "PYTHONDONTWRITEBYTECODE"}
     base["XDG_STATE_HOME"] = state  # nothing written where a user keeps state
     live = {**base, **live_env(state)}
     betaops = [sys.executable, "-m", "betaops", "serve"]

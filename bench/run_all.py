@@ -16,6 +16,7 @@ import call_overhead
 import cold_start
 import concurrency_http
 import fetch_all
+import offline
 import write_pacing
 from benchlib import Table, machine
 
@@ -27,6 +28,7 @@ BENCHMARKS: list[tuple[str, Callable[[], Table]]] = [
     ("3. fetch-all (bench/fetch_all.py)", fetch_all.run),
     ("4. write pacing (bench/write_pacing.py)", write_pacing.run),
     ("5. concurrency over streamable HTTP (bench/concurrency_http.py)", concurrency_http.run),
+    ("6. offline failure (bench/offline.py)", offline.run),
 ]
 
 

@@ -204,7 +204,8 @@ def _client(base_url: str, sleeps: list[float], transport: httpx2.AsyncBaseTrans
 @pytest.mark.parametrize(
     ("url", "words", "budget_s"),
     [
-        (f"http://127.0.0.1:{_closed_port()}/api", "nothing is listening", 0.1),
+        # The first request also opens the pool (its TLS context), as the first tool call always did.
+        (f"http://127.0.0.1:{_closed_port()}/api", "nothing is listening", 1.0),
         ("https://betaops-no-such-host.invalid/api", "could not be resolved", 1.0),
     ],
 )

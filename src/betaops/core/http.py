@@ -155,6 +155,35 @@ class Reply:
     raw: Any = None
 
 
+class ResolvingTransport(httpx2.AsyncBaseTransport):
+    """The real network, opened once a request's host name resolves.
+
+    With no network, a name that does not resolve is the usual failure. Checked first, it is
+    reported in the resolver's time (milliseconds, and `hopeless` says retrying will not help)
+    instead of after loading the system's CA certificates for a TLS connection that cannot happen
+    (tens to hundreds of milliseconds). Once a name has resolved, requests go straight to the one
+    pooled transport, which also resolves as it connects; the check is not repeated.
+    """
+
+    def __init__(self) -> None:
+        self._inner: httpx2.AsyncHTTPTransport | None = None
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        if self._inner is None:
+            url = request.url
+            try:
+                await anyio.getaddrinfo(url.host, url.port or (443 if url.scheme == "https" else 80))
+            except socket.gaierror as exc:
+                raise httpx2.ConnectError(f"cannot resolve {url.host}", request=request) from exc
+            if self._inner is None:  # a concurrent first request may have opened it meanwhile
+                self._inner = httpx2.AsyncHTTPTransport()
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._inner is not None:
+            await self._inner.aclose()
+
+
 class ProviderClient:
     """One pooled `httpx2.AsyncClient` per provider plus its pacing and retry policy."""
 
@@ -172,7 +201,7 @@ class ProviderClient:
         self._http = httpx2.AsyncClient(
             base_url=config.base_url.rstrip("/"),
             auth=config.auth,
-            transport=transport,
+            transport=transport or ResolvingTransport(),
             timeout=config.timeout_s,
             headers={"Accept": "application/json", "User-Agent": "betaops/0.1"},
         )

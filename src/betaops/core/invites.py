@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Any, Literal, Self
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, Field
 
 from betaops.core.errors import ProviderError
@@ -43,6 +42,9 @@ class Person:
 
 def parse_person(entry: str) -> Person:
     """One entry ("email" or "First Last <email>") as a Person; ValueError says why it is not an email."""
+    # Imported here: its Unicode tables cost a server start tens of milliseconds, and most never invite.
+    from email_validator import EmailNotValidError, validate_email
+
     name, address = parseaddr(entry.strip())
     if not address:
         raise ValueError("not an email address")

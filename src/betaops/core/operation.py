@@ -105,14 +105,50 @@ class Operation(ToolSpec):
     path_fields: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
-        fields = tuple(_PATH_FIELD.findall(self.path))
-        missing = [f for f in fields if f not in self.params.model_fields]
-        if missing:
-            raise ValueError(f"{self.tool_name}: path fields {missing} are not in {self.params.__name__}")
-        if (self.result is None) != (self.returns is Returns.NOTHING):
-            raise ValueError(f"{self.tool_name}: result model and returns={self.returns} disagree")
         if self.matches and not self.paginated:
             raise ValueError(f"{self.tool_name}: filters betaops applies need a paginated list")
-        if unknown := [m.param for m in self.matches if m.param not in self.params.model_fields]:
-            raise ValueError(f"{self.tool_name}: filters {unknown} are not in {self.params.__name__}")
-        object.__setattr__(self, "path_fields", fields)
+        object.__setattr__(self, "path_fields", tuple(_PATH_FIELD.findall(self.path)))
+        if not isinstance(self, DeferredOperation):  # a deferred one is checked as its models are built
+            self._check_params(self.params)
+            self._check_result(self.result)
+
+    def _check_params(self, params: type[BaseModel]) -> None:
+        missing = [f for f in self.path_fields if f not in params.model_fields]
+        if missing:
+            raise ValueError(f"{self.tool_name}: path fields {missing} are not in {params.__name__}")
+        if unknown := [m.param for m in self.matches if m.param not in params.model_fields]:
+            raise ValueError(f"{self.tool_name}: filters {unknown} are not in {params.__name__}")
+
+    def _check_result(self, result: type[BaseModel] | None) -> None:
+        if (result is None) != (self.returns is Returns.NOTHING):
+            raise ValueError(f"{self.tool_name}: result model and returns={self.returns} disagree")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeferredOperation(Operation):
+    """An operation whose params and result models are built when first read (`build_params`,
+    `build_result`).
+
+    A generated table declares many operations (TestFlight's 142) of which a session calls a few:
+    building every model at import cost most of the server's start. Each model is built once,
+    checked like a declared one, and kept.
+    """
+
+    build_params: Callable[[], type[BaseModel]] = field(repr=False, compare=False)
+    build_result: Callable[[], type[BaseModel] | None] = field(repr=False, compare=False)
+    params: type[BaseModel] = field(init=False, repr=False, compare=False)
+    result: type[BaseModel] | None = field(init=False, repr=False, compare=False)
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for attributes not set yet: `params` or `result` before its first read.
+        if name == "params":
+            params = self.build_params()
+            self._check_params(params)
+            object.__setattr__(self, "params", params)
+            return params
+        if name == "result":
+            result = self.build_result()
+            self._check_result(result)
+            object.__setattr__(self, "result", result)
+            return result
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from betaops import __version__
 from betaops.server.apps import tool_meta
 from betaops.server.executor import approval, as_result, execute
+from betaops.server.guard import Action
 from betaops.server.jobs import view as job_view
 from betaops.server.runtime import ConfirmMode, Runtime
 from betaops.server.schema import compact
@@ -173,13 +174,12 @@ def query_words(query: str) -> list[str]:
     return [_stem(w) for w in WORD.findall(text) if w not in STOP]
 
 
-def _score(item: Entry, words: list[str], listed: bool) -> float:
+def _score(op: Action, words: list[str], listed: bool) -> float:
     """Exact names first, then names holding every word (verb + noun), then words in the summary.
 
     Among equals, a name with fewer other words (the plain operation, not a relationship variant)
     and a listed tool come first.
     """
-    op = item.action
     if " ".join(words) in (op.tool_name, op.name.replace("_", " ")):
         return 1000.0
     name = [_stem(w) for w in WORD.findall(op.name.replace("_", " "))]
@@ -244,7 +244,7 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
                 pinned={k: v for k, v in conn.defaults.items() if v is not None},
                 rate_limit_remaining=conn.client.rate.remaining,
                 rate_limit=conn.client.rate.limit,
-                operations=sum(1 for e in runtime.catalog.values() if e.action.provider == name),
+                operations=sum(1 for op in runtime.catalog.actions.values() if op.provider == name),
                 note=conn.spec.context_note(conn.defaults),
             )
             for name, conn in runtime.connections.items()
@@ -271,21 +271,22 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
     async def search(ctx: Context, args: BaseModel, shown: Any, answer: Any) -> CallToolResult:
         assert isinstance(args, SearchInput)
         words = query_words(args.query)
+        # The actions, not the catalog's entries: a search must not build 220 input models.
         scored = [
-            (_score(item, words, item.name in listed), item)
-            for item in runtime.catalog.values()
-            if args.provider is None or item.action.provider == args.provider
+            (_score(op, words, name in listed), op)
+            for name, op in runtime.catalog.actions.items()
+            if args.provider is None or op.provider == args.provider
         ]
-        hits = sorted((p for p in scored if p[0] > 0), key=lambda p: (-p[0], p[1].name))
+        hits = sorted((p for p in scored if p[0] > 0), key=lambda p: (-p[0], p[1].tool_name))
         matches = [
             Match(
-                tool=item.name,
-                title=item.action.title,
-                summary=item.action.summary,
-                effect=str(item.action.effect),
-                listed=item.name in listed,
+                tool=op.tool_name,
+                title=op.title,
+                summary=op.summary,
+                effect=str(op.effect),
+                listed=op.tool_name in listed,
             )
-            for _, item in hits[: args.limit]
+            for _, op in hits[: args.limit]
         ]
         return as_result(SearchResult(matches=matches, total=len(hits)).model_dump(mode="json"))
 

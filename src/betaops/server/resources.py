@@ -55,7 +55,7 @@ def status(runtime: Runtime, name: str) -> dict[str, Any]:
         },
         "pinned": {k: v for k, v in conn.defaults.items() if v is not None},
         "read_only": runtime.read_only,
-        "operations": sum(1 for e in runtime.catalog.values() if e.action.provider == name),
+        "operations": sum(1 for op in runtime.catalog.actions.values() if op.provider == name),
     }
 
 

@@ -128,7 +128,8 @@ class Runtime:
     read_only: bool = False
     toolsets: tuple[str, ...] | None = None  # None: the default surface (each provider's core tools)
     audit: AuditLog | None = None
-    catalog: Mapping[str, Any] = field(default_factory=dict)  # tool name -> tools.Entry, every reachable action
+    # tool name -> tools.Entry, every reachable action; `catalog.actions` names them without building entries
+    catalog: Catalog = field(default_factory=lambda: Catalog({}, lambda op: op))
     # Approvals, jobs, pacing, headroom: the embedded store in the state directory (or Redis) in a served
     # process; in memory otherwise.
     store: StateStore = field(default_factory=lambda: SqliteState(":memory:"))
@@ -146,10 +147,10 @@ class Runtime:
 
         def how(match: re.Match[str]) -> str:
             name = match.group(0)
-            entry = self.catalog.get(name)
-            if entry is None or name in self.listed or text[match.end() : match.end() + 9] == " (through":
+            action = self.catalog.actions.get(name)
+            if action is None or name in self.listed or text[match.end() : match.end() + 9] == " (through":
                 return name
-            via = "betaops_write_operation" if entry.action.is_write else "betaops_read_operation"
+            via = "betaops_write_operation" if action.is_write else "betaops_read_operation"
             return f"{name} (through {via})"
 
         return _TOOL_NAME.sub(how, text)

@@ -77,8 +77,9 @@ def _inline(schema: Any, defs: dict[str, Any], once: set[str]) -> Any:
 
 
 def minimal(schema: dict[str, Any]) -> dict[str, Any]:
-    """`compact` without `DESCRIBE_ONLY` lists, then definitions used once inlined where used (a $ref costs more)."""
-    out: dict[str, Any] = _without(compact(schema), DESCRIBE_ONLY)
+    """`compact` without `DESCRIBE_ONLY` lists and with optional fields not nullable, then definitions
+    used once inlined where used (a $ref costs more)."""
+    out: dict[str, Any] = _optional_not_null(_without(compact(schema), DESCRIBE_ONLY))
     defs = out.get("$defs")
     if not isinstance(defs, dict):
         return out
@@ -90,6 +91,77 @@ def minimal(schema: dict[str, Any]) -> dict[str, Any]:
     if rest:
         body["$defs"] = {k: _inline(v, defs, once) for k, v in rest.items()}
     return dict(body)
+
+
+def _optional_not_null(schema: Any) -> Any:
+    """Optional properties without `null` in their type or enum.
+
+    Leaving an optional field out and sending null mean the same to every betaops model (the
+    default is None), so the listed schema says only the first, shorter way; null is still
+    accepted, and `compact` (what `betaops_describe_operation` shows) keeps it.
+    """
+    if isinstance(schema, list):
+        return [_optional_not_null(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in ("properties", "$defs") and isinstance(value, dict):  # keys here are names, not keywords
+            out[key] = {name: _optional_not_null(item) for name, item in value.items()}
+        else:
+            out[key] = _optional_not_null(value)
+    if isinstance(out.get("properties"), dict):
+        required = set(out.get("required", ()))
+        out["properties"] = {k: v if k in required else _without_null(v) for k, v in out["properties"].items()}
+    return out
+
+
+def _without_null(schema: Any) -> Any:
+    if not isinstance(schema, dict):
+        return schema
+    options = schema.get("anyOf")
+    if isinstance(options, list) and len(options) == 2 and _NULL in options:  # e.g. a nullable $ref
+        other = options[0] if options[1] == _NULL else options[1]
+        return {**{k: v for k, v in schema.items() if k != "anyOf"}, **other}
+    out = dict(schema)
+    kind = out.get("type")
+    if isinstance(kind, list) and "null" in kind and len(kind) == 2:
+        out["type"] = next(k for k in kind if k != "null")
+    if isinstance(out.get("enum"), list) and None in out["enum"] and len(out["enum"]) > 1:
+        out["enum"] = [e for e in out["enum"] if e is not None]
+    return out
+
+
+def outline(schema: Any, *, top: bool = True) -> Any:
+    """An output schema cut to the answer's shape: each object's property names (nested objects and
+    arrays of objects kept), `required`, enums and `$ref`s; types go, but for the top's `object`.
+
+    A model reads an answer by its field names and branches on few values (a write's `status`);
+    the types of 200 tools' leaves cost a third of `--toolsets all`. Looser than the output model,
+    so every answer still validates against it.
+    """
+    if isinstance(schema, list):
+        return [outline(item, top=False) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key in ("$ref", "enum", "const", "required"):
+        if key in schema:
+            out[key] = schema[key]
+    # `properties` and `items` constrain only objects and arrays: without a type, null still passes.
+    if isinstance(schema.get("properties"), dict):
+        out["properties"] = {k: outline(v, top=False) for k, v in schema["properties"].items()}
+    items = schema.get("items")
+    if isinstance(items, dict) and ("properties" in items or "$ref" in items):
+        out["items"] = outline(items, top=False)
+    for key in ("anyOf", "oneOf"):
+        if key in schema and (shaped := [o for o in outline(schema[key], top=False) if o]):
+            out[key] = shaped
+    if isinstance(schema.get("$defs"), dict):
+        out["$defs"] = {k: outline(v, top=False) for k, v in schema["$defs"].items()}
+    if top:
+        out["type"] = "object"
+    return out
 
 
 def _without(schema: Any, keyword: str) -> Any:

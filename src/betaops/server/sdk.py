@@ -30,7 +30,7 @@ from mcp.server.request_state import AESGCMRequestStateCodec, RequestStateSecuri
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel
 
-from betaops.server.schema import minimal, output_schema
+from betaops.server.schema import minimal, outline, output_schema
 
 SDK_VERSION = "2.3.0"  # the version this adapter was written and contract-tested against
 
@@ -139,7 +139,9 @@ def make_tool(
         answer_type = Annotated[ElicitationResult[approval.answer], Resolve(asker)]  # type: ignore[name-defined]
         params += [_keyword("shown", shown_type), _keyword("answer", answer_type)]
         hints |= {"shown": shown_type, "answer": answer_type}
-    params += [_keyword(n, Annotated[f.annotation, f]) for n, f in inp.model_fields.items()]
+    # The SDK builds a throwaway argument model from the signature (`inp` replaces it below); typed
+    # `Any`, it costs little, where the real types cost a second model and schema per tool at start.
+    params += [_keyword(n, Any) for n in fields]
     _named(body, name, params, hints)
     tool = Tool.from_function(
         body,
@@ -153,7 +155,7 @@ def make_tool(
     tool.fn_metadata.arg_model = inp  # type: ignore[assignment]
     tool.parameters = minimal(inp.model_json_schema(by_alias=False))
     if tool.fn_metadata.output_schema is not None:
-        tool.fn_metadata.output_schema = output_schema(tool.fn_metadata.output_schema)
+        tool.fn_metadata.output_schema = outline(output_schema(tool.fn_metadata.output_schema))
     return tool
 
 

@@ -15,7 +15,16 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from mcp.types import CallToolResult, ToolAnnotations
-from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationError, create_model, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    JsonValue,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 
 from betaops.core.operation import Effect, Operation, Returns
 from betaops.server.apps import tool_meta
@@ -23,9 +32,11 @@ from betaops.server.executor import approval, execute
 from betaops.server.guard import Action
 from betaops.server.results import ListResult, output_model
 from betaops.server.runtime import ConfirmMode, Runtime
+from betaops.server.schema import DESCRIBE_ONLY
 from betaops.server.sdk import make_tool
 
 DEFAULT_PAGE = 25
+FIELD_NAMES_SHOWN = 120  # characters of `fields` names listed in a tool's schema; longer lists: describe_operation
 MAX_PAGE = 100  # when the provider does not say how large a page it serves
 
 
@@ -118,7 +129,7 @@ def input_model(
     if isinstance(op, Operation) and op.paginated:
         assert op.result is not None
         extra |= {
-            "cursor": (str | None, Field(None, max_length=2000, description="next_cursor of the previous page")),
+            "cursor": (str | None, Field(None, max_length=2000, description="A page's next_cursor")),
             "page_size": (int, Field(DEFAULT_PAGE, ge=1, le=max_page, description="Items per page")),
             "all_pages": (bool, Field(False, description="Fetch all pages")),
             "max_items": (int, Field(200, ge=1, le=2000, description="Cap for all_pages")),
@@ -126,12 +137,19 @@ def input_model(
     if isinstance(op, Operation) and op.returns is Returns.LIST and op.result is not None:
         summary = getattr(op.result, "SUMMARY", ())
         others = [f for f in op.result.model_fields if f not in summary]
+        described: list[JsonValue] = list(others)
+        names = ", ".join(others)
+        # A long list of names (TestFlight's resources have dozens) is shown by describe_operation only.
+        shown = len(names) <= FIELD_NAMES_SHOWN
         extra["fields"] = (
             Annotated[list[str] | None, AfterValidator(_known_fields(op.result, others))],
             Field(
                 None,
                 max_length=20,
-                description=f"More fields per item: {', '.join(others)}, or all",
+                description=f"More fields per item: {names}, or all"
+                if shown
+                else f"More fields per item ({len(others)}), or all",
+                json_schema_extra=None if shown else {DESCRIBE_ONLY: described},
             ),
         )
     if op.is_write and confirm is ConfirmMode.AUTO:

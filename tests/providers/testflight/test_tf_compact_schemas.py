@@ -101,3 +101,31 @@ async def test_a_public_link_limit_outside_1_to_10000_is_refused_before_anyone_i
     text = "\n".join(getattr(b, "text", "") for b in result.content)
     assert result.is_error and "public_link_limit" in text and "nothing was changed" in text.lower(), text
     assert box.asked == [] and box.writes == 0 and box.transport.checked == 0
+
+
+STATES = next(q for q in LIST_APPS.query if q.field == "filter_app_store_versions_app_store_state")
+
+
+async def test_a_long_enum_is_listed_by_describe_and_checked_with_its_values_named() -> None:
+    box = make_tf()
+    async with box.client() as client:
+        tool = {t.name: t for t in (await client.list_tools()).tools}["testflight_list_apps"]
+        described = structured(await client.call_tool("betaops_describe_operation", {"tool": "testflight_list_apps"}))
+        refused = await client.call_tool("testflight_list_apps", {STATES.field: ["READY"]})
+        found = await client.call_tool("testflight_list_apps", {STATES.field: ["READY_FOR_SALE"], "filter_sku": None})
+    listed = tool.input_schema["properties"][STATES.field]
+    assert "enum" not in json.dumps(listed) and f"({len(STATES.values)} values)" in listed["description"]
+    assert tuple(described["input_schema"]["properties"][STATES.field][DESCRIBE_ONLY]) == STATES.values
+    text = "\n".join(getattr(b, "text", "") for b in refused.content)
+    assert refused.is_error and f"{STATES.field}: unknown 'READY'; allowed: ACCEPTED, DEVELOPER_REMOVED_FROM_SALE" in text
+    assert not found.is_error  # a listed value, and null for an optional filter, still go through
+    assert box.transport.checked == 1 and not box.transport.violations
+
+
+async def test_a_long_list_of_extra_fields_is_counted_in_the_tool_and_named_by_describe() -> None:
+    box = make_tf()
+    async with box.client() as client:
+        tool = {t.name: t for t in (await client.list_tools()).tools}["testflight_list_builds"]
+        described = structured(await client.call_tool("betaops_describe_operation", {"tool": "testflight_list_builds"}))
+    assert tool.input_schema["properties"]["fields"]["description"] == "More fields per item (6), or all"
+    assert "usesNonExemptEncryption" in described["input_schema"]["properties"]["fields"][DESCRIBE_ONLY]

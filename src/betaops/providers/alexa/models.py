@@ -112,7 +112,7 @@ class SkillInviteResult(InviteResult):
 
 
 class Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, defer_build=True)  # built on first use
 
 
 class SkillRef(Params):

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pydantic import BaseModel
-
 from betaops.core.errors import ProviderError
 from betaops.core.invites import PersonOutcome, after_error, parse_people
+from betaops.core.model import Model
 from betaops.core.operation import Effect
 from betaops.core.preview import every
 from betaops.core.task import Plan, Task, TaskContext
@@ -26,7 +25,7 @@ TOOL = f"{NAME}_invite_testers"
 RERUN_HINT = f"Call {TOOL} again with the same emails: it lists the testers first and adds only the missing ones."
 
 
-class InviteBound(BaseModel):
+class InviteBound(Model):
     """The emails sorted against the beta test as the preview showed it."""
 
     skill_id: str

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from betaops.core.errors import ProviderError
 from betaops.core.invites import InviteResult, PersonOutcome, after_error, parse_person
+from betaops.core.model import Model
 from betaops.core.operation import Effect
 from betaops.core.preview import count, every, quoted
 from betaops.core.task import Plan, Task, TaskContext
@@ -26,7 +27,7 @@ CHUNK = m.MAX_EMAILS  # emails per list-subscribers-add / subscribers-details ca
 MAX_PEOPLE = 1000
 
 
-class NewSubscriber(BaseModel):
+class NewSubscriber(Model):
     model_config = ConfigDict(extra="forbid")
     email: Annotated[str, Field(min_length=1, max_length=320)] = Field(
         description="Email address (invalid ones are reported, not sent)"
@@ -52,7 +53,7 @@ class AddSubscribersResult(InviteResult):
     outcomes: Sequence[ListOutcome] = Field(description="Every email's outcome, per list (counts: email x list)")
 
 
-class ListPlan(BaseModel):
+class ListPlan(Model):
     list_id: int
     label: str
     new: list[str] = Field(default_factory=list)
@@ -60,7 +61,7 @@ class ListPlan(BaseModel):
     already: list[str] = Field(default_factory=list)
 
 
-class Additions(BaseModel):
+class Additions(Model):
     """What adding this batch would do, from a fresh read; the plan binds it and the run sends exactly it."""
 
     people: dict[str, NewSubscriber]  # valid email -> person (first occurrence)

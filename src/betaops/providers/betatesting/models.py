@@ -120,7 +120,7 @@ IdList = Annotated[list[Id], Field(min_length=1, max_length=100)]
 class Wire(BaseModel):
     """An answer from the provider: unknown fields kept, a camelCase spelling read as our field."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)  # validators built on first use: a faster start
 
     @model_validator(mode="before")
     @classmethod
@@ -317,7 +317,7 @@ CAMEL = AliasGenerator(serialization_alias=to_camel)
 
 
 class Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_enum_values=True, alias_generator=CAMEL)
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, alias_generator=CAMEL, defer_build=True)
 
 
 class TestRef(Params):
@@ -480,7 +480,7 @@ class UpdateCommunityTesterParams(CommunityTesterRef):
 
 
 class NewCommunityTester(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=CAMEL)
+    model_config = ConfigDict(extra="forbid", alias_generator=CAMEL, defer_build=True)
     email: EmailStr = Field(description="Email address")
     first_name: ShortText | None = Field(None, description="First name")
     last_name: ShortText | None = Field(None, description="Last name")

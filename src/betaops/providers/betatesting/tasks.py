@@ -10,12 +10,13 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from betaops.core.confirm import digest
 from betaops.core.errors import ProviderError
 from betaops.core.filters import When, stamp
 from betaops.core.invites import InviteResult, PersonOutcome, after_error, parse_people
+from betaops.core.model import Model
 from betaops.core.operation import Effect
 from betaops.core.preview import change, every, quoted, value
 from betaops.core.task import Plan, Task, TaskContext
@@ -35,7 +36,7 @@ ACTIVE = ("draft", "to_do", "in_progress", "needs_more_info", "retest")
 SEVERE = ("critical", "high")
 
 
-class SummarizeIssuesParams(BaseModel):
+class SummarizeIssuesParams(Model):
     model_config = ConfigDict(extra="forbid")
     test_id: Id = Field(description="Test id")
     stale_days: int = Field(14, ge=1, le=365, description="Open issues not updated for this many days are stale")
@@ -43,7 +44,7 @@ class SummarizeIssuesParams(BaseModel):
     since: When | None = Field(None, description="Submitted since: ISO date or Nd (N days ago)")
 
 
-class IssueLine(BaseModel):
+class IssueLine(Model):
     id: int
     title: str
     status: str
@@ -52,7 +53,7 @@ class IssueLine(BaseModel):
     updated_at: str | None = None
 
 
-class IssueSummary(BaseModel):
+class IssueSummary(Model):
     test_id: int
     total: int
     by_status: dict[str, int]
@@ -93,7 +94,7 @@ async def summarize_issues(
     )
 
 
-class IssueChange(BaseModel):
+class IssueChange(Model):
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
     issue_id: Id = Field(description="Issue id")
     status: IssueStatus | None = Field(None, description="New status")
@@ -101,7 +102,7 @@ class IssueChange(BaseModel):
     notes: Text | None = Field(None, description="New internal notes")
 
 
-class UpdateIssuesParams(BaseModel):
+class UpdateIssuesParams(Model):
     model_config = ConfigDict(extra="forbid")
     test_id: Id = Field(description="Test id")
     changes: Annotated[list[IssueChange], Field(min_length=1, max_length=50)] = Field(
@@ -109,25 +110,25 @@ class UpdateIssuesParams(BaseModel):
     )
 
 
-class IssueOutcome(BaseModel):
+class IssueOutcome(Model):
     issue_id: int
     outcome: Literal["updated", "unchanged", "failed"]
     detail: str
 
 
-class UpdateIssuesResult(BaseModel):
+class UpdateIssuesResult(Model):
     test_id: int
     updated: int
     failed: int
     outcomes: list[IssueOutcome]
 
 
-class IssueUpdate(BaseModel):
+class IssueUpdate(Model):
     issue_id: int
     fields: dict[str, str] = Field(description="Only the fields whose value changes, with their new value")
 
 
-class UpdateIssuesBound(BaseModel):
+class UpdateIssuesBound(Model):
     test_id: int
     updates: list[IssueUpdate]
     unchanged: list[int] = Field(description="Issues already as asked")
@@ -208,7 +209,7 @@ async def update_issues(
 # ---------------------------------------------------------------------------- community
 
 
-class InviteToCommunityParams(BaseModel):
+class InviteToCommunityParams(Model):
     model_config = ConfigDict(extra="forbid")
     people: Annotated[list[Annotated[str, Field(max_length=320)]], Field(min_length=1, max_length=5000)] = Field(
         description="Emails, optionally 'First Last <email>' (1-5000)"
@@ -221,13 +222,13 @@ class InviteToCommunityParams(BaseModel):
 BULK = 100  # the provider's bulk-create limit per call
 
 
-class NewMember(BaseModel):
+class NewMember(Model):
     email: str
     first_name: str | None = None
     last_name: str | None = None
 
 
-class CommunityBound(BaseModel):
+class CommunityBound(Model):
     tags: list[str] | None
     new: list[NewMember]
     already: list[str]
@@ -313,7 +314,7 @@ MESSAGE_BATCH = 100  # tester ids per send call
 EXCLUDED = {"opt_out": ("opted out", "include_opted_out"), "removed": ("removed", "include_removed")}
 
 
-class MessageTestersParams(BaseModel):
+class MessageTestersParams(Model):
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
     test_id: Id = Field(description="Test id")
     audience: Literal["all"] | Annotated[list[TesterStatus], Field(min_length=1)] | None = Field(
@@ -332,14 +333,14 @@ class MessageTestersParams(BaseModel):
         return self
 
 
-class Delivery(BaseModel):
+class Delivery(Model):
     tester_id: int
     outcome: Literal["sent", "failed", "unknown"]
     message_id: int | None = None
     detail: str | None = None
 
 
-class MessageTestersResult(BaseModel):
+class MessageTestersResult(Model):
     test_id: int
     subject: str | None = None
     message: str = Field(description="The text sent, once (every recipient got the same)")
@@ -350,7 +351,7 @@ class MessageTestersResult(BaseModel):
     recipients: list[Delivery]
 
 
-class MessageBound(BaseModel):
+class MessageBound(Model):
     test_id: int
     tester_ids: list[int]
     subject: str | None

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import anyio
 import httpx2
-import jwt
 from cryptography.hazmat.primitives.asymmetric.ec import SECP256R1, EllipticCurvePrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
@@ -101,6 +100,8 @@ class AppStoreConnectJWT(AsyncOnlyAuth):
         return claims
 
     def _mint(self) -> str:
+        import jwt  # here: PyJWT loads cryptography's X.509 support, which a server start does without
+
         now = self._clock()
         claims = self.claims(now)
         headers = {"kid": self._key.key_id, "typ": "JWT"}

@@ -8,13 +8,13 @@ previews a write, and the result models lists trim to their summary fields.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from typing import Annotated, Any, ClassVar, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, create_model
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, WithJsonSchema, create_model
 
 from betaops.core.filters import Match
-from betaops.core.operation import Effect, Operation, Returns
+from betaops.core.operation import DeferredOperation, Effect, Operation, Returns
 from betaops.providers.testflight.declare import Attr, Q, Rel, Spec
 from betaops.providers.testflight.jsonapi import encoder
 from betaops.providers.testflight.names import DEFAULT_TOOLSETS, SUMMARY, TOOLSETS, singular, snake
@@ -23,16 +23,21 @@ from betaops.providers.testflight.sparse import (
     FIELDSETS,
     LIMITS,
     WireParams,
+    check_names,
     fieldsets_field,
     include_field,
+    inline,
     limits_field,
 )
+from betaops.server.schema import DESCRIBE_ONLY
 
 PROVIDER = "testflight"
 ID_PATTERN = r"^[A-Za-z0-9-]{1,64}$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+# A filter value's bounds are a sanity check, refused with a clear message; published, they cost
+# 40 bytes on each of some 400 filters, so the schema says only "a string".
+FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=200), WithJsonSchema({"type": "string"})]
 Text = Annotated[str, StringConstraints(max_length=4000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S{1,2000}$")]
 
@@ -51,7 +56,12 @@ def _camel(snake_name: str) -> str:
 
 
 def _query_field(q: Q) -> tuple[Any, Any]:
-    desc = q.description[:1].upper() + q.description[1:]
+    # Apple's own words for a filter ("filter by attribute 'name'") repeat the field's name: the
+    # wire name says it in Apple's vocabulary, shorter, on each of some 400 filters.
+    own = q.kind in ("int", "str", "enum") or (q.kind == "bool" and not q.wire.startswith("exists["))
+    desc = q.description[:1].upper() + q.description[1:] if own else q.wire
+    if q.wire == "sort":
+        desc = "Sort keys in order ('-' descends)"
     kind: Any
     extra: dict[str, Any] = {}
     if q.kind == "int":
@@ -61,12 +71,15 @@ def _query_field(q: Q) -> tuple[Any, Any]:
         kind = bool
     elif q.kind == "enum":
         kind = _literal(q.values)
+    elif q.kind == "enums" and inline(q.values) is None:
+        # A long enum (an app's 20 store states) is checked here and listed by describe_operation only.
+        kind = Annotated[list[str], check_names(q.values, q.field)]
+        extra = {"min_length": 1, "json_schema_extra": {DESCRIBE_ONLY: list(q.values)}}
+        desc += f" ({len(q.values)} values)"
     elif q.kind == "enums":
         kind, extra = list[_literal(q.values)], {"min_length": 1}  # type: ignore[misc]
-        desc += "; any of these (sent comma-joined)"
     elif q.kind == "list":
-        kind, extra = list[FilterValue], {"min_length": 1, "max_length": 100}
-        desc += "; one or more values, any of which matches"
+        kind, extra = list[FilterValue], {"min_length": 1, "max_length": 100}  # Apple matches any of them
     else:
         kind, extra = FilterValue, {}
     if q.required:
@@ -171,9 +184,12 @@ def params_model(spec: Spec) -> type[BaseModel]:
 
 
 class Resource(BaseModel):
-    """A flattened App Store Connect resource; fields Apple adds later still come through."""
+    """A flattened App Store Connect resource; fields Apple adds later still come through.
 
-    model_config = ConfigDict(extra="allow")
+    Its validator is built on first use (`defer_build`): start-up declares about 60 resource types.
+    """
+
+    model_config = ConfigDict(extra="allow", defer_build=True)
     SUMMARY: ClassVar[tuple[str, ...]] = ()  # per resource type: the fields a list shows by default
 
     id: str | None = Field(None, description="Apple's id")
@@ -226,6 +242,10 @@ def resource_model(kind: str) -> type[BaseModel]:
 # ---------------------------------------------------------------------------- operations
 
 
+def _result_model(kind: str | None) -> type[BaseModel] | None:
+    return resource_model(kind) if kind else None
+
+
 def effect_of(spec: Spec) -> tuple[Effect, bool]:
     """(effect, idempotent): reads free; deletes (records or memberships) destructive; creates not idempotent."""
     if spec.method == "GET":
@@ -246,17 +266,18 @@ def _target(spec: Spec, getters: dict[str, str]) -> str | None:
 
 
 def build(spec: Spec, getters: dict[str, str]) -> Operation:
+    """The operation of one record; its params and result models are built when first needed (most never are)."""
     effect, idempotent = effect_of(spec)
     returns = {"item": Returns.ITEM, "list": Returns.LIST, "nothing": Returns.NOTHING}[spec.returns]
-    return Operation(
+    return DeferredOperation(
         provider=PROVIDER,
         name=spec.name,
         title=spec.title,
         summary=spec.summary,
         method=spec.method,
         path=spec.path,
-        params=params_model(spec),
-        result=resource_model(spec.result) if spec.result else None,
+        build_params=partial(params_model, spec),
+        build_result=partial(_result_model, spec.result),
         returns=returns,
         effect=effect,
         idempotent=idempotent,

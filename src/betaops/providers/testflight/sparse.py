@@ -27,7 +27,7 @@ INCLUDE, FIELDSETS, LIMITS = "include", "fieldsets", "include_limits"
 SHORT = 80  # characters of names shown inline in a description
 
 
-def _inline(names: list[str] | tuple[str, ...]) -> str | None:
+def inline(names: list[str] | tuple[str, ...]) -> str | None:
     text = ", ".join(names)
     return text if len(text) <= SHORT else None
 
@@ -37,7 +37,7 @@ def _unknown(what: str, bad: list[str], allowed: tuple[str, ...] | list[str]) ->
     return ValueError(f"{what}: unknown {listed}; allowed: {', '.join(allowed)}")
 
 
-def _check_names(allowed: tuple[str, ...], what: str) -> AfterValidator:
+def check_names(allowed: tuple[str, ...], what: str) -> AfterValidator:
     def check(value: list[str] | None) -> list[str] | None:
         if value is not None and (bad := [v for v in value if v not in allowed]):
             raise _unknown(what, bad, allowed)
@@ -47,11 +47,11 @@ def _check_names(allowed: tuple[str, ...], what: str) -> AfterValidator:
 
 
 def include_field(q: Q) -> tuple[Any, Any]:
-    shown = _inline(q.values)
+    shown = inline(q.values)
     desc = (
         f"Related resources to include: {shown}" if shown else f"Related resources to include ({len(q.values)} names)"
     )
-    kind = Annotated[list[str] | None, _check_names(q.values, INCLUDE)]
+    kind = Annotated[list[str] | None, check_names(q.values, INCLUDE)]
     return kind, Field(
         None,
         min_length=1,
@@ -72,7 +72,7 @@ def fieldsets_field(qs: list[Q]) -> tuple[Any, Any]:
                 raise _unknown(f"{FIELDSETS}[{kind!r}]", bad, allowed[kind])
         return value
 
-    types = _inline(list(allowed))
+    types = inline(list(allowed))
     desc = "Only these fields, {type: [names]}"
     desc += f"; types: {types}" if types else f"; {len(allowed)} types"
     kind = Annotated[dict[str, list[str]] | None, AfterValidator(check)]
@@ -93,7 +93,7 @@ def limits_field(qs: list[Q]) -> tuple[Any, Any]:
                 raise ValueError(f"{LIMITS}[{rel!r}] must be 1..{high}, got {n}")
         return value
 
-    shown = _inline([f"{rel} 1-{high}" for rel, high in allowed.items()])
+    shown = inline([f"{rel} 1-{high}" for rel, high in allowed.items()])
     desc = "Most items per included relationship, {name: n}"
     desc += f": {shown}" if shown else f"; {len(allowed)} names"
     kind = Annotated[dict[str, int] | None, AfterValidator(check)]

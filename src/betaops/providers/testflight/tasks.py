@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from betaops.core.errors import ProviderError
 from betaops.core.invites import InviteResult, PersonOutcome, after_error, parse_people
+from betaops.core.model import Model
 from betaops.core.operation import Effect
 from betaops.core.preview import every, quoted, value
 from betaops.core.task import Plan, Task, TaskContext
@@ -34,7 +35,7 @@ def _fail(message: str, hint: str = "", operation: str | None = None) -> Provide
     return ProviderError(PROVIDER, message, operation=operation, hint=hint, changed=False)
 
 
-class GroupRef(BaseModel):
+class GroupRef(Model):
     """A beta group, by id, or by name within an app."""
 
     model_config = ConfigDict(extra="forbid")
@@ -61,14 +62,14 @@ class GroupInviteResult(InviteResult):
     beta_group_name: str | None = None
 
 
-class Removal(BaseModel):
+class Removal(Model):
     email: str
     outcome: Literal["removed", "not_in_group", "invalid", "failed", "unknown"]
     tester_id: str | None = None
     detail: str | None = None
 
 
-class RemoveResult(BaseModel):
+class RemoveResult(Model):
     beta_group_id: str
     beta_group_name: str | None = None
     outcomes: list[Removal]
@@ -128,7 +129,7 @@ def _counts(outcomes: list[Removal]) -> dict[str, int]:
     return counts
 
 
-class GroupFacts(BaseModel):
+class GroupFacts(Model):
     """A group as the human saw it: a renamed or re-flagged group changes the plan."""
 
     id: str
@@ -153,7 +154,7 @@ def _person(email: str, name: tuple[str | None, str | None]) -> str:
 # ---------------------------------------------------------------------------- invite
 
 
-class InviteBound(BaseModel):
+class InviteBound(Model):
     group: GroupFacts
     create: dict[str, tuple[str | None, str | None]] = Field(description="email -> (first, last) of new testers")
     add: dict[str, str] = Field(description="email -> tester id of existing testers outside the group")
@@ -220,7 +221,7 @@ async def run_invite(ctx: TaskContext, params: EmailsParams, key: str | None, pl
 # ---------------------------------------------------------------------------- remove
 
 
-class RemoveBound(BaseModel):
+class RemoveBound(Model):
     group: GroupFacts
     remove: dict[str, str] = Field(description="email -> tester id of the members who leave")
     absent: list[str]
@@ -327,7 +328,7 @@ AppText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Version = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,32}$")]
 
 
-class BuildRef(BaseModel):
+class BuildRef(Model):
     """A build by id, or by app (name, bundle id or id) and build number; the newest when no number."""
 
     model_config = ConfigDict(extra="forbid")
@@ -397,7 +398,7 @@ class DistributeParams(BuildRef):
         return self
 
 
-class DistributeResult(BaseModel):
+class DistributeResult(Model):
     build_id: str
     added_to: list[str] = Field(description="Group ids the build was added to")
     already_in: list[str] = Field(description="Group ids that already had it")
@@ -406,7 +407,7 @@ class DistributeResult(BaseModel):
     note: str
 
 
-class DistributeBound(BaseModel):
+class DistributeBound(Model):
     build_id: str
     build: str = Field(description="The build's label, as previewed")
     add: list[GroupFacts]
@@ -485,7 +486,7 @@ class BuildStatusParams(BuildRef):
     feedback_items: int = Field(5, ge=0, le=20, description="Newest crash and screenshot reports shown")
 
 
-class BuildBetaStatus(BaseModel):
+class BuildBetaStatus(Model):
     build_id: str
     label: str
     app_id: str | None = None
