@@ -44,7 +44,9 @@ def oauth(clock: FakeClock, secret: str = SANDBOX_CLIENT_SECRET) -> OAuth2Client
 async def test_oauth_token_is_reused_then_refreshed_before_expiry() -> None:
     clock = FakeClock(SIM_NOW)
     auth = oauth(clock)
-    box = make_box("betatesting", sims={"betatesting": SimConfig(clock=clock, token_lifetime_s=600)}, auth={"betatesting": auth})
+    box = make_box(
+        "betatesting", sims={"betatesting": SimConfig(clock=clock, token_lifetime_s=600)}, auth={"betatesting": auth}
+    )
     client = box.runtime.connections["betatesting"].client
     op = BY_NAME["list_custom_fields"]
     params = op.params()
@@ -60,7 +62,9 @@ async def test_oauth_token_is_reused_then_refreshed_before_expiry() -> None:
 async def test_oauth_refreshes_once_on_401_and_retries_the_request() -> None:
     clock = FakeClock(SIM_NOW)
     auth = oauth(clock)
-    box = make_box("betatesting", sims={"betatesting": SimConfig(clock=clock, token_lifetime_s=600)}, auth={"betatesting": auth})
+    box = make_box(
+        "betatesting", sims={"betatesting": SimConfig(clock=clock, token_lifetime_s=600)}, auth={"betatesting": auth}
+    )
     client = box.runtime.connections["betatesting"].client
     op = BY_NAME["list_custom_fields"]
     await client.call(op, op.params())
@@ -71,7 +75,11 @@ async def test_oauth_refreshes_once_on_401_and_retries_the_request() -> None:
 
 async def test_wrong_client_secret_is_a_config_error_naming_the_fix() -> None:
     clock = FakeClock(SIM_NOW)
-    box = make_box("betatesting", sims={"betatesting": SimConfig(clock=clock)}, auth={"betatesting": oauth(clock, secret="not-our-secret-7f3a")})
+    box = make_box(
+        "betatesting",
+        sims={"betatesting": SimConfig(clock=clock)},
+        auth={"betatesting": oauth(clock, secret="not-our-secret-7f3a")},
+    )
     op = BY_NAME["list_custom_fields"]
     with pytest.raises(ConfigError) as caught:
         await box.runtime.connections["betatesting"].client.call(op, op.params())

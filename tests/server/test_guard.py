@@ -61,9 +61,7 @@ async def test_accepting_with_approve_false_changes_nothing(box: Box, mode: str)
     assert box.writes == 0
 
 
-async def preview(
-    box: Box, mode: str, args: dict[str, Any], tool: str = "betatesting_update_issue"
-) -> dict[str, Any]:
+async def preview(box: Box, mode: str, args: dict[str, Any], tool: str = "betatesting_update_issue") -> dict[str, Any]:
     async with box.client(mode) as client:
         result = await client.call_tool(tool, args)
     assert result.structured_content is not None, text(result)

@@ -105,7 +105,11 @@ async def test_bad_arguments_stop_at_validation(box: Box, args: dict[str, Any]) 
 
 async def test_write_over_the_providers_limit_reports_when_to_retry(mode: str) -> None:
     clock = FakeClock(SIM_NOW)
-    box = make_box("betatesting", sims={"betatesting": SimConfig(write_limit=2, write_window_s=60.0, clock=clock)}, confirm=ConfirmMode.NEVER)
+    box = make_box(
+        "betatesting",
+        sims={"betatesting": SimConfig(write_limit=2, write_window_s=60.0, clock=clock)},
+        confirm=ConfirmMode.NEVER,
+    )
     issue = an_issue(box)
     async with box.client(mode) as client:
         results = [
@@ -121,7 +125,11 @@ async def test_write_over_the_providers_limit_reports_when_to_retry(mode: str) -
 
 async def test_short_rate_limit_is_waited_out_and_retried(mode: str) -> None:
     clock = FakeClock(SIM_NOW)
-    box = make_box("betatesting", sims={"betatesting": SimConfig(write_limit=1, write_window_s=5.0, clock=clock)}, confirm=ConfirmMode.NEVER)
+    box = make_box(
+        "betatesting",
+        sims={"betatesting": SimConfig(write_limit=1, write_window_s=5.0, clock=clock)},
+        confirm=ConfirmMode.NEVER,
+    )
     issue = an_issue(box)
     async with box.client(mode) as client:
         for priority in ("low", "high"):
