@@ -124,7 +124,7 @@ class ProviderSim:
     spec: ProviderSpec
     state: Any
     config: Any  # the provider's own SimConfig (None: the sandbox's default)
-    clock: FakeClock | None  # the simulator's clock when it is a fake one; retry and pacing sleeps advance it
+    clock: FakeClock  # the client's clock, which its retry and pacing sleeps advance: the simulator's when fake
     transport: RecordingTransport
     auth: httpx2.Auth
     sleeps: list[float] = field(default_factory=list)
@@ -191,7 +191,6 @@ class Box:
 
     @property
     def clock(self) -> FakeClock:
-        assert self.only.clock is not None, "this simulator is not on a fake clock"
         return self.only.clock
 
     @property
@@ -210,23 +209,21 @@ class Box:
         """Fresh seeded data, no faults, no history, new tokens: one server serves many tests
         (building one is the slow part). Time moves on, so every rate window starts empty."""
         for sim in self:
-            fresh = sim.spec.sandbox(self.settings).state
+            fresh: Any = sim.spec.sandbox(self.settings).state
             for f in dataclasses.fields(fresh):
                 setattr(sim.state, f.name, getattr(fresh, f.name))
             sim.faults.clear()
             sim.faults.injected.clear()
             sim.transport.sent.clear()
             sim.sleeps.clear()
-            if sim.clock is not None:
-                sim.clock.advance(2 * 3600.0)
+            sim.clock.advance(2 * 3600.0)
         self.asked = []
         self.runtime.tokens = ConfirmationTokens(TOKEN_SECRET, clock=self.token_clock)
 
     def advance(self, seconds: float) -> None:
         """Let simulated time pass at every provider (their windows and token lifetimes move on)."""
         for sim in self:
-            if sim.clock is not None:
-                sim.clock.advance(seconds)
+            sim.clock.advance(seconds)
 
 
 def default_sim_config(spec: ProviderSpec) -> Any:
@@ -277,11 +274,13 @@ def make_box(
             fields = (sim_fields or {}).get(name, {})
             if fields:
                 sim_config = replace(sim_config, **fields)
-        clock = getattr(sim_config, "clock", None)
-        clock = clock if isinstance(clock, FakeClock) else None
+        sim_clock = getattr(sim_config, "clock", None)
+        clock = sim_clock if isinstance(sim_clock, FakeClock) else FakeClock(0.0)
         given_auth = (auth or {}).get(name)
-        box = spec.sandbox(settings, sim_config=sim_config, auth=given_auth)
-        if given_auth is None and clock is not None and isinstance(box.config.auth, TokenEndpointAuth):
+        # The spec types `sandbox` by its settings alone; every sandbox also takes these keywords.
+        options: dict[str, Any] = {"sim_config": sim_config, "auth": given_auth}
+        box = spec.sandbox(settings, **options)
+        if given_auth is None and clock is sim_clock and isinstance(box.config.auth, TokenEndpointAuth):
             box.config.auth._clock = clock  # the sandbox token cache ages with the simulator, not the wall clock
         wrapper = (wrap or {}).get(name)
         transport = RecordingTransport(wrapper(box.transport) if wrapper is not None else box.transport)
@@ -289,16 +288,15 @@ def make_box(
 
         async def fake_sleep(seconds: float, sim: ProviderSim = sim) -> None:
             sim.sleeps.append(seconds)
-            if sim.clock is not None:
-                sim.clock.advance(seconds)
+            sim.clock.advance(seconds)
 
         overrides = {
             **(client_fields or {}).get(name, {}),
             **({} if max_retries is None else {"max_retries": max_retries}),
         }
-        conn = Connection(spec, replace(box.config, **overrides), True, transport, box.state, sleep=fake_sleep)
-        if clock is not None:
-            conn.clock = clock
+        conn = Connection(
+            spec, replace(box.config, **overrides), True, transport, box.state, clock=clock, sleep=fake_sleep
+        )
         conn.defaults = spec.defaults(settings)
         sims_by_name[name], connections[name] = sim, conn
     token_clock = FakeClock(1_800_000_000.0)

@@ -15,7 +15,10 @@ pytestmark = pytest.mark.anyio
 
 
 def own_test_id(box: Box) -> int:
-    return next(t.id for t in box.state.tests.values() if t.company_id == COMPANY_ID and t.status == "in_progress")
+    test_id: int = next(
+        t.id for t in box.state.tests.values() if t.company_id == COMPANY_ID and t.status == "in_progress"
+    )
+    return test_id
 
 
 async def test_executed_write_has_an_attempt_and_an_outcome(tmp_path: Path, mode: str) -> None:

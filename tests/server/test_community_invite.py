@@ -14,7 +14,8 @@ pytestmark = pytest.mark.anyio
 
 
 def a_member(box: Box) -> str:
-    return next(c.email for c in box.state.community.values() if c.company_id == COMPANY_ID)
+    email: str = next(c.email for c in box.state.community.values() if c.company_id == COMPANY_ID)
+    return email
 
 
 async def test_invite_skips_members_and_invalid_and_reports_each(box: Box, mode: str) -> None:

@@ -162,4 +162,4 @@ async def test_every_write_sends_an_idempotency_key(box: Box) -> None:
     async with box.client(answer="accept") as client:
         await client.call_tool("betatesting_update_issue", update_args(issue))
     assert next(w.idempotency_key for w in box.state.write_log)
-    assert box.state.write_log[0].idempotency_key.startswith("betaops-")  # type: ignore[union-attr]
+    assert box.state.write_log[0].idempotency_key.startswith("betaops-")

@@ -180,7 +180,7 @@ async def test_update_beta_test_by_token(box: Box, mode: str) -> None:
     )
     assert "status RUNNING" in preview
     assert 'Change feedbackEmail: "beta-feedback@example.com" → "new@example.com"' in preview
-    assert box.state.skills[DEMO_SKILL_ID].beta_test.feedbackEmail == "new@example.com"  # type: ignore[union-attr]
+    assert box.state.skills[DEMO_SKILL_ID].beta_test.feedbackEmail == "new@example.com"
 
 
 async def test_start_beta_test_then_it_runs(box: Box, mode: str) -> None:
@@ -195,14 +195,14 @@ async def test_start_beta_test_then_it_runs(box: Box, mode: str) -> None:
 async def test_end_beta_test_is_destructive_and_asks_first(box: Box, mode: str) -> None:
     await approved(box, mode, "alexa_end_beta_test", {"skill_id": LEGACY_SKILL_ID})
     assert "cannot be undone" in box.asked[0] and "status RUNNING" in box.asked[0]
-    assert box.state.skills[LEGACY_SKILL_ID].beta_test.status == "STOPPING"  # type: ignore[union-attr]
+    assert box.state.skills[LEGACY_SKILL_ID].beta_test.status == "STOPPING"
 
 
 async def test_a_token_is_refused_once_the_beta_test_changed(box: Box, mode: str) -> None:
     async with box.client(mode) as client:
         first = await client.call_tool("alexa_end_beta_test", {"skill_id": LEGACY_SKILL_ID})
         assert first.structured_content is not None
-        box.state.skills[LEGACY_SKILL_ID].beta_test.feedbackEmail = "changed@example.com"  # type: ignore[union-attr]
+        box.state.skills[LEGACY_SKILL_ID].beta_test.feedbackEmail = "changed@example.com"
         late = await client.call_tool(
             "alexa_end_beta_test",
             {"skill_id": LEGACY_SKILL_ID, **confirming(first.structured_content)},

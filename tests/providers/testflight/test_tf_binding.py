@@ -29,7 +29,8 @@ def upload(box: Box, number: str, seconds_from_now: float) -> str:
     attributes = {**like.attributes, "version": number, "uploadedDate": iso(SIM_NOW + seconds_from_now)}
     build = box.state.add("builds", attributes, {**like.rels, "individualTesters": [], "buildBundles": []})
     build.rels["buildBetaDetail"] = box.state.add("buildBetaDetails", dict(detail.attributes), {"build": build.id}).id
-    return build.id
+    build_id: str = build.id
+    return build_id
 
 
 def groups_with(box: Box, build_id: str) -> set[str]:
