@@ -14,6 +14,7 @@ import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from pkgutil import resolve_name
 from typing import Any
 
 import httpx2
@@ -227,16 +228,13 @@ class Box:
 
 
 def default_sim_config(spec: ProviderSpec) -> Any:
-    """The provider's SimConfig on a fake clock at the simulator's start (its `SIM_NOW`), from the
-    provider's `simulator` package; None for a provider without one (its sandbox's own default)."""
-    package = f"betaops.providers.{spec.name}.simulator"
-    try:
-        simulator = importlib.import_module(package)
-    except ModuleNotFoundError as missing:
-        if missing.name is not None and package.startswith(missing.name):
-            return None
-        raise
-    return simulator.SimConfig(clock=FakeClock(simulator.SIM_NOW))
+    """The provider's default SimConfig (`Simulator.config`) on a fake clock where its simulated clock
+    starts (`SIM_NOW`, beside it in its module); None when its simulator takes no config."""
+    reference = spec.simulator.config
+    if reference is None:
+        return None
+    start = importlib.import_module(reference.partition(":")[0]).SIM_NOW
+    return resolve_name(reference)(clock=FakeClock(start))
 
 
 Wrap = Callable[[httpx2.AsyncBaseTransport], httpx2.AsyncBaseTransport]
@@ -276,12 +274,12 @@ def make_box(
                 sim_config = replace(sim_config, **fields)
         sim_clock = getattr(sim_config, "clock", None)
         clock = sim_clock if isinstance(sim_clock, FakeClock) else FakeClock(0.0)
-        given_auth = (auth or {}).get(name)
-        # The spec types `sandbox` by its settings alone; every sandbox also takes these keywords.
-        options: dict[str, Any] = {"sim_config": sim_config, "auth": given_auth}
-        box = spec.sandbox(settings, **options)
-        if given_auth is None and clock is sim_clock and isinstance(box.config.auth, TokenEndpointAuth):
-            box.config.auth._clock = clock  # the sandbox token cache ages with the simulator, not the wall clock
+        chosen = (auth or {}).get(name)
+        if chosen is None:  # the sandbox's own credentials, built now so a test can look at them
+            chosen = spec.simulator.auth(sim_config)
+            if clock is sim_clock and isinstance(chosen, TokenEndpointAuth):
+                chosen._clock = clock  # the token cache ages with the simulator, not the wall clock
+        box = spec.sandbox(settings, sim_config=sim_config, auth=chosen)
         wrapper = (wrap or {}).get(name)
         transport = RecordingTransport(wrapper(box.transport) if wrapper is not None else box.transport)
         sim = ProviderSim(name, spec, box.state, sim_config, clock, transport, box.config.auth)

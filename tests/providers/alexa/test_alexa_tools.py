@@ -113,9 +113,7 @@ async def test_unsafe_skill_ids_are_refused_before_any_request(box: Box, bad: st
     assert not box.state.requests
 
 
-async def test_skill_id_is_required_unless_alexa_skill_id_pins_it(
-    box: Box, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_skill_id_is_required_unless_alexa_skill_id_pins_it(box: Box, monkeypatch: pytest.MonkeyPatch) -> None:
     async with box.client() as client:
         required = (await listed(box))["alexa_get_beta_test"].input_schema.get("required", [])
         missing = await client.call_tool("alexa_get_beta_test", {})
