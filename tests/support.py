@@ -293,7 +293,14 @@ def make_box(
             **({} if max_retries is None else {"max_retries": max_retries}),
         }
         conn = Connection(
-            spec, replace(box.config, **overrides), True, transport, box.state, clock=clock, sleep=fake_sleep
+            spec,
+            replace(box.config, **overrides),
+            True,
+            transport,
+            box.state,
+            clock=clock,
+            now=box.now,  # "now" for the data is the simulator's clock
+            sleep=fake_sleep,
         )
         conn.defaults = spec.defaults(settings)
         sims_by_name[name], connections[name] = sim, conn
