@@ -111,7 +111,7 @@ async def test_a_failed_second_call_reports_exactly_who_was_added_and_a_rerun_ad
 
 
 async def test_a_call_that_went_through_before_failing_is_counted_as_invited(mode: str) -> None:
-    box = make_alexa(faults=NthAddFails(2, "503_after_execute"))
+    box = make_box("alexa", sim_fields={"alexa": {"faults": NthAddFails(2, "503_after_execute")}})
     _, failed = await invite(box, mode, NEW)
     assert by_outcome(failed) == {"invited": NEW[:1000], "not_attempted": NEW[1000:]}  # the testers were listed again
     assert emails(box, LARGE_SKILL_ID)[-1000:] == NEW[:1000]
