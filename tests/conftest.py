@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings
 from betaops.providers import PROVIDERS
 from betaops.settings import Settings
 from tests.redis_server import flush, redis_server
-from tests.support import Sandbox, make_sandbox
+from tests.support import Box, make_box
 
 
 def env_names(model: type[BaseSettings]) -> list[str]:
@@ -45,8 +45,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
 
 
 @pytest.fixture
-def box() -> Sandbox:
-    return make_sandbox()
+def box() -> Box:
+    return make_box("betatesting")
 
 
 @pytest.fixture(scope="session")

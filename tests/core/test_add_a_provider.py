@@ -3,7 +3,8 @@
 The toy is a real (tiny) simulator, an ASGI app, declared the way every provider is: settings,
 operations, a sandbox and an invite capability. Registered in `PROVIDERS` for this test only, it
 is connected, listed, searchable, readable through discovery, an invite target of
-`betaops_invite_testers`, and has a status resource, with nothing in `server/` or `core/` told.
+`betaops_invite_testers`, and has a status resource, with nothing in `server/` or `core/` told;
+the test harness (`make_box`) builds its sandbox from the registry like any other provider's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import json
 
 import httpx2
 import pytest
-from mcp import Client
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.applications import Starlette
@@ -30,9 +30,8 @@ from betaops.core.provider import ProviderSpec
 from betaops.core.sandbox import Simulator
 from betaops.core.task import Plan, Task, TaskContext
 from betaops.providers import PROVIDERS
-from betaops.server.app import ServerOptions, build_server
 from betaops.settings import Settings
-from tests.support import confirming
+from tests.support import confirming, make_box
 
 pytestmark = pytest.mark.anyio
 KEY = "toy-sandbox-key"
@@ -191,9 +190,9 @@ def toy(monkeypatch: pytest.MonkeyPatch) -> ProviderSpec:
 
 
 async def test_a_registered_provider_is_connected_discoverable_invitable_and_has_status(toy: ProviderSpec) -> None:
-    server = build_server(Settings(_env_file=None), ServerOptions(sandbox=True))
+    box = make_box(toolsets=None)  # every registered provider, the toy included, on the default surface
     people = ["Ada Lovelace <ADA@example.com>", "ada@example.com", "old@example.com"]
-    async with Client(server) as client:
+    async with box.client() as client:
         names = {t.name for t in (await client.list_tools()).tools}
         found = await client.call_tool("betaops_search_operations", {"query": "toy club members"})
         read = await client.call_tool("betaops_read_operation", {"tool": "toy_list_members", "arguments": {}})

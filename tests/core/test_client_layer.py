@@ -26,7 +26,7 @@ from betaops.providers.betatesting.simulator.config import (
 )
 from betaops.server.runtime import ConfirmMode
 from betaops.sim.clock import FakeClock
-from tests.support import make_sandbox, text
+from tests.support import make_box, text
 
 pytestmark = pytest.mark.anyio
 
@@ -44,7 +44,9 @@ def oauth(clock: FakeClock, secret: str = SANDBOX_CLIENT_SECRET) -> OAuth2Client
 async def test_oauth_token_is_reused_then_refreshed_before_expiry() -> None:
     clock = FakeClock(SIM_NOW)
     auth = oauth(clock)
-    box = make_sandbox(sim_config=SimConfig(clock=clock, token_lifetime_s=600), auth=auth)
+    box = make_box(
+        "betatesting", sims={"betatesting": SimConfig(clock=clock, token_lifetime_s=600)}, auth={"betatesting": auth}
+    )
     client = box.runtime.connections["betatesting"].client
     op = BY_NAME["list_custom_fields"]
     params = op.params()
@@ -60,7 +62,9 @@ async def test_oauth_token_is_reused_then_refreshed_before_expiry() -> None:
 async def test_oauth_refreshes_once_on_401_and_retries_the_request() -> None:
     clock = FakeClock(SIM_NOW)
     auth = oauth(clock)
-    box = make_sandbox(sim_config=SimConfig(clock=clock, token_lifetime_s=600), auth=auth)
+    box = make_box(
+        "betatesting", sims={"betatesting": SimConfig(clock=clock, token_lifetime_s=600)}, auth={"betatesting": auth}
+    )
     client = box.runtime.connections["betatesting"].client
     op = BY_NAME["list_custom_fields"]
     await client.call(op, op.params())
@@ -71,7 +75,11 @@ async def test_oauth_refreshes_once_on_401_and_retries_the_request() -> None:
 
 async def test_wrong_client_secret_is_a_config_error_naming_the_fix() -> None:
     clock = FakeClock(SIM_NOW)
-    box = make_sandbox(sim_config=SimConfig(clock=clock), auth=oauth(clock, secret="not-our-secret-7f3a"))
+    box = make_box(
+        "betatesting",
+        sims={"betatesting": SimConfig(clock=clock)},
+        auth={"betatesting": oauth(clock, secret="not-our-secret-7f3a")},
+    )
     op = BY_NAME["list_custom_fields"]
     with pytest.raises(ConfigError) as caught:
         await box.runtime.connections["betatesting"].client.call(op, op.params())
@@ -85,7 +93,7 @@ async def test_wrong_client_secret_is_a_config_error_naming_the_fix() -> None:
 
 async def test_write_limiter_paces_a_bulk_job_under_the_providers_quota() -> None:
     clock = FakeClock(SIM_NOW)
-    box = make_sandbox(sim_config=SimConfig(clock=clock), confirm=ConfirmMode.NEVER)
+    box = make_box("betatesting", sims={"betatesting": SimConfig(clock=clock)}, confirm=ConfirmMode.NEVER)
     mine = {t.id for t in box.state.tests.values() if t.company_id == COMPANY_ID}
     issue = next(i for i in box.state.issues.values() if i.test_id in mine)
     issue.priority = "critical"  # every write below changes it (a write that changes nothing is not sent)
@@ -118,7 +126,7 @@ async def test_sliding_window_never_exceeds_its_limit() -> None:
 
 async def test_api_key_never_reaches_logs_or_errors(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    box = make_sandbox()
+    box = make_box("betatesting")
     async with box.client() as client:
         await client.call_tool("betatesting_list_tests", {})
         failed = await client.call_tool("betatesting_get_test", {"test_id": 999999})

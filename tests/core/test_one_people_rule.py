@@ -13,10 +13,7 @@ from mcp import Client
 
 from betaops.core.invites import parse_people
 from betaops.providers.alexa.simulator.seed import DEMO_SKILL_ID
-from betaops.server.app import ServerOptions, build_server, select_toolsets
-from betaops.settings import Settings
-from tests.server.test_invite_everywhere import sandboxes
-from tests.support import confirming
+from tests.support import confirming, make_box
 
 pytestmark = pytest.mark.anyio
 ADA = ["Ada Lovelace <ADA@Example.com>", "ada@example.com"]
@@ -41,11 +38,9 @@ def test_the_rule_folds_case_and_keeps_the_display_name() -> None:
 
 @pytest.mark.parametrize("provider", list(CALLS))
 async def test_one_person_written_twice_is_invited_once(provider: str) -> None:
-    runtime = sandboxes()
-    runtime.toolsets = select_toolsets(runtime.connections, ("all",))
-    server = build_server(Settings(_env_file=None), ServerOptions(sandbox=True), runtime)
+    box = make_box()
     tool, args = CALLS[provider]
-    async with Client(server) as client:
+    async with Client(box.server) as client:
         preview = await client.call_tool(tool, args)
         assert preview.structured_content is not None, preview.content
         done = await client.call_tool(tool, {**args, **confirming(preview)})

@@ -41,7 +41,7 @@ from betaops.settings import Settings
 from betaops.sim.transport import sim_transport
 from betaops.sim.variants import EMPTY as NO_BODY
 from tests.providers.betatesting.test_simulator import Ids
-from tests.reliability.fleet import make_fleet, text
+from tests.support import make_box, text
 
 pytestmark = pytest.mark.anyio
 
@@ -87,7 +87,7 @@ async def test_an_error_that_echoes_the_api_key_reaches_no_one(
     """BetaTesting echoes the bearer key in its errors: the tool error and the audit log show [redacted]."""
     caplog.set_level(logging.DEBUG)
     audit = tmp_path / "audit.jsonl"
-    fleet = make_fleet(providers=("betatesting",), audit=audit)
+    fleet = make_box("betatesting", audit=audit)
     fleet["betatesting"].config.variants.echo_credentials = True
     ids = Ids.of(fleet["betatesting"].state)
     async with fleet.client(answer="accept") as client:
@@ -103,7 +103,7 @@ async def test_an_error_that_echoes_the_api_key_reaches_no_one(
 
 
 async def test_a_success_body_that_echoes_credentials_is_scrubbed_before_anyone_reads_it() -> None:
-    fleet = make_fleet(providers=("betatesting", "testflight"))
+    fleet = make_box("betatesting", "testflight")
     fleet["betatesting"].config.variants.queue(
         {"data": [{"id": 1, "name": f"key {bt_sim.SANDBOX_API_KEY}", "status": "draft"}], "meta": {}}, path="/tests"
     )
@@ -287,7 +287,7 @@ async def test_a_redirect_is_not_taken_for_an_answer() -> None:
 
 
 async def test_an_empty_item_read_is_none_with_a_note() -> None:
-    fleet = make_fleet(providers=("betatesting",))
+    fleet = make_box("betatesting")
     fleet["betatesting"].config.variants.queue(NO_BODY, path="/tests/")
     op = BT["get_test"]
     reply = await fleet.runtime.connections["betatesting"].client.call(
@@ -298,7 +298,7 @@ async def test_an_empty_item_read_is_none_with_a_note() -> None:
 
 async def test_the_server_log_never_holds_a_sent_credential(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    fleet = make_fleet(providers=("betatesting",))
+    fleet = make_box("betatesting")
     async with fleet.client() as client:
         await client.call_tool("betatesting_list_tests", {})
     assert bt_sim.SANDBOX_API_KEY not in caplog.text

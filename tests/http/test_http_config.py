@@ -13,7 +13,7 @@ from betaops.core.errors import ConfigError
 from betaops.server.app import ServerOptions, build_runtime
 from betaops.server.http import HttpOptions, is_loopback, transport_security
 from tests.http.http_support import SECRET, TOKEN, http_app, http_settings
-from tests.support import make_sandbox
+from tests.support import make_box
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +29,7 @@ def _restore_logging() -> Iterator[None]:
 
 
 def build(settings: Any, **options: Any) -> Any:
-    return http_app(make_sandbox().runtime, settings, HttpOptions(**options))
+    return http_app(make_box("betatesting").runtime, settings, HttpOptions(**options))
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"])
@@ -125,7 +125,7 @@ def test_stateless_without_a_shared_store_warns_even_with_keyed_providers_only(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Idempotency keys stop a repeated write at the provider, not N replicas' pacing or a lost job."""
-    box = make_sandbox()  # BetaTesting only
+    box = make_box("betatesting")  # BetaTesting only
     with caplog.at_level(logging.WARNING, logger="betaops.server.http"):
         http_app(box.runtime, http_settings(confirm_secret=SECRET), HttpOptions(stateless=True), warn_for=box.runtime)
     [warning] = [r.getMessage() for r in caplog.records if r.name == "betaops.server.http"]

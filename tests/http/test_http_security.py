@@ -19,7 +19,7 @@ from tests.http.http_support import (
     mcp_client,
     running,
 )
-from tests.support import make_sandbox, text
+from tests.support import make_box, text
 
 pytestmark = pytest.mark.anyio
 
@@ -33,13 +33,13 @@ JSON_POST = {"Content-Type": "application/json", "Accept": "application/json, te
 
 
 def secured_app(**options: Any) -> Any:
-    box = make_sandbox()
+    box = make_box("betatesting")
     settings = http_settings(http_tokens=f"{TOKEN}, {OTHER_TOKEN}")
     return http_app(box.runtime, settings, HttpOptions(**options))
 
 
 def open_app(**options: Any) -> Any:
-    return http_app(make_sandbox().runtime, http_settings(), HttpOptions(**options))
+    return http_app(make_box("betatesting").runtime, http_settings(), HttpOptions(**options))
 
 
 async def test_health_answers_without_auth_and_reveals_nothing() -> None:
@@ -111,7 +111,7 @@ async def test_protected_resource_metadata_is_served_without_auth() -> None:
 
 
 async def test_public_url_and_issuer_shape_the_metadata_and_allowed_host() -> None:
-    box = make_sandbox()
+    box = make_box("betatesting")
     settings = http_settings(
         http_tokens=TOKEN,
         http_public_url="https://mcp.example.com/mcp",

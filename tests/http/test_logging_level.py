@@ -13,7 +13,7 @@ from mcp.types import LoggingLevel, LoggingMessageNotificationParams
 
 from betaops.server.runtime import ConfirmMode
 from tests.http.http_support import WRITE
-from tests.support import Sandbox, make_sandbox, text
+from tests.support import Box, make_box, text
 
 pytestmark = pytest.mark.anyio
 
@@ -21,8 +21,8 @@ ARGS = {"test_id": 4103, "stage": "pause"}
 
 
 @pytest.fixture
-def unattended() -> Sandbox:
-    return make_sandbox(confirm=ConfirmMode.NEVER)  # writes run at once, logging "executing <tool>" at INFO
+def unattended() -> Box:
+    return make_box("betatesting", confirm=ConfirmMode.NEVER)  # writes run at once, logging "executing <tool>" at INFO
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +48,7 @@ async def set_level(client: Client, level: LoggingLevel) -> None:
         await client.set_logging_level(level)
 
 
-async def test_legacy_server_advertises_logging_and_sends_nothing_unasked(unattended: Sandbox) -> None:
+async def test_legacy_server_advertises_logging_and_sends_nothing_unasked(unattended: Box) -> None:
     inbox = Inbox()
     async with Client(unattended.server, mode="legacy", logging_callback=inbox) as client:
         assert client.server_capabilities.logging is not None
@@ -57,7 +57,7 @@ async def test_legacy_server_advertises_logging_and_sends_nothing_unasked(unatte
     assert inbox.messages == []
 
 
-async def test_legacy_set_level_sends_records_at_or_above_it(unattended: Sandbox) -> None:
+async def test_legacy_set_level_sends_records_at_or_above_it(unattended: Box) -> None:
     inbox = Inbox()
     async with Client(unattended.server, mode="legacy", logging_callback=inbox) as client:
         await set_level(client, "info")
@@ -68,7 +68,7 @@ async def test_legacy_set_level_sends_records_at_or_above_it(unattended: Sandbox
     assert message.logger == "betaops.server.guard"
 
 
-async def test_legacy_set_level_above_filters_lower_records(unattended: Sandbox) -> None:
+async def test_legacy_set_level_above_filters_lower_records(unattended: Box) -> None:
     inbox = Inbox()
     async with Client(unattended.server, mode="legacy", logging_callback=inbox) as client:
         await set_level(client, "info")
@@ -78,7 +78,7 @@ async def test_legacy_set_level_above_filters_lower_records(unattended: Sandbox)
     assert unattended.writes == 1
 
 
-async def test_the_level_belongs_to_one_connection(unattended: Sandbox) -> None:
+async def test_the_level_belongs_to_one_connection(unattended: Box) -> None:
     asked, other = Inbox(), Inbox()
     async with (
         Client(unattended.server, mode="legacy", logging_callback=asked) as first,
@@ -91,7 +91,7 @@ async def test_the_level_belongs_to_one_connection(unattended: Sandbox) -> None:
     assert len(asked.executing()) == 1
 
 
-async def test_modern_clients_opt_in_per_request(unattended: Sandbox) -> None:
+async def test_modern_clients_opt_in_per_request(unattended: Box) -> None:
     opted, silent = Inbox(), Inbox()
     async with Client(unattended.server, mode="auto", logging_callback=opted, log_level="info") as client:
         await client.call_tool(WRITE, ARGS)
@@ -101,7 +101,7 @@ async def test_modern_clients_opt_in_per_request(unattended: Sandbox) -> None:
     assert silent.messages == []
 
 
-async def test_modern_clients_cannot_call_set_level(unattended: Sandbox) -> None:
+async def test_modern_clients_cannot_call_set_level(unattended: Box) -> None:
     async with Client(unattended.server, mode="auto") as client:
         with pytest.raises(MCPError) as refused:
             await set_level(client, "info")
@@ -109,7 +109,7 @@ async def test_modern_clients_cannot_call_set_level(unattended: Sandbox) -> None
 
 
 async def test_a_failed_call_still_delivers_its_records(mode: str) -> None:
-    box = make_sandbox(confirm=ConfirmMode.NEVER)
+    box = make_box("betatesting", confirm=ConfirmMode.NEVER)
     box.state.tests.pop(4103)  # the provider answers 404, logged at INFO by the client layer
     inbox = Inbox()
     async with Client(box.server, mode=mode, logging_callback=inbox, log_level="info") as client:

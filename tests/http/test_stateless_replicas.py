@@ -43,7 +43,9 @@ def replicas(count: int = 2, secret: str = SECRET) -> Replicas:
     """`count` stateless replicas in front of one simulated provider."""
     settings = http_settings(confirm_secret=secret)
     state = build_state()
-    provider = BETATESTING.sandbox(settings, state=state)  # one provider: every replica's requests reach the same simulator
+    provider = BETATESTING.sandbox(
+        settings, state=state
+    )  # one provider: every replica's requests reach the same simulator
     clock = FakeClock(1_800_000_000.0)
     apps = []
     for _ in range(count):

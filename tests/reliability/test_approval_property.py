@@ -27,9 +27,8 @@ from betaops.core.confirm import ConfirmationTokens
 from betaops.server.app import ServerOptions, build_server
 from betaops.server.runtime import Runtime
 from betaops.settings import Settings
-from tests.reliability.fleet import TOKEN_SECRET, Fleet, make_fleet
 from tests.reliability.test_guard_abuse import WRITES
-from tests.support import confirming
+from tests.support import TOKEN_SECRET, Box, confirming, make_box
 
 Step = tuple[str, int, str]  # (kind, write index, variant)
 
@@ -45,7 +44,7 @@ STEPS = st.lists(
     max_size=14,
 )
 
-_FLEET: dict[str, Fleet] = {}
+_FLEET: dict[str, Box] = {}
 _RUN = itertools.count()
 
 
@@ -69,7 +68,7 @@ def _fresh(result: CallToolResult) -> bool:
 class World:
     """One fleet, its approval store on disk, and what the sequence has approved so far."""
 
-    def __init__(self, fleet: Fleet, store: Path) -> None:
+    def __init__(self, fleet: Box, store: Path) -> None:
         self.fleet = fleet
         self.store = store
         self.fresh: dict[str, int] = {}  # approval (token or round) -> fresh executions reported
@@ -153,9 +152,9 @@ class World:
                 self.count(first.request_state, replayed)
 
 
-def _fleet() -> Fleet:
+def _fleet() -> Box:
     if "all" not in _FLEET:
-        _FLEET["all"] = make_fleet()
+        _FLEET["all"] = make_box()
     fleet = _FLEET["all"]
     fleet.reset()
     return fleet

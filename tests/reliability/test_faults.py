@@ -43,8 +43,7 @@ from tests.providers.betasend.test_betasend_tools import SAMPLES as BETASEND_SAM
 from tests.providers.betatesting.test_simulator import SAMPLES as BETATESTING_SAMPLES
 from tests.providers.betatesting.test_simulator import Ids
 from tests.providers.testflight import tf_samples
-from tests.reliability.fleet import Fleet, make_fleet, text
-from tests.support import confirming
+from tests.support import Box, confirming, make_box, text
 
 pytestmark = pytest.mark.anyio
 
@@ -72,7 +71,7 @@ class Recipe:
     write: bool
 
 
-def _reads(fleet: Fleet) -> list[Recipe]:
+def _reads(fleet: Box) -> list[Recipe]:
     """Every read operation of every provider, with arguments valid for the seeded data."""
     bt = Ids.of(fleet["betatesting"].state)
     tf_state = fleet["testflight"].state
@@ -98,7 +97,7 @@ def _reads(fleet: Fleet) -> list[Recipe]:
     return recipes
 
 
-def _writes(fleet: Fleet) -> list[Recipe]:
+def _writes(fleet: Box) -> list[Recipe]:
     """Writes that stay valid when repeated; every call changes something to a value of its own."""
     bt_state = fleet["betatesting"].state
     bt = Ids.of(bt_state)
@@ -219,7 +218,7 @@ def assert_result(result: CallToolResult, write: bool) -> dict[str, Any]:
 class Run:
     """Drives the mix and checks, call by call, that no tool call executed twice."""
 
-    def __init__(self, fleet: Fleet, seed: int) -> None:
+    def __init__(self, fleet: Box, seed: int) -> None:
         self.fleet = fleet
         self.rng = random.Random(seed)
         self.reads, self.writes = _reads(fleet), _writes(fleet)
@@ -289,7 +288,7 @@ async def test_a_thousand_calls_under_random_faults_end_clearly_and_never_write_
     mode: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
-    fleet = make_fleet(faults=faulty())
+    fleet = make_box(sim_fields={name: {"faults": f} for name, f in faulty().items()})
     run = Run(fleet, seed=2026 if mode == "auto" else 2027)
     await run.run(mode)
     tally = run.tally
@@ -353,7 +352,12 @@ async def test_a_failing_token_endpoint_is_a_clear_error_not_a_credentials_one(m
     faults = {"betatesting": Faults(), "alexa": Faults()}
     for f in faults.values():
         f.queue(fault, 8, method="POST", path="token")
-    fleet = make_fleet(providers=("betatesting", "alexa"), faults=faults, auth={"betatesting": betatesting_oauth()})
+    fleet = make_box(
+        "betatesting",
+        "alexa",
+        sim_fields={name: {"faults": f} for name, f in faults.items()},
+        auth={"betatesting": betatesting_oauth()},
+    )
     test_id = Ids.of(fleet["betatesting"].state).test
     async with fleet.client(mode, answer="accept") as client:
         read = await client.call_tool("alexa_get_beta_test", {"skill_id": DEMO_SKILL_ID})

@@ -39,7 +39,7 @@ from mcp.types import CallToolResult
 from betaops.core.provider import ProviderSpec
 from betaops.server.runtime import ConfirmMode
 from tests.providers.testflight.contract import ValidatingTransport, validating_transport
-from tests.reliability.fleet import Fleet, Sent, make_fleet, text
+from tests.support import Box, Sent, make_box, text
 
 EXAMPLES = 8  # per tool and protocol era
 SETTINGS = settings(
@@ -278,7 +278,7 @@ class Crashes(logging.Handler):
 class Session:
     portal: BlockingPortal
     client: Client
-    fleet: Fleet
+    fleet: Box
     schemas: dict[str, dict[str, Any]]
     crashes: Crashes
     contract: ValidatingTransport
@@ -320,7 +320,7 @@ def _short(args: dict[str, Any]) -> str:
     return json.dumps(args, default=str)[:400]
 
 
-def real_ids(fleet: Fleet) -> dict[str, list[Any]]:
+def real_ids(fleet: Box) -> dict[str, list[Any]]:
     """Seeded ids by the argument name that takes them (`test_id`, `beta_group_id`, `skill_id`, ...)."""
     bt = fleet["betatesting"].state
     known: dict[str, list[Any]] = {
@@ -349,7 +349,7 @@ def open_session(mode: str) -> Iterator[Session]:
         contract.append(validating_transport(inner))
         return contract[0]
 
-    fleet = make_fleet(confirm=ConfirmMode.NEVER, wrap={"testflight": checked})
+    fleet = make_box(confirm=ConfirmMode.NEVER, wrap={"testflight": checked})
     crashes = Crashes()
     logging.getLogger().addHandler(crashes)
     try:

@@ -20,8 +20,7 @@ from mcp.types import CallToolResult
 
 from betaops.providers.alexa.simulator import DEMO_SKILL_ID
 from tests.providers.betatesting.test_simulator import Ids
-from tests.reliability.fleet import Fleet, make_fleet, text
-from tests.support import confirming
+from tests.support import Box, confirming, make_box, text
 
 pytestmark = pytest.mark.anyio
 
@@ -30,13 +29,13 @@ pytestmark = pytest.mark.anyio
 class Write:
     provider: str
     tool: str
-    args: Callable[[Fleet, str], dict[str, Any]]  # (fleet, variant) -> arguments
+    args: Callable[[Box, str], dict[str, Any]]  # (fleet, variant) -> arguments
     method: str  # of the write request, to aim a fault at it (not at the preview's read)
     path: str
     keyed: bool  # the provider replays a repeated Idempotency-Key
 
 
-def _issue(fleet: Fleet, variant: str) -> dict[str, Any]:
+def _issue(fleet: Box, variant: str) -> dict[str, Any]:
     ids = Ids.of(fleet["betatesting"].state)
     return {"test_id": ids.test, "issue_id": ids.issue, "priority": {"a": "critical", "b": "trivial"}[variant]}
 
@@ -102,17 +101,17 @@ IDS = [w.provider for w in WRITES]
 
 
 @pytest.fixture(scope="module")
-def fleets() -> dict[str, Fleet]:
+def fleets() -> dict[str, Box]:
     return {}
 
 
 @pytest.fixture
-def fleet_for(fleets: dict[str, Fleet]) -> Callable[[Write], Fleet]:
+def fleet_for(fleets: dict[str, Box]) -> Callable[[Write], Box]:
     """A fresh fleet over one provider (built once per module, reset for each test)."""
 
-    def get(write: Write) -> Fleet:
+    def get(write: Write) -> Box:
         if write.provider not in fleets:
-            fleets[write.provider] = make_fleet(providers=(write.provider,))
+            fleets[write.provider] = make_box(write.provider)
         fleet = fleets[write.provider]
         fleet.reset()
         return fleet
@@ -148,7 +147,7 @@ def refused(result: CallToolResult, why: str) -> None:
 
 @pytest.mark.parametrize("write", WRITES, ids=IDS)
 async def test_forged_junk_and_expired_tokens_execute_nothing(
-    mode: str, write: Write, fleet_for: Callable[[Write], Fleet]
+    mode: str, write: Write, fleet_for: Callable[[Write], Box]
 ) -> None:
     fleet = fleet_for(write)
     args = write.args(fleet, "a")
@@ -166,7 +165,7 @@ async def test_forged_junk_and_expired_tokens_execute_nothing(
 
 @pytest.mark.parametrize("write", WRITES, ids=IDS)
 async def test_a_token_works_once_for_exactly_its_arguments(
-    mode: str, write: Write, fleet_for: Callable[[Write], Fleet]
+    mode: str, write: Write, fleet_for: Callable[[Write], Box]
 ) -> None:
     fleet = fleet_for(write)
     args, other = write.args(fleet, "a"), write.args(fleet, "b")
@@ -184,7 +183,7 @@ async def test_a_token_works_once_for_exactly_its_arguments(
 
 
 async def test_a_token_is_refused_by_every_other_tool(mode: str) -> None:
-    fleet = make_fleet()
+    fleet = make_box()
     async with fleet.client(mode) as client:
         tokens = {w.tool: (await preview(client, w, w.args(fleet, "a"))) for w in WRITES}
         for write in WRITES:
@@ -197,7 +196,7 @@ async def test_a_token_is_refused_by_every_other_tool(mode: str) -> None:
 
 @pytest.mark.parametrize("write", WRITES, ids=IDS)
 async def test_one_token_raced_against_itself_executes_once(
-    mode: str, write: Write, fleet_for: Callable[[Write], Fleet]
+    mode: str, write: Write, fleet_for: Callable[[Write], Box]
 ) -> None:
     fleet = fleet_for(write)
     args = write.args(fleet, "a")
@@ -223,7 +222,7 @@ async def test_one_token_raced_against_itself_executes_once(
 @pytest.mark.parametrize("write", WRITES, ids=IDS)
 @pytest.mark.parametrize(("answer", "approve"), [("decline", True), ("cancel", True), ("accept", False)])
 async def test_decline_cancel_or_disapprove_changes_nothing(
-    mode: str, write: Write, answer: str, approve: bool, fleet_for: Callable[[Write], Fleet]
+    mode: str, write: Write, answer: str, approve: bool, fleet_for: Callable[[Write], Box]
 ) -> None:
     fleet = fleet_for(write)
     async with fleet.client(mode, answer=answer, approve=approve) as client:
@@ -236,7 +235,7 @@ async def test_decline_cancel_or_disapprove_changes_nothing(
 
 @pytest.mark.parametrize("write", WRITES + UNTARGETED, ids=[*IDS, *(w.tool for w in UNTARGETED)])
 async def test_a_confirmed_call_repeated_after_a_timeout_writes_once(
-    mode: str, write: Write, fleet_for: Callable[[Write], Fleet]
+    mode: str, write: Write, fleet_for: Callable[[Write], Box]
 ) -> None:
     """The response is lost after the provider acted; the assistant repeats the exact confirmed call."""
     fleet = fleet_for(write)
@@ -264,7 +263,7 @@ async def test_a_confirmed_call_repeated_after_a_timeout_writes_once(
 
 @pytest.mark.parametrize("write", WRITES, ids=IDS)
 async def test_a_timeout_before_the_provider_acted_still_writes_at_most_once(
-    mode: str, write: Write, fleet_for: Callable[[Write], Fleet]
+    mode: str, write: Write, fleet_for: Callable[[Write], Box]
 ) -> None:
     fleet = fleet_for(write)
     sim = fleet[write.provider]

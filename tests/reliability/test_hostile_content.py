@@ -27,7 +27,7 @@ from betaops.providers.alexa.simulator import DEMO_SKILL_ID
 from betaops.server.executor import PROVIDER_DATA, PROVIDER_DATA_META
 from betaops.server.previews import escaped
 from tests.providers.betatesting.test_simulator import Ids
-from tests.reliability.fleet import Fleet, make_fleet, text
+from tests.support import Box, make_box, text
 
 pytestmark = pytest.mark.anyio
 
@@ -87,7 +87,7 @@ def assert_marked_and_clean(result: CallToolResult, *labels: str) -> dict[str, A
     return dict(body)
 
 
-def plant(fleet: Fleet) -> dict[str, Any]:
+def plant(fleet: Box) -> dict[str, Any]:
     """Hostile text in every provider's data; returns the ids to read it back by."""
     bt = fleet["betatesting"].state
     ids = Ids.of(bt)
@@ -124,7 +124,7 @@ def plant(fleet: Fleet) -> dict[str, Any]:
 
 
 async def test_read_results_are_sanitised_and_marked_as_provider_data(mode: str) -> None:
-    fleet = make_fleet()
+    fleet = make_box()
     planted = plant(fleet)
     ids: Ids = planted["ids"]
     calls: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
@@ -159,7 +159,7 @@ async def test_read_results_are_sanitised_and_marked_as_provider_data(mode: str)
 
 
 async def test_hostile_text_in_a_write_preview_and_its_result_is_sanitised(mode: str) -> None:
-    fleet = make_fleet(providers=("betatesting",))
+    fleet = make_box("betatesting")
     ids: Ids = plant_betatesting(fleet)
     args = {"test_id": ids.test, "issue_id": ids.issue, "priority": "critical"}
     async with fleet.client(mode, answer="accept") as asking:
@@ -175,7 +175,7 @@ async def test_hostile_text_in_a_write_preview_and_its_result_is_sanitised(mode:
     assert previewed["status"] == "confirmation_required" and escaped(visible("Issue title")) in previewed["preview"]
 
 
-def plant_betatesting(fleet: Fleet) -> Ids:
+def plant_betatesting(fleet: Box) -> Ids:
     bt = fleet["betatesting"].state
     ids = Ids.of(bt)
     issue = bt.issues[ids.issue]
@@ -221,7 +221,7 @@ READS = {
 
 @pytest.mark.parametrize("provider", sorted(ERROR_BODIES))
 async def test_provider_error_messages_are_sanitised_too(mode: str, provider: str) -> None:
-    fleet = make_fleet(providers=(provider,))
+    fleet = make_box(provider)
     status = 200 if provider == "betasend" else 409
     transport = fleet[provider].transport
     transport.inner = HostileErrors(transport.inner, status, ERROR_BODIES[provider])

@@ -33,9 +33,9 @@ from betaops.providers.betatesting import provider as betatesting
 from betaops.providers.betatesting.simulator import config as bt_sim
 from betaops.providers.testflight.auth import ApiKey, AppStoreConnectJWT, load_private_key
 from betaops.providers.testflight.simulator import config as tf_sim
+from tests.providers.alexa.helpers import alexa_auth
 from tests.providers.betatesting.test_simulator import Ids
-from tests.reliability.fleet import Fleet, Sent, alexa_auth, make_fleet, text
-from tests.support import confirming
+from tests.support import Box, Sent, confirming, make_box, text
 
 pytestmark = pytest.mark.anyio
 
@@ -90,7 +90,7 @@ class Seen:
         return result
 
 
-Story = Callable[[Client, Fleet, Seen], Awaitable[None]]
+Story = Callable[[Client, Box, Seen], Awaitable[None]]
 
 
 async def call(client: Client, seen: Seen, tool: str, args: dict[str, Any]) -> CallToolResult:
@@ -104,7 +104,7 @@ async def confirmed(client: Client, seen: Seen, tool: str, args: dict[str, Any])
     return await call(client, seen, tool, {**args, **token})
 
 
-async def swap_auth(fleet: Fleet, provider: str, auth: httpx2.Auth) -> None:
+async def swap_auth(fleet: Box, provider: str, auth: httpx2.Auth) -> None:
     """Reach the same simulator with other credentials (the client is rebuilt on next use)."""
     connection = fleet.runtime.connections[provider]
     await connection.aclose()
@@ -118,7 +118,7 @@ def assert_error(result: CallToolResult, *words: str) -> None:
 # ------------------------------------------------------------------------------ stories
 
 
-async def betatesting_story(client: Client, fleet: Fleet, seen: Seen) -> None:
+async def betatesting_story(client: Client, fleet: Box, seen: Seen) -> None:
     ids = Ids.of(fleet["betatesting"].state)
     await call(client, seen, "betatesting_list_tests", {})
     done = await confirmed(
@@ -133,13 +133,13 @@ async def betatesting_story(client: Client, fleet: Fleet, seen: Seen) -> None:
     assert_error(await call(client, seen, "betatesting_get_test", {"test_id": "../../secrets"}), "validation error")
 
 
-async def bt_static_story(client: Client, fleet: Fleet, seen: Seen) -> None:
+async def bt_static_story(client: Client, fleet: Box, seen: Seen) -> None:
     await betatesting_story(client, fleet, seen)
     await swap_auth(fleet, "betatesting", StaticBearer(SecretStr(WRONG_BT_KEY)))  # well-formed, unknown
     assert_error(await call(client, seen, "betatesting_list_tests", {}), "HTTP 401", "BETATESTING_API_KEY")
 
 
-async def bt_oauth_story(client: Client, fleet: Fleet, seen: Seen) -> None:
+async def bt_oauth_story(client: Client, fleet: Box, seen: Seen) -> None:
     await betatesting_story(client, fleet, seen)
     # The read-only client may read but not write (403), and a wrong secret is refused (401).
     await swap_auth(fleet, "betatesting", bt_oauth(bt_sim.READONLY_CLIENT_ID, bt_sim.READONLY_CLIENT_SECRET))
@@ -151,7 +151,7 @@ async def bt_oauth_story(client: Client, fleet: Fleet, seen: Seen) -> None:
     assert_error(await call(client, seen, "betatesting_list_tests", {}), "refused our credentials")
 
 
-async def alexa_story(client: Client, fleet: Fleet, seen: Seen) -> None:
+async def alexa_story(client: Client, fleet: Box, seen: Seen) -> None:
     await call(client, seen, "alexa_get_beta_test", {"skill_id": DEMO_SKILL_ID})
     done = await confirmed(
         client, seen, "alexa_update_beta_test", {"skill_id": DEMO_SKILL_ID, "feedbackEmail": "fb@example.com"}
@@ -168,7 +168,7 @@ async def alexa_story(client: Client, fleet: Fleet, seen: Seen) -> None:
     assert_error(await call(client, seen, "alexa_get_beta_test", {"skill_id": DEMO_SKILL_ID}), "ALEXA_REFRESH_TOKEN")
 
 
-async def tf_story(client: Client, fleet: Fleet, seen: Seen) -> None:
+async def tf_story(client: Client, fleet: Box, seen: Seen) -> None:
     ids = fleet["testflight"].state.ids
     await call(client, seen, "testflight_list_apps", {})
     done = await confirmed(
@@ -186,7 +186,7 @@ async def tf_story(client: Client, fleet: Fleet, seen: Seen) -> None:
     assert_error(await call(client, seen, "testflight_list_apps", {}), "HTTP 401", "TESTFLIGHT_KEY_ID")
 
 
-async def betasend_story(client: Client, fleet: Fleet, seen: Seen) -> None:
+async def betasend_story(client: Client, fleet: Box, seen: Seen) -> None:
     await call(client, seen, "betasend_get_account", {})
     done = await confirmed(client, seen, "betasend_update_list", {"list_id": 5, "list_name": "Renamed"})
     assert not done.is_error, text(done)
@@ -201,7 +201,7 @@ async def betasend_story(client: Client, fleet: Fleet, seen: Seen) -> None:
 
 
 # One write per provider approved by elicitation, so the question a human sees is checked too.
-APPROVED: dict[str, Callable[[Fleet], tuple[str, dict[str, Any]]]] = {
+APPROVED: dict[str, Callable[[Box], tuple[str, dict[str, Any]]]] = {
     "betatesting": lambda f: (
         "betatesting_update_issue",
         {
@@ -269,9 +269,7 @@ async def test_no_credential_appears_in_output_errors_logs_or_audit(
     caplog.set_level(logging.DEBUG)
     audit = tmp_path / "audit.jsonl"
     chosen = strategy.auth()
-    fleet = make_fleet(
-        providers=(strategy.provider,), audit=audit, auth={strategy.provider: chosen} if chosen else None
-    )
+    fleet = make_box(strategy.provider, audit=audit, auth={strategy.provider: chosen} if chosen else None)
     seen = Seen()
     async with fleet.client(mode, answer="accept") as asking:
         tool, args = APPROVED[strategy.provider](fleet)

@@ -16,7 +16,7 @@ import pytest
 from betaops.server.runtime import ConfirmMode
 from betaops.sim.clock import FakeClock
 from tests.providers.betatesting.test_simulator import Ids
-from tests.reliability.fleet import make_fleet, text
+from tests.support import make_box, text
 
 pytestmark = pytest.mark.anyio
 
@@ -49,8 +49,8 @@ async def test_a_late_write_does_not_make_the_next_one_arrive_inside_the_provide
         return late[0]
 
     limits = {"write_limit": LIMIT, "write_window_s": WINDOW_S}
-    fleet = make_fleet(
-        providers=("betatesting",),
+    fleet = make_box(
+        "betatesting",
         confirm=ConfirmMode.NEVER,
         wrap={"betatesting": wrap},
         sim_fields={"betatesting": limits},

@@ -14,7 +14,7 @@ from mcp.types import CallToolResult
 from betaops.server.apps import APPROVAL_META, APPROVE_TOOL, BOARD, BOARD_META, CARD, REPORT
 from betaops.server.runtime import ConfirmMode
 from tests.server.test_guard import an_issue, update_args
-from tests.support import Sandbox, confirming, make_sandbox, text
+from tests.support import Box, confirming, make_box, text
 
 pytestmark = pytest.mark.anyio
 
@@ -36,7 +36,7 @@ def model_view(result: CallToolResult) -> str:
     return text(result) + json.dumps(result.structured_content)
 
 
-async def test_an_apps_client_sees_the_app_links_the_app_only_tool_and_the_documents(box: Sandbox, mode: str) -> None:
+async def test_an_apps_client_sees_the_app_links_the_app_only_tool_and_the_documents(box: Box, mode: str) -> None:
     async with box.client(mode, apps=True) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
         documents = {uri: (await client.read_resource(uri)).contents[0] for uri in (CARD, BOARD, REPORT)}
@@ -61,7 +61,7 @@ async def test_an_apps_client_sees_the_app_links_the_app_only_tool_and_the_docum
         }
 
 
-async def test_a_client_without_apps_gets_todays_list_and_results(box: Sandbox, mode: str) -> None:
+async def test_a_client_without_apps_gets_todays_list_and_results(box: Box, mode: str) -> None:
     issue = an_issue(box, priority="low")
     async with box.client(mode) as client:
         tools = (await client.list_tools()).tools
@@ -76,7 +76,7 @@ async def test_a_client_without_apps_gets_todays_list_and_results(box: Sandbox, 
     assert issues.meta is not None and BOARD_META not in issues.meta
 
 
-async def test_the_card_nonce_reaches_only_the_app(box: Sandbox, mode: str) -> None:
+async def test_the_card_nonce_reaches_only_the_app(box: Box, mode: str) -> None:
     issue = an_issue(box, priority="low")
     async with box.client(mode, answer="accept", apps=True) as client:  # it could be asked: it gets a card instead
         result = await client.call_tool("betatesting_update_issue", update_args(issue))
@@ -90,7 +90,7 @@ async def test_the_card_nonce_reaches_only_the_app(box: Sandbox, mode: str) -> N
     assert box.asked == [] and box.writes == 0
 
 
-async def test_approving_on_the_card_executes_once_and_a_replay_nothing(box: Sandbox, mode: str) -> None:
+async def test_approving_on_the_card_executes_once_and_a_replay_nothing(box: Box, mode: str) -> None:
     issue = an_issue(box, priority="low")
     async with box.client(mode, apps=True) as client:
         approval = sealed(await client.call_tool("betatesting_update_issue", update_args(issue)))
@@ -104,7 +104,7 @@ async def test_approving_on_the_card_executes_once_and_a_replay_nothing(box: San
     assert record is not None and record.how == "app"
 
 
-async def test_declining_on_the_card_executes_nothing_and_spends_the_approval(box: Sandbox, mode: str) -> None:
+async def test_declining_on_the_card_executes_nothing_and_spends_the_approval(box: Box, mode: str) -> None:
     issue = an_issue(box, priority="low")
     async with box.client(mode, apps=True) as client:
         approval = sealed(await client.call_tool("betatesting_update_issue", update_args(issue)))
@@ -124,7 +124,7 @@ def tampered(approval: str, **changes: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps(body).encode()).decode()
 
 
-async def test_a_call_without_a_valid_approval_is_refused_and_changes_nothing(box: Sandbox, mode: str) -> None:
+async def test_a_call_without_a_valid_approval_is_refused_and_changes_nothing(box: Box, mode: str) -> None:
     issue = an_issue(box, priority="low")
     async with box.client(mode, apps=True) as client:
         approval = sealed(await client.call_tool("betatesting_update_issue", update_args(issue)))
@@ -142,7 +142,7 @@ async def test_a_call_without_a_valid_approval_is_refused_and_changes_nothing(bo
     assert await box.runtime.approvals.get(f"token:{nonce_of(approval)}") is None  # not even spent
 
 
-async def test_a_token_from_a_plain_client_cannot_skip_the_card(box: Sandbox, mode: str) -> None:
+async def test_a_token_from_a_plain_client_cannot_skip_the_card(box: Box, mode: str) -> None:
     """In an Apps host the write tool itself never redeems a token: only the card's click does."""
     issue = an_issue(box, priority="low")
     async with box.client(mode) as plain:
@@ -153,7 +153,7 @@ async def test_a_token_from_a_plain_client_cannot_skip_the_card(box: Sandbox, mo
     assert box.writes == 0
 
 
-async def test_the_board_gets_its_bulk_tool_and_choices_only_in_an_apps_host(box: Sandbox, mode: str) -> None:
+async def test_the_board_gets_its_bulk_tool_and_choices_only_in_an_apps_host(box: Box, mode: str) -> None:
     issue = an_issue(box)
     async with box.client(mode, apps=True) as client:
         result = await client.call_tool("betatesting_list_issues", {"test_id": issue.test_id})
@@ -166,7 +166,7 @@ async def test_the_board_gets_its_bulk_tool_and_choices_only_in_an_apps_host(box
 
 
 async def test_unattended_mode_shows_no_card_and_lists_no_approve_tool(mode: str) -> None:
-    box = make_sandbox(confirm=ConfirmMode.NEVER)
+    box = make_box("betatesting", confirm=ConfirmMode.NEVER)
     issue = an_issue(box, priority="low")
     async with box.client(mode, apps=True) as client:
         names = {t.name for t in (await client.list_tools()).tools}
@@ -175,7 +175,7 @@ async def test_unattended_mode_shows_no_card_and_lists_no_approve_tool(mode: str
     assert result.structured_content is not None and result.structured_content["status"] == "executed"
 
 
-async def test_a_write_reached_through_discovery_gets_the_same_card(box: Sandbox, mode: str) -> None:
+async def test_a_write_reached_through_discovery_gets_the_same_card(box: Box, mode: str) -> None:
     issue = an_issue(box, priority="low")
     call = {"tool": "betatesting_update_issue", "arguments": update_args(issue)}
     async with box.client(mode, apps=True) as client:

@@ -9,18 +9,21 @@ import pytest
 from betaops.core.audit import AuditLog, redact
 from betaops.providers.betatesting.simulator.config import COMPANY_ID, SANDBOX_API_KEY, SimConfig
 from betaops.sim.faults import Faults
-from tests.support import Sandbox, make_sandbox
+from tests.support import Box, make_box
 
 pytestmark = pytest.mark.anyio
 
 
-def own_test_id(box: Sandbox) -> int:
-    return next(t.id for t in box.state.tests.values() if t.company_id == COMPANY_ID and t.status == "in_progress")
+def own_test_id(box: Box) -> int:
+    test_id: int = next(
+        t.id for t in box.state.tests.values() if t.company_id == COMPANY_ID and t.status == "in_progress"
+    )
+    return test_id
 
 
 async def test_executed_write_has_an_attempt_and_an_outcome(tmp_path: Path, mode: str) -> None:
     log = tmp_path / "audit.jsonl"
-    box = make_sandbox(audit=log)
+    box = make_box("betatesting", audit=log)
     async with box.client(mode, answer="accept") as client:
         await client.call_tool("betatesting_update_test", {"test_id": own_test_id(box), "description": "v2"})
         await client.call_tool("betatesting_list_tests", {})
@@ -35,7 +38,7 @@ async def test_executed_write_has_an_attempt_and_an_outcome(tmp_path: Path, mode
 
 async def test_declined_write_is_not_an_attempt(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
-    box = make_sandbox(audit=log)
+    box = make_box("betatesting", audit=log)
     async with box.client(answer="decline") as client:
         await client.call_tool("betatesting_update_test", {"test_id": own_test_id(box), "description": "v2"})
     assert AuditLog(log).read() == []
@@ -44,7 +47,7 @@ async def test_declined_write_is_not_an_attempt(tmp_path: Path) -> None:
 async def test_lost_response_is_recorded_as_unknown(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     faults = Faults()
-    box = make_sandbox(audit=log, sim_config=SimConfig(faults=faults), max_retries=0)
+    box = make_box("betatesting", audit=log, sims={"betatesting": SimConfig(faults=faults)}, max_retries=0)
     faults.queue("timeout_after_execute", method="PATCH")
     async with box.client(answer="accept") as client:
         result = await client.call_tool("betatesting_update_test", {"test_id": own_test_id(box), "description": "v3"})

@@ -11,7 +11,7 @@ from betaops.providers.betatesting.simulator.config import COMPANY_ID
 from betaops.providers.betatesting.simulator.state import BetaTestingState
 from betaops.server.app import ServerOptions, build_runtime, build_server
 from betaops.settings import Settings
-from tests.support import Sandbox, confirming, make_sandbox, text
+from tests.support import Box, confirming, make_box, text
 
 pytestmark = pytest.mark.anyio
 
@@ -21,7 +21,7 @@ def hardware_test(state: BetaTestingState) -> int:
 
 
 async def test_context_says_what_is_configured(mode: str) -> None:
-    box = make_sandbox(toolsets=None)
+    box = make_box("betatesting", toolsets=None)
     async with box.client(mode) as client:
         result = await client.call_tool("betaops_context", {})
     body = result.structured_content
@@ -32,7 +32,7 @@ async def test_context_says_what_is_configured(mode: str) -> None:
 
 
 async def test_unlisted_operation_is_found_described_and_called(mode: str) -> None:
-    box = make_sandbox(toolsets=None)
+    box = make_box("betatesting", toolsets=None)
     async with box.client(mode) as client:
         listed = {t.name for t in (await client.list_tools()).tools}
         assert "betatesting_list_shipments" not in listed
@@ -56,7 +56,7 @@ async def test_unlisted_operation_is_found_described_and_called(mode: str) -> No
 
 
 async def test_call_operation_write_is_guarded_like_a_listed_tool(mode: str) -> None:
-    box = make_sandbox(toolsets=None)
+    box = make_box("betatesting", toolsets=None)
     test_id = hardware_test(box.state)
     shipment = next(s for s in box.state.shipments.values() if s.test_id == test_id)
     args = {"test_id": test_id, "shipment_id": shipment.id, "carrier": "DHL"}
@@ -81,7 +81,7 @@ async def test_call_operation_write_is_guarded_like_a_listed_tool(mode: str) -> 
     assert box.writes == 2
 
 
-async def test_call_operation_refuses_bad_names_and_arguments(box: Sandbox) -> None:
+async def test_call_operation_refuses_bad_names_and_arguments(box: Box) -> None:
     async with box.client() as client:
         unknown = await client.call_tool("betaops_read_operation", {"tool": "betatesting_drop_database"})
         bad = await client.call_tool(
@@ -93,7 +93,7 @@ async def test_call_operation_refuses_bad_names_and_arguments(box: Sandbox) -> N
 
 
 async def test_read_only_mode_makes_writes_unreachable_through_discovery() -> None:
-    box = make_sandbox(read_only=True, toolsets=None)
+    box = make_box("betatesting", read_only=True, toolsets=None)
     async with box.client() as client:
         found = await client.call_tool("betaops_search_operations", {"query": "delete issue"})
         refused = await client.call_tool(
@@ -106,7 +106,7 @@ async def test_read_only_mode_makes_writes_unreachable_through_discovery() -> No
 
 async def test_pinned_test_lets_inputs_omit_it(monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
     monkeypatch.setenv("BETATESTING_TEST_ID", "4103")
-    box = make_sandbox(toolsets=None)
+    box = make_box("betatesting", toolsets=None)
     async with box.client(mode) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
         assert "test_id" not in tools["betatesting_list_issues"].input_schema.get("required", [])
@@ -139,7 +139,7 @@ async def test_pinned_app_and_list_let_inputs_omit_them(monkeypatch: pytest.Monk
 
 async def test_argument_mistakes_read_without_pydantic_urls(mode: str) -> None:
     """Issue 12: a top-level argument mistake named the field, then pointed at errors.pydantic.dev."""
-    box = make_sandbox(toolsets=None)
+    box = make_box("betatesting", toolsets=None)
     async with box.client(mode) as client:
         missing = await client.call_tool("betaops_read_operation", {"arguments": {}})
         inner = await client.call_tool(

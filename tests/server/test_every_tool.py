@@ -7,14 +7,14 @@ import pytest
 from betaops.core.operation import Operation, Returns
 from betaops.providers.betatesting.operations import OPERATIONS
 from tests.providers.betatesting.test_simulator import SAMPLES, Ids
-from tests.support import make_sandbox, text
+from tests.support import make_box, text
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.name)
 async def test_tool_runs_and_its_output_matches_the_published_schema(op: Operation, mode: str) -> None:
-    box = make_sandbox()
+    box = make_box("betatesting")
     args = SAMPLES[op.name](Ids.of(box.state))
     # The SDK client validates structured content against the tool's outputSchema and raises on a mismatch.
     async with box.client(mode, answer="accept") as client:

@@ -8,12 +8,12 @@ import pytest
 
 from betaops.providers.betatesting.simulator.config import COMPANY_ID
 from betaops.server.runtime import ConfirmMode
-from tests.support import Sandbox, confirming, make_sandbox, text
+from tests.support import Box, confirming, make_box, text
 
 pytestmark = pytest.mark.anyio
 
 
-def an_issue(box: Sandbox, **where: str) -> Any:
+def an_issue(box: Box, **where: str) -> Any:
     tests = {t.id for t in box.state.tests.values() if t.company_id == COMPANY_ID}
     return next(
         i for i in box.state.issues.values() if i.test_id in tests and all(getattr(i, k) == v for k, v in where.items())
@@ -24,7 +24,7 @@ def update_args(issue: Any, priority: str = "critical") -> dict[str, Any]:
     return {"test_id": issue.test_id, "issue_id": issue.id, "priority": priority}
 
 
-async def test_elicitation_accept_changes_exactly_what_was_shown(box: Sandbox, mode: str) -> None:
+async def test_elicitation_accept_changes_exactly_what_was_shown(box: Box, mode: str) -> None:
     issue = an_issue(box, priority="low")
     async with box.client(mode, answer="accept") as client:
         result = await client.call_tool("betatesting_update_issue", update_args(issue))
@@ -40,7 +40,7 @@ async def test_elicitation_accept_changes_exactly_what_was_shown(box: Sandbox, m
 
 
 @pytest.mark.parametrize("answer", ["decline", "cancel"])
-async def test_elicitation_decline_or_cancel_changes_nothing(box: Sandbox, mode: str, answer: str) -> None:
+async def test_elicitation_decline_or_cancel_changes_nothing(box: Box, mode: str, answer: str) -> None:
     issue = an_issue(box, priority="low")
     async with box.client(mode, answer=answer) as client:
         result = await client.call_tool("betatesting_delete_issue", {"test_id": issue.test_id, "issue_id": issue.id})
@@ -52,7 +52,7 @@ async def test_elicitation_decline_or_cancel_changes_nothing(box: Sandbox, mode:
     assert box.writes == 0
 
 
-async def test_accepting_with_approve_false_changes_nothing(box: Sandbox, mode: str) -> None:
+async def test_accepting_with_approve_false_changes_nothing(box: Box, mode: str) -> None:
     issue = an_issue(box)
     async with box.client(mode, answer="accept", approve=False) as client:
         result = await client.call_tool("betatesting_delete_issue", {"test_id": issue.test_id, "issue_id": issue.id})
@@ -61,9 +61,7 @@ async def test_accepting_with_approve_false_changes_nothing(box: Sandbox, mode: 
     assert box.writes == 0
 
 
-async def preview(
-    box: Sandbox, mode: str, args: dict[str, Any], tool: str = "betatesting_update_issue"
-) -> dict[str, Any]:
+async def preview(box: Box, mode: str, args: dict[str, Any], tool: str = "betatesting_update_issue") -> dict[str, Any]:
     async with box.client(mode) as client:
         result = await client.call_tool(tool, args)
     assert result.structured_content is not None, text(result)
@@ -74,7 +72,7 @@ async def preview(
     return token
 
 
-async def test_token_path_previews_then_executes_once(box: Sandbox, mode: str) -> None:
+async def test_token_path_previews_then_executes_once(box: Box, mode: str) -> None:
     issue = an_issue(box, priority="low")
     args = update_args(issue)
     async with box.client(mode) as client:
@@ -94,7 +92,7 @@ async def test_token_path_previews_then_executes_once(box: Sandbox, mode: str) -
     assert box.writes == 1
 
 
-async def test_token_for_other_arguments_executes_nothing(box: Sandbox, mode: str) -> None:
+async def test_token_for_other_arguments_executes_nothing(box: Box, mode: str) -> None:
     issue = an_issue(box, priority="low")
     token = await preview(box, mode, update_args(issue, "high"))
     async with box.client(mode) as client:
@@ -109,7 +107,7 @@ async def test_token_for_other_arguments_executes_nothing(box: Sandbox, mode: st
     assert box.writes == 0
 
 
-async def test_forged_and_expired_tokens_execute_nothing(box: Sandbox, mode: str) -> None:
+async def test_forged_and_expired_tokens_execute_nothing(box: Box, mode: str) -> None:
     issue = an_issue(box, priority="low")
     args = update_args(issue)
     token = await preview(box, mode, args)
@@ -126,7 +124,7 @@ async def test_forged_and_expired_tokens_execute_nothing(box: Sandbox, mode: str
     assert box.writes == 0
 
 
-async def test_token_refused_when_target_changed_since_preview(box: Sandbox, mode: str) -> None:
+async def test_token_refused_when_target_changed_since_preview(box: Box, mode: str) -> None:
     issue = an_issue(box, priority="low")
     args = update_args(issue)
     token = await preview(box, mode, args)
@@ -140,7 +138,7 @@ async def test_token_refused_when_target_changed_since_preview(box: Sandbox, mod
 
 
 async def test_token_from_another_server_secret_is_refused(mode: str) -> None:
-    first, second = make_sandbox(), make_sandbox()
+    first, second = make_box("betatesting"), make_box("betatesting")
     second.runtime.tokens = type(second.runtime.tokens)(b"another-secret-0123456789", clock=second.token_clock)
     issue = an_issue(first, priority="low")
     token = await preview(first, mode, update_args(issue))
@@ -151,7 +149,7 @@ async def test_token_from_another_server_secret_is_refused(mode: str) -> None:
 
 
 async def test_confirm_never_executes_at_once(mode: str) -> None:
-    box = make_sandbox(confirm=ConfirmMode.NEVER)
+    box = make_box("betatesting", confirm=ConfirmMode.NEVER)
     issue = an_issue(box, priority="low")
     async with box.client(mode) as client:
         result = await client.call_tool("betatesting_update_issue", update_args(issue))
@@ -159,9 +157,9 @@ async def test_confirm_never_executes_at_once(mode: str) -> None:
     assert box.writes == 1
 
 
-async def test_every_write_sends_an_idempotency_key(box: Sandbox) -> None:
+async def test_every_write_sends_an_idempotency_key(box: Box) -> None:
     issue = an_issue(box, priority="low")
     async with box.client(answer="accept") as client:
         await client.call_tool("betatesting_update_issue", update_args(issue))
     assert next(w.idempotency_key for w in box.state.write_log)
-    assert box.state.write_log[0].idempotency_key.startswith("betaops-")  # type: ignore[union-attr]
+    assert box.state.write_log[0].idempotency_key.startswith("betaops-")

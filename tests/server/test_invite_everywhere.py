@@ -8,38 +8,20 @@ import pytest
 from mcp import Client
 from mcp.types import ElicitRequestFormParams, ElicitResult
 
-from betaops.core.confirm import ConfirmationTokens
 from betaops.providers import PROVIDERS
-from betaops.providers.alexa.simulator.config import SimConfig as AlexaSimConfig
 from betaops.providers.alexa.simulator.seed import DEMO_SKILL_ID
-from betaops.server.app import ServerOptions, build_server
 from betaops.server.guard import task_context
 from betaops.server.invite_all import invite_all_task
-from betaops.server.runtime import Connection, Runtime
-from betaops.settings import Settings
 from betaops.sim.faults import Faults
-from tests.support import confirming
+from tests.support import confirming, make_box
 
 pytestmark = pytest.mark.anyio
 PEOPLE = ["Ada Lovelace <ada@example.com>", "grace@example.org", "GRACE@example.org", "nope", "linus@example.net"]
 
 
-def sandboxes(alexa_faults: Faults | None = None) -> Runtime:
-    settings = Settings(_env_file=None)
-    connections: dict[str, Connection] = {}
-    for name, spec in PROVIDERS.items():
-        kwargs: dict[str, Any] = {}
-        if name == "alexa" and alexa_faults is not None:
-            kwargs["sim_config"] = AlexaSimConfig(faults=alexa_faults)
-        box = spec.sandbox(settings, **kwargs)
-        connections[name] = Connection(spec, box.config, True, box.transport, box.state, now=box.now)
-    return Runtime(connections=connections, tokens=ConfirmationTokens(b"0123456789abcdef0123"))
-
-
 def everywhere(alexa_faults: Faults | None = None) -> tuple[Any, dict[str, Any]]:
-    runtime = sandboxes(alexa_faults)
-    server = build_server(Settings(_env_file=None), ServerOptions(sandbox=True), runtime)
-    return server, {name: conn.sim_state for name, conn in runtime.connections.items()}
+    box = make_box(toolsets=None, sim_fields={"alexa": {"faults": alexa_faults}} if alexa_faults else None)
+    return box.server, {sim.name: sim.state for sim in box}
 
 
 TARGETS = [
@@ -165,7 +147,7 @@ async def test_a_group_name_cannot_draw_lines_in_the_preview(mode: str) -> None:
 
 
 async def test_inviting_people_who_are_everywhere_already_is_a_noop() -> None:
-    runtime = sandboxes()
+    runtime = make_box(toolsets=None).runtime
     INVITE_ALL = invite_all_task(PROVIDERS.values())
     ctx = task_context(runtime, INVITE_ALL)
     params = INVITE_ALL.params.model_validate({"people": PEOPLE, "targets": TARGETS})

@@ -7,19 +7,19 @@ from typing import Any
 import pytest
 
 from betaops.providers.betatesting.simulator.config import COMPANY_ID
-from tests.support import Sandbox, text
+from tests.support import Box, text
 
 pytestmark = pytest.mark.anyio
 
 
-def busiest_test(box: Sandbox) -> Any:
+def busiest_test(box: Box) -> Any:
     return max(
         (t for t in box.state.tests.values() if t.company_id == COMPANY_ID),
         key=lambda t: sum(1 for i in box.state.issues.values() if i.test_id == t.id),
     )
 
 
-async def test_cursor_walk_and_all_pages_return_the_same_issues(box: Sandbox, mode: str) -> None:
+async def test_cursor_walk_and_all_pages_return_the_same_issues(box: Box, mode: str) -> None:
     test = busiest_test(box)
     expected = {i.id for i in box.state.issues.values() if i.test_id == test.id}
     assert len(expected) > 100
@@ -54,7 +54,7 @@ async def test_cursor_walk_and_all_pages_return_the_same_issues(box: Sandbox, mo
     assert seen_progress and seen_progress[-1][0] == len(expected)
 
 
-async def test_max_items_caps_all_pages_and_leaves_a_cursor(box: Sandbox) -> None:
+async def test_max_items_caps_all_pages_and_leaves_a_cursor(box: Box) -> None:
     test = busiest_test(box)
     async with box.client() as client:
         capped = await client.call_tool(
@@ -71,7 +71,7 @@ async def test_max_items_caps_all_pages_and_leaves_a_cursor(box: Sandbox) -> Non
     assert not first_ids & {i["id"] for i in rest.structured_content["items"]}
 
 
-async def test_cursor_from_other_filters_is_refused(box: Sandbox) -> None:
+async def test_cursor_from_other_filters_is_refused(box: Box) -> None:
     test = busiest_test(box)
     async with box.client() as client:
         page = await client.call_tool(
@@ -87,7 +87,7 @@ async def test_cursor_from_other_filters_is_refused(box: Sandbox) -> None:
     assert other_tool.is_error
 
 
-async def test_fields_asks_for_more_than_the_summary(box: Sandbox) -> None:
+async def test_fields_asks_for_more_than_the_summary(box: Box) -> None:
     test = busiest_test(box)
     async with box.client() as client:
         lean = await client.call_tool("betatesting_list_issues", {"test_id": test.id, "page_size": 3})

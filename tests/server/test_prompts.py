@@ -9,12 +9,12 @@ from mcp import MCPError
 from mcp.server import MCPServer
 
 from betaops.server.prompts import PromptFileError, load_prompts, prompts_dir
-from tests.support import Sandbox
+from tests.support import Box
 
 pytestmark = pytest.mark.anyio
 
 
-async def test_prompts_are_listed_and_rendered(box: Sandbox, mode: str) -> None:
+async def test_prompts_are_listed_and_rendered(box: Box, mode: str) -> None:
     async with box.client(mode) as client:
         listed = {p.name: p for p in (await client.list_prompts()).prompts}
         triage = listed["triage-new-issues"]
@@ -24,7 +24,7 @@ async def test_prompts_are_listed_and_rendered(box: Sandbox, mode: str) -> None:
     assert "test_id=4105" in text and "(not given)" in text
 
 
-async def test_missing_required_argument_names_it(box: Sandbox, mode: str) -> None:
+async def test_missing_required_argument_names_it(box: Box, mode: str) -> None:
     async with box.client(mode) as client:
         with pytest.raises(MCPError) as caught:
             await client.get_prompt("triage-new-issues", {})

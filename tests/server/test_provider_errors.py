@@ -20,24 +20,24 @@ from betaops.providers.betatesting.simulator.config import (
 from betaops.server.runtime import ConfirmMode
 from betaops.sim.clock import FakeClock
 from betaops.sim.faults import Faults
-from tests.support import Sandbox, confirming, make_sandbox, text
+from tests.support import Box, confirming, make_box, text
 
 pytestmark = pytest.mark.anyio
 
 
-def own_test(box: Sandbox, status: str | None = None) -> Any:
+def own_test(box: Box, status: str | None = None) -> Any:
     return next(
         t for t in box.state.tests.values() if t.company_id == COMPANY_ID and (status is None or t.status == status)
     )
 
 
-def an_issue(box: Sandbox) -> Any:
+def an_issue(box: Box) -> Any:
     test = own_test(box, "in_progress")
     return next(i for i in box.state.issues.values() if i.test_id == test.id)
 
 
 async def test_bad_api_key_says_which_variable_to_fix(mode: str) -> None:
-    box = make_sandbox(auth=StaticBearer(SecretStr("btst_" + "x" * 64)))
+    box = make_box("betatesting", auth={"betatesting": StaticBearer(SecretStr("btst_" + "x" * 64))})
     async with box.client(mode) as client:
         result = await client.call_tool("betatesting_list_tests", {})
     assert result.is_error
@@ -53,7 +53,7 @@ async def test_read_only_oauth_token_cannot_write(mode: str) -> None:
         client_secret=SecretStr(READONLY_CLIENT_SECRET),
         scope="api:read",
     )
-    box = make_sandbox(auth=auth, confirm=ConfirmMode.NEVER)
+    box = make_box("betatesting", auth={"betatesting": auth}, confirm=ConfirmMode.NEVER)
     issue = an_issue(box)
     box.state.issues[issue.id].priority = "high"  # so that "trivial" is a change
     async with box.client(mode) as client:
@@ -68,7 +68,7 @@ async def test_read_only_oauth_token_cannot_write(mode: str) -> None:
     assert READONLY_CLIENT_SECRET not in text(write)
 
 
-async def test_another_companys_id_is_not_found(box: Sandbox, mode: str) -> None:
+async def test_another_companys_id_is_not_found(box: Box, mode: str) -> None:
     foreign = next(t for t in box.state.tests.values() if t.company_id == OTHER_COMPANY_ID)
     async with box.client(mode) as client:
         result = await client.call_tool("betatesting_get_test", {"test_id": foreign.id})
@@ -76,7 +76,7 @@ async def test_another_companys_id_is_not_found(box: Sandbox, mode: str) -> None
 
 
 async def test_invalid_stage_change_reports_the_providers_reason(mode: str) -> None:
-    box = make_sandbox(confirm=ConfirmMode.NEVER)
+    box = make_box("betatesting", confirm=ConfirmMode.NEVER)
     closed = own_test(box, "closed")
     async with box.client(mode) as client:
         result = await client.call_tool("betatesting_change_test_stage", {"test_id": closed.id, "stage": "launch"})
@@ -96,7 +96,7 @@ async def test_invalid_stage_change_reports_the_providers_reason(mode: str) -> N
         {"test_id": 1, "issue_id": 1, "notes": "x" * 6000},
     ],
 )
-async def test_bad_arguments_stop_at_validation(box: Sandbox, args: dict[str, Any]) -> None:
+async def test_bad_arguments_stop_at_validation(box: Box, args: dict[str, Any]) -> None:
     async with box.client() as client:
         result = await client.call_tool("betatesting_update_issue", args)
     assert result.is_error and "nothing was changed" in text(result)
@@ -105,7 +105,11 @@ async def test_bad_arguments_stop_at_validation(box: Sandbox, args: dict[str, An
 
 async def test_write_over_the_providers_limit_reports_when_to_retry(mode: str) -> None:
     clock = FakeClock(SIM_NOW)
-    box = make_sandbox(sim_config=SimConfig(write_limit=2, write_window_s=60.0, clock=clock), confirm=ConfirmMode.NEVER)
+    box = make_box(
+        "betatesting",
+        sims={"betatesting": SimConfig(write_limit=2, write_window_s=60.0, clock=clock)},
+        confirm=ConfirmMode.NEVER,
+    )
     issue = an_issue(box)
     async with box.client(mode) as client:
         results = [
@@ -121,7 +125,11 @@ async def test_write_over_the_providers_limit_reports_when_to_retry(mode: str) -
 
 async def test_short_rate_limit_is_waited_out_and_retried(mode: str) -> None:
     clock = FakeClock(SIM_NOW)
-    box = make_sandbox(sim_config=SimConfig(write_limit=1, write_window_s=5.0, clock=clock), confirm=ConfirmMode.NEVER)
+    box = make_box(
+        "betatesting",
+        sims={"betatesting": SimConfig(write_limit=1, write_window_s=5.0, clock=clock)},
+        confirm=ConfirmMode.NEVER,
+    )
     issue = an_issue(box)
     async with box.client(mode) as client:
         for priority in ("low", "high"):
@@ -136,7 +144,7 @@ async def test_short_rate_limit_is_waited_out_and_retried(mode: str) -> None:
 
 async def test_lost_response_is_retried_under_the_same_key_and_replayed(mode: str) -> None:
     faults = Faults()
-    box = make_sandbox(sim_config=SimConfig(faults=faults), confirm=ConfirmMode.NEVER)
+    box = make_box("betatesting", sims={"betatesting": SimConfig(faults=faults)}, confirm=ConfirmMode.NEVER)
     test = own_test(box, "in_progress")
     faults.queue("reset_after_execute", method="POST", path="/copy")
     async with box.client(mode) as client:
@@ -152,7 +160,7 @@ async def test_lost_response_is_retried_under_the_same_key_and_replayed(mode: st
 
 async def test_server_errors_on_reads_are_retried(mode: str) -> None:
     faults = Faults()
-    box = make_sandbox(sim_config=SimConfig(faults=faults))
+    box = make_box("betatesting", sims={"betatesting": SimConfig(faults=faults)})
     faults.queue("503", count=2, method="GET")
     async with box.client(mode) as client:
         result = await client.call_tool("betatesting_list_tests", {})
@@ -162,7 +170,7 @@ async def test_server_errors_on_reads_are_retried(mode: str) -> None:
 
 async def test_unknown_outcome_is_said_plainly_and_the_token_can_be_reused(mode: str) -> None:
     faults = Faults()
-    box = make_sandbox(sim_config=SimConfig(faults=faults), max_retries=0)
+    box = make_box("betatesting", sims={"betatesting": SimConfig(faults=faults)}, max_retries=0)
     test = own_test(box, "in_progress")
     args = {"test_id": test.id, "name": "Once only"}
     async with box.client(mode) as client:
@@ -181,7 +189,7 @@ async def test_unknown_outcome_is_said_plainly_and_the_token_can_be_reused(mode:
 async def test_unreadable_answer_to_a_read_is_asked_again_but_a_write_is_not(mode: str) -> None:
     """A write answered 2xx happened, whatever its body: it is reported as done and never repeated."""
     faults = Faults()
-    box = make_sandbox(sim_config=SimConfig(faults=faults), confirm=ConfirmMode.NEVER)
+    box = make_box("betatesting", sims={"betatesting": SimConfig(faults=faults)}, confirm=ConfirmMode.NEVER)
     faults.queue("truncated", method="GET", path="/tests")
     test = own_test(box, "in_progress")
     async with box.client(mode) as client:

@@ -10,12 +10,12 @@ from mcp import Client, MCPError
 from betaops.providers.betatesting.simulator.config import SANDBOX_API_KEY
 from betaops.server.app import ServerOptions, build_runtime, build_server
 from betaops.settings import Settings
-from tests.support import Sandbox
+from tests.support import Box
 
 pytestmark = pytest.mark.anyio
 
 
-async def test_provider_status_resource(box: Sandbox, mode: str) -> None:
+async def test_provider_status_resource(box: Box, mode: str) -> None:
     async with box.client(mode) as client:
         listed = {str(r.uri) for r in (await client.list_resources()).resources}
         assert "betaops://status/betatesting" in listed
@@ -27,7 +27,7 @@ async def test_provider_status_resource(box: Sandbox, mode: str) -> None:
     assert SANDBOX_API_KEY not in read.contents[0].text  # type: ignore[union-attr]
 
 
-async def test_test_summary_template(box: Sandbox, mode: str) -> None:
+async def test_test_summary_template(box: Box, mode: str) -> None:
     async with box.client(mode) as client:
         templates = {t.uri_template for t in (await client.list_resource_templates()).resource_templates}
         assert "betatesting://tests/{test_id}/summary" in templates

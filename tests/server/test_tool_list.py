@@ -13,14 +13,14 @@ from betaops.providers.betatesting.operations import OPERATIONS
 from betaops.providers.betatesting.tasks import TASKS
 from betaops.server.runtime import ConfirmMode
 from tests.snapshots import check_snapshots
-from tests.support import Sandbox, make_sandbox
+from tests.support import Box, make_box
 
 pytestmark = pytest.mark.anyio
 SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
 EFFECT = {op.tool_name: op.effect for op in OPERATIONS} | {task.tool_name: task.effect for task in TASKS}
 
 
-async def listed(box: Sandbox, mode: str = "auto") -> dict[str, Tool]:
+async def listed(box: Box, mode: str = "auto") -> dict[str, Tool]:
     async with box.client(mode) as client:
         return {t.name: t for t in (await client.list_tools()).tools}
 
@@ -36,7 +36,7 @@ META = {
 }
 
 
-async def test_every_operation_is_a_tool_with_truthful_annotations(box: Sandbox, mode: str) -> None:
+async def test_every_operation_is_a_tool_with_truthful_annotations(box: Box, mode: str) -> None:
     tools = await listed(box, mode)
     assert set(tools) == set(EFFECT) | META
     assert len(EFFECT) == 43 + 4
@@ -54,18 +54,18 @@ async def test_every_operation_is_a_tool_with_truthful_annotations(box: Sandbox,
         assert hints.open_world_hint is True
 
 
-async def test_discovery_tools_say_what_they_may_do(box: Sandbox) -> None:
+async def test_discovery_tools_say_what_they_may_do(box: Box) -> None:
     tools = await listed(box)
     for name in META - {"betaops_write_operation", "betaops_invite_testers"}:
         assert tools[name].annotations.read_only_hint is True  # type: ignore[union-attr]
     call = tools["betaops_write_operation"].annotations
     assert call is not None and call.read_only_hint is False and call.destructive_hint is True
-    read_only = await listed(make_sandbox(read_only=True))
+    read_only = await listed(make_box("betatesting", read_only=True))
     assert "betaops_write_operation" not in read_only  # nothing to write: the tool is not offered
     assert read_only["betaops_read_operation"].annotations.read_only_hint is True  # type: ignore[union-attr]
 
 
-async def test_deletes_are_destructive_and_reads_are_idempotent(box: Sandbox) -> None:
+async def test_deletes_are_destructive_and_reads_are_idempotent(box: Box) -> None:
     tools = await listed(box)
     destructive = {n for n, t in tools.items() if t.annotations and t.annotations.destructive_hint} - META
     assert destructive == {
@@ -78,7 +78,7 @@ async def test_deletes_are_destructive_and_reads_are_idempotent(box: Sandbox) ->
     assert tools["betatesting_send_message_to_testers"].annotations.idempotent_hint is False  # type: ignore[union-attr]
 
 
-async def test_schemas_are_strict_described_and_flat(box: Sandbox) -> None:
+async def test_schemas_are_strict_described_and_flat(box: Box) -> None:
     for name, tool in (await listed(box)).items():
         schema = tool.input_schema
         assert re.fullmatch(r"(betatesting|betaops)_[a-z0-9_]+", name)
@@ -92,7 +92,7 @@ async def test_schemas_are_strict_described_and_flat(box: Sandbox) -> None:
             assert "approval" not in schema["properties"], name
 
 
-async def test_id_and_enum_inputs_are_typed(box: Sandbox) -> None:
+async def test_id_and_enum_inputs_are_typed(box: Box) -> None:
     tools = await listed(box)
     props = tools["betatesting_update_issue"].input_schema["properties"]
     assert props["issue_id"]["minimum"] == 1 and props["issue_id"]["type"] == "integer"
@@ -105,7 +105,7 @@ async def test_id_and_enum_inputs_are_typed(box: Sandbox) -> None:
 
 
 async def test_read_only_mode_registers_no_write_tool(mode: str) -> None:
-    box = make_sandbox(read_only=True)
+    box = make_box("betatesting", read_only=True)
     tools = await listed(box, mode)
     assert tools and all(t.annotations and t.annotations.read_only_hint for t in tools.values())
     assert "betatesting_update_issue" not in tools
@@ -116,7 +116,7 @@ async def test_read_only_mode_registers_no_write_tool(mode: str) -> None:
 
 
 async def test_default_surface_is_the_core_tools_plus_discovery() -> None:
-    tools = await listed(make_sandbox(toolsets=None))
+    tools = await listed(make_box("betatesting", toolsets=None))
     assert set(tools) - META == {
         "betatesting_list_tests",
         "betatesting_change_test_stage",
@@ -124,16 +124,16 @@ async def test_default_surface_is_the_core_tools_plus_discovery() -> None:
         "betatesting_list_issues",
         "betatesting_update_issues",
     }
-    only = await listed(make_sandbox(toolsets=("betatesting.issues",)))
+    only = await listed(make_box("betatesting", toolsets=("betatesting.issues",)))
     assert set(only) - META == {n for n in EFFECT if "issue" in n}
 
 
 async def test_confirm_never_drops_the_token_argument() -> None:
-    tools = await listed(make_sandbox(confirm=ConfirmMode.NEVER))
+    tools = await listed(make_box("betatesting", confirm=ConfirmMode.NEVER))
     assert "confirm_token" not in tools["betatesting_update_issue"].input_schema["properties"]
 
 
-async def test_tool_schemas_match_the_committed_snapshots(box: Sandbox) -> None:
+async def test_tool_schemas_match_the_committed_snapshots(box: Box) -> None:
     """A change to the public surface must show up as a reviewed diff in __toolsnaps__/."""
     tools = await listed(box)
     check_snapshots(tools, SNAPSHOTS)

@@ -22,12 +22,10 @@ import pytest
 from mcp import Client
 from mcp.types import CallToolResult
 
-from betaops.server.app import ServerOptions, build_server
 from betaops.server.apps import APPROVE_TOOL, BOARD, CARD, REPORT
-from betaops.settings import Settings
 from tests.server.test_guard import an_issue, update_args
-from tests.server.test_invite_everywhere import PEOPLE, TARGETS, everywhere, sandboxes
-from tests.support import Sandbox, approval_client
+from tests.server.test_invite_everywhere import PEOPLE, TARGETS, everywhere
+from tests.support import Box, approval_client, make_box
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -203,12 +201,12 @@ def notification(kind: str, params: dict[str, Any]) -> dict[str, Any]:
     return {"jsonrpc": "2.0", "method": f"ui/notifications/{kind}", "params": params}
 
 
-def apps_client(box: Sandbox) -> Client:
+def apps_client(box: Box) -> Client:
     return approval_client(box.server, [], "auto", apps=True)
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-async def test_approve_on_the_card_runs_the_write_once(browser: Any, box: Sandbox, tmp_path: Path, theme: str) -> None:
+async def test_approve_on_the_card_runs_the_write_once(browser: Any, box: Box, tmp_path: Path, theme: str) -> None:
     issue = an_issue(box, priority="low")
     async with apps_client(box) as client:
         host = Host(browser, client, tmp_path)
@@ -227,7 +225,7 @@ async def test_approve_on_the_card_runs_the_write_once(browser: Any, box: Sandbo
     assert box.state.issues[issue.id].priority == "critical" and box.writes == 1
 
 
-async def test_decline_on_the_card_runs_nothing(browser: Any, box: Sandbox, tmp_path: Path) -> None:
+async def test_decline_on_the_card_runs_nothing(browser: Any, box: Box, tmp_path: Path) -> None:
     issue = an_issue(box, priority="low")
     async with apps_client(box) as client:
         host = Host(browser, client, tmp_path)
@@ -245,7 +243,7 @@ async def test_decline_on_the_card_runs_nothing(browser: Any, box: Sandbox, tmp_
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 async def test_the_board_updates_selected_issues_through_a_card(
-    browser: Any, box: Sandbox, tmp_path: Path, theme: str
+    browser: Any, box: Box, tmp_path: Path, theme: str
 ) -> None:
     issue = an_issue(box, priority="low")
     test_id = issue.test_id
@@ -296,8 +294,8 @@ async def test_the_invite_report_shows_each_target_and_email(browser: Any, tmp_p
 
 
 async def test_the_invite_report_follows_a_bulk_job_until_it_ends(browser: Any, tmp_path: Path) -> None:
-    runtime = sandboxes()
-    server = build_server(Settings(_env_file=None), ServerOptions(sandbox=True), runtime)
+    box = make_box(toolsets=None)
+    runtime, server = box.runtime, box.server
     assert runtime.jobs is not None
     runtime.jobs.inline_s = 0  # the approving call answers "running" at once: the report follows the job
     people = [f"tester{n}@example.com" for n in range(60)]

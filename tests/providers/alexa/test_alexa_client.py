@@ -18,25 +18,25 @@ from betaops.providers.alexa.simulator import (
     SANDBOX_REFRESH_TOKEN,
 )
 from betaops.settings import Settings
-from tests.providers.alexa.alexa_support import AlexaBox, make_alexa, text
-from tests.support import confirming
+from tests.providers.alexa.helpers import emails
+from tests.support import Box, confirming, make_box, text
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def box() -> AlexaBox:
-    return make_alexa()
+def box() -> Box:
+    return make_box("alexa")
 
 
-def token_requests(box: AlexaBox) -> int:
+def token_requests(box: Box) -> int:
     return sum(1 for r in box.state.requests if r.path == "/auth/o2/token")
 
 
 # ------------------------------------------------------------------------ Login with Amazon
 
 
-async def test_the_access_token_is_cached_then_refreshed_shortly_before_expiry(box: AlexaBox, mode: str) -> None:
+async def test_the_access_token_is_cached_then_refreshed_shortly_before_expiry(box: Box, mode: str) -> None:
     async with box.client(mode) as client:
         for _ in range(3):
             assert not (await client.call_tool("alexa_get_beta_test", {"skill_id": DEMO_SKILL_ID})).is_error
@@ -47,7 +47,7 @@ async def test_the_access_token_is_cached_then_refreshed_shortly_before_expiry(b
     assert not [r for r in box.state.requests if r.path.endswith("/betaTest") and r.attempt != "1"]
 
 
-async def test_a_401_refreshes_once_and_repeats_the_request(box: AlexaBox, mode: str) -> None:
+async def test_a_401_refreshes_once_and_repeats_the_request(box: Box, mode: str) -> None:
     async with box.client(mode) as client:
         await client.call_tool("alexa_get_beta_test", {"skill_id": DEMO_SKILL_ID})
         box.state.tokens.clear()  # Amazon revoked the access token early
@@ -58,7 +58,7 @@ async def test_a_401_refreshes_once_and_repeats_the_request(box: AlexaBox, mode:
     assert len(gets) == 3  # first call, the refused one, and its single repeat
 
 
-async def test_a_401_on_a_write_refreshes_and_the_write_happens_once(box: AlexaBox, mode: str) -> None:
+async def test_a_401_on_a_write_refreshes_and_the_write_happens_once(box: Box, mode: str) -> None:
     args = {"skill_id": DEMO_SKILL_ID, "testers": [{"emailId": "once@example.com"}]}
     async with box.client(mode) as client:
         first = await client.call_tool("alexa_add_beta_testers", args)
@@ -66,11 +66,11 @@ async def test_a_401_on_a_write_refreshes_and_the_write_happens_once(box: AlexaB
         box.state.tokens.clear()
         done = await client.call_tool("alexa_add_beta_testers", {**args, **confirming(first.structured_content)})
     assert done.structured_content is not None and done.structured_content["status"] == "executed", text(done)
-    assert len(box.state.write_log) == 1 and box.emails(DEMO_SKILL_ID).count("once@example.com") == 1
+    assert len(box.state.write_log) == 1 and emails(box, DEMO_SKILL_ID).count("once@example.com") == 1
 
 
 async def test_a_refused_refresh_token_names_the_settings_and_leaks_no_secret(mode: str) -> None:
-    box = make_alexa(refresh_tokens={})
+    box = make_box("alexa", sim_fields={"alexa": {"refresh_tokens": {}}})
     async with box.client(mode) as client:
         result = await client.call_tool("alexa_get_beta_test", {"skill_id": DEMO_SKILL_ID})
     message = text(result)
@@ -93,8 +93,8 @@ def test_live_settings_name_every_missing_variable(monkeypatch: pytest.MonkeyPat
 # ------------------------------------------------------------------------ paging
 
 
-async def test_cursor_walk_and_all_pages_return_all_1250_testers(box: AlexaBox, mode: str) -> None:
-    expected = box.emails(LARGE_SKILL_ID)
+async def test_cursor_walk_and_all_pages_return_all_1250_testers(box: Box, mode: str) -> None:
+    expected = emails(box, LARGE_SKILL_ID)
     assert len(expected) == 1250
     seen: list[str] = []
     async with box.client(mode) as client:
@@ -120,7 +120,7 @@ async def test_cursor_walk_and_all_pages_return_all_1250_testers(box: AlexaBox, 
     assert len(pages) == 13 + 13 and all(r.query["maxResults"] == "100" for r in pages)
 
 
-async def test_all_pages_with_every_field_is_cut_to_fit_and_says_so(box: AlexaBox) -> None:
+async def test_all_pages_with_every_field_is_cut_to_fit_and_says_so(box: Box) -> None:
     async with box.client() as client:
         result = await client.call_tool(
             "alexa_list_beta_testers",
@@ -136,7 +136,7 @@ async def test_all_pages_with_every_field_is_cut_to_fit_and_says_so(box: AlexaBo
     }
 
 
-async def test_max_items_stops_on_a_page_boundary_and_the_cursor_continues(box: AlexaBox) -> None:
+async def test_max_items_stops_on_a_page_boundary_and_the_cursor_continues(box: Box) -> None:
     async with box.client() as client:
         capped = await client.call_tool(
             "alexa_list_beta_testers",
@@ -151,14 +151,14 @@ async def test_max_items_stops_on_a_page_boundary_and_the_cursor_continues(box: 
             "alexa_list_beta_testers", {"skill_id": DEMO_SKILL_ID, "page_size": 100, "cursor": body["next_cursor"]}
         )
     assert rest.structured_content is not None
-    assert rest.structured_content["items"][0]["emailId"] == box.emails(LARGE_SKILL_ID)[300]
+    assert rest.structured_content["items"][0]["emailId"] == emails(box, LARGE_SKILL_ID)[300]
     assert other.is_error and "cursor is not valid" in text(other)
 
 
 # ------------------------------------------------------------------------ errors
 
 
-async def test_a_400_carries_smapis_code_and_message(box: AlexaBox, mode: str) -> None:
+async def test_a_400_carries_smapis_code_and_message(box: Box, mode: str) -> None:
     many = [{"emailId": f"x{n}@example.org"} for n in range(459)]
     async with box.client(mode, answer="accept") as client:
         result = await client.call_tool("alexa_add_beta_testers", {"skill_id": DEMO_SKILL_ID, "testers": many})
@@ -175,9 +175,7 @@ async def test_a_400_carries_smapis_code_and_message(box: AlexaBox, mode: str) -
         (ENDED_SKILL_ID, "alexa_end_beta_test", 409, "CONFLICT"),
     ],
 )
-async def test_status_errors_name_status_and_code(
-    box: AlexaBox, skill_id: str, tool: str, status: int, code: str
-) -> None:
+async def test_status_errors_name_status_and_code(box: Box, skill_id: str, tool: str, status: int, code: str) -> None:
     async with box.client(answer="accept") as client:
         result = await client.call_tool(tool, {"skill_id": skill_id})
     assert result.is_error and f"HTTP {status} ({code})" in text(result)
@@ -185,7 +183,7 @@ async def test_status_errors_name_status_and_code(
 
 
 @pytest.mark.parametrize("spec", ["429", "503"])
-async def test_reads_back_off_on_429_and_503_then_succeed(box: AlexaBox, mode: str, spec: str) -> None:
+async def test_reads_back_off_on_429_and_503_then_succeed(box: Box, mode: str, spec: str) -> None:
     box.config.faults.queue(spec, 2, method="GET", path="/betaTest")
     async with box.client(mode) as client:
         result = await client.call_tool("alexa_get_beta_test", {"skill_id": DEMO_SKILL_ID})
@@ -197,7 +195,7 @@ async def test_reads_back_off_on_429_and_503_then_succeed(box: AlexaBox, mode: s
         assert box.sleeps[1] > box.sleeps[0] / 2  # exponential, jittered
 
 
-async def test_a_429_on_a_write_is_not_retried_and_says_when_to_retry(box: AlexaBox, mode: str) -> None:
+async def test_a_429_on_a_write_is_not_retried_and_says_when_to_retry(box: Box, mode: str) -> None:
     box.config.faults.queue("429", method="POST", path="/testers/add")
     async with box.client(mode, answer="accept") as client:
         result = await client.call_tool(
@@ -210,7 +208,7 @@ async def test_a_429_on_a_write_is_not_retried_and_says_when_to_retry(box: Alexa
 
 
 async def test_a_503_on_start_is_reported_as_unknown_outcome(mode: str) -> None:
-    box = make_alexa()
+    box = make_box("alexa")
     box.config.faults.queue("503", method="POST", path="/start")
     async with box.client(mode, answer="accept") as client:
         result = await client.call_tool("alexa_start_beta_test", {"skill_id": DRAFT_SKILL_ID})

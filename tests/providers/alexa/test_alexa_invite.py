@@ -10,8 +10,8 @@ from betaops.providers.alexa.simulator import DEMO_SKILL_ID, DRAFT_SKILL_ID, LAR
 from betaops.providers.alexa.tasks import INVITE_TESTERS
 from betaops.server.guard import task_context
 from betaops.sim.faults import Fault, Faults
-from tests.providers.alexa.alexa_support import AlexaBox, make_alexa, text
-from tests.support import confirming
+from tests.providers.alexa.helpers import added_batches, emails
+from tests.support import Box, confirming, make_box, text
 
 pytestmark = pytest.mark.anyio
 TOOL = "alexa_invite_testers"
@@ -42,7 +42,7 @@ def by_outcome(result: Any) -> dict[str, list[str]]:
     return grouped
 
 
-async def invite(box: AlexaBox, mode: str, emails: list[str], skill_id: str = LARGE_SKILL_ID) -> tuple[str, Any]:
+async def invite(box: Box, mode: str, emails: list[str], skill_id: str = LARGE_SKILL_ID) -> tuple[str, Any]:
     """Preview, then confirm with the token; returns (preview, the executed call's result)."""
     args = {"skill_id": skill_id, "emails": emails}
     writes = len(box.state.write_log)
@@ -56,7 +56,7 @@ async def invite(box: AlexaBox, mode: str, emails: list[str], skill_id: str = LA
 
 
 async def test_1100_emails_go_out_as_500_500_100_after_one_approval(mode: str) -> None:
-    box = make_alexa()
+    box = make_box("alexa")
     messy = [*NEW, "listener0001@example.com", "not-an-email", "WAVE0000@example.org", " wave0001@example.org "]
     preview, done = await invite(box, mode, messy)
     head, *details = preview.splitlines()
@@ -74,22 +74,22 @@ async def test_1100_emails_go_out_as_500_500_100_after_one_approval(mode: str) -
         "invalid": ["not-an-email"],
     }
     assert done.structured_content is not None and done.structured_content["result"]["add_calls"] == 3
-    assert [len(b) for b in box.added_batches()] == [500, 500, 100]
-    assert [e for batch in box.added_batches() for e in batch] == NEW
-    assert box.emails(LARGE_SKILL_ID)[-1100:] == NEW
+    assert [len(b) for b in added_batches(box)] == [500, 500, 100]
+    assert [e for batch in added_batches(box) for e in batch] == NEW
+    assert emails(box, LARGE_SKILL_ID)[-1100:] == NEW
 
 
 async def test_elicitation_approves_the_whole_invitation_once(mode: str) -> None:
-    box = make_alexa()
+    box = make_box("alexa")
     async with box.client(mode, answer="accept") as client:
         done = await client.call_tool(TOOL, {"skill_id": DEMO_SKILL_ID, "emails": NEW[:3]})
     assert done.structured_content is not None and done.structured_content["status"] == "executed", text(done)
     assert len(box.asked) == 1 and "Invite 3 new tester(s)" in box.asked[0] and "1 call(s)" in box.asked[0]
-    assert box.emails(DEMO_SKILL_ID)[-3:] == NEW[:3]
+    assert emails(box, DEMO_SKILL_ID)[-3:] == NEW[:3]
 
 
 async def test_a_failed_second_call_reports_exactly_who_was_added_and_a_rerun_adds_the_rest(mode: str) -> None:
-    box = make_alexa(faults=NthAddFails(2, "503"))
+    box = make_box("alexa", sim_fields={"alexa": {"faults": NthAddFails(2, "503")}})
     _, failed = await invite(box, mode, NEW)
     assert by_outcome(failed) == {"invited": NEW[:500], "failed": NEW[500:1000], "not_attempted": NEW[1000:]}
     result = failed.structured_content["result"]
@@ -99,37 +99,37 @@ async def test_a_failed_second_call_reports_exactly_who_was_added_and_a_rerun_ad
     assert "For 500 people:" in result["note"] and "503" in result["note"]
     assert result["note"].startswith("Stopped: add call 2 of 3 failed")
     assert "adds only the missing ones" in result["note"]
-    assert box.emails(LARGE_SKILL_ID)[-500:] == NEW[:500]
-    assert [len(b) for b in box.added_batches()] == [500, 500]  # the failed call was not retried
+    assert emails(box, LARGE_SKILL_ID)[-500:] == NEW[:500]
+    assert [len(b) for b in added_batches(box)] == [500, 500]  # the failed call was not retried
 
     box.transport.sent.clear()
     preview, again = await invite(box, mode, NEW)
     assert "Invite 600 new tester(s)" in preview and "Already testers (skipped): 500 emails:" in preview
     assert by_outcome(again) == {"already_there": NEW[:500], "invited": NEW[500:]}
-    assert [len(b) for b in box.added_batches()] == [500, 100]
-    assert box.emails(LARGE_SKILL_ID)[-1100:] == NEW
+    assert [len(b) for b in added_batches(box)] == [500, 100]
+    assert emails(box, LARGE_SKILL_ID)[-1100:] == NEW
 
 
 async def test_a_call_that_went_through_before_failing_is_counted_as_invited(mode: str) -> None:
-    box = make_alexa(faults=NthAddFails(2, "503_after_execute"))
+    box = make_box("alexa", sim_fields={"alexa": {"faults": NthAddFails(2, "503_after_execute")}})
     _, failed = await invite(box, mode, NEW)
     assert by_outcome(failed) == {"invited": NEW[:1000], "not_attempted": NEW[1000:]}  # the testers were listed again
-    assert box.emails(LARGE_SKILL_ID)[-1000:] == NEW[:1000]
+    assert emails(box, LARGE_SKILL_ID)[-1000:] == NEW[:1000]
 
 
 async def test_a_refused_first_call_changed_nothing(mode: str) -> None:
-    box = make_alexa()
+    box = make_box("alexa")
     too_many = [f"x{n}@example.org" for n in range(459)]  # the demo skill has 458 invites left
     preview, failed = await invite(box, mode, too_many, DEMO_SKILL_ID)
     assert "only 458 invites remain" in preview
     # Nothing was added: the call is an error with Amazon's reason, not an "executed" list of 459 failures.
     shown = text(failed)
     assert failed.is_error and "HTTP 400 (INVITATION_LIMIT_EXCEEDED)" in shown and "Nothing was changed." in shown
-    assert len(box.emails(DEMO_SKILL_ID)) == 42
+    assert len(emails(box, DEMO_SKILL_ID)) == 42
 
 
 async def test_nothing_new_is_a_noop_that_makes_no_add_call() -> None:
-    box = make_alexa()
+    box = make_box("alexa")
     task = INVITE_TESTERS
     assert task.plan is not None
     params = task.params.model_validate({"skill_id": DRAFT_SKILL_ID, "emails": ["draft.tester1@example.com"]})
@@ -137,4 +137,4 @@ async def test_nothing_new_is_a_noop_that_makes_no_add_call() -> None:
     assert plan.noop and plan.preview.startswith("Nothing will change: every valid email is a tester")
     done = await task.run(task_context(box.runtime, task), params, None, plan)
     assert done.model_dump()["add_calls"] == 0
-    assert not box.added_batches() and not box.state.write_log
+    assert not added_batches(box) and not box.state.write_log

@@ -28,7 +28,7 @@ from betaops.providers.alexa.simulator import (
     SANDBOX_REFRESH_TOKEN,
     VENDOR_ID,
 )
-from tests.providers.alexa.alexa_support import AlexaBox, make_alexa, text
+from tests.support import Box, make_box, text
 
 OPS = {op.name: op for op in OPERATIONS}
 
@@ -36,13 +36,13 @@ pytestmark = pytest.mark.anyio
 DAY = 86_400.0
 
 
-async def call(box: AlexaBox, name: str, page: dict[str, Any] | None = None, **args: Any) -> Reply:
+async def call(box: Box, name: str, page: dict[str, Any] | None = None, **args: Any) -> Reply:
     op = OPS[name]
     client = box.runtime.connections["alexa"].client
     return await client.call(op, op.params.model_validate(args), page_state=page)
 
 
-async def seen(box: AlexaBox, name: str, page: dict[str, Any] | None = None, **args: Any) -> str:
+async def seen(box: Box, name: str, page: dict[str, Any] | None = None, **args: Any) -> str:
     """What the user would read: the error text, or the answer and its note."""
     try:
         reply = await call(box, name, page, **args)
@@ -54,7 +54,7 @@ async def seen(box: AlexaBox, name: str, page: dict[str, Any] | None = None, **a
 # ------------------------------------------------------------------------ the rows
 
 
-async def bad_email(box: AlexaBox) -> str:
+async def bad_email(box: Box) -> str:
     op = OPS["add_beta_testers"]
     # Amazon refuses an address our own check lets through (no dot in the domain): its violation is shown.
     params = m.TestersParams.model_construct(
@@ -71,35 +71,35 @@ async def bad_email(box: AlexaBox) -> str:
     return "OK"
 
 
-async def invitation_limit(box: AlexaBox) -> str:
+async def invitation_limit(box: Box) -> str:
     return await seen(
         box, "add_beta_testers", skill_id=DEMO_SKILL_ID, testers=[{"emailId": f"x{n}@example.org"} for n in range(459)]
     )
 
 
-async def expired_next_token(box: AlexaBox) -> str:
+async def expired_next_token(box: Box) -> str:
     first = await call(box, "list_beta_testers", {"size": 100}, skill_id=LARGE_SKILL_ID)
     assert first.page is not None and first.page.next_state is not None
     box.clock.advance(25 * 3600)  # a nextToken lasts 24 hours
     return await seen(box, "list_beta_testers", first.page.next_state, skill_id=LARGE_SKILL_ID)
 
 
-async def rotated_refresh_token(box: AlexaBox) -> str:
+async def rotated_refresh_token(box: Box) -> str:
     await call(box, "get_beta_test", skill_id=DEMO_SKILL_ID)
     box.state.tokens.clear()  # the access token is gone: the next call refreshes with the NEW refresh token
     return await seen(box, "get_beta_test", skill_id=DEMO_SKILL_ID)
 
 
-async def refused_refresh_token(box: AlexaBox) -> str:
+async def refused_refresh_token(box: Box) -> str:
     return await seen(box, "get_beta_test", skill_id=DEMO_SKILL_ID)
 
 
-async def lwa_429(box: AlexaBox) -> str:
+async def lwa_429(box: Box) -> str:
     box.config.faults.queue("429", path="/auth/o2/token")
     return await seen(box, "get_beta_test", skill_id=DEMO_SKILL_ID)
 
 
-async def lwa_echoes_the_refresh_token(box: AlexaBox) -> str:
+async def lwa_echoes_the_refresh_token(box: Box) -> str:
     box.config.variants.queue(
         {"error": "invalid_grant", "error_description": f"refresh_token {SANDBOX_REFRESH_TOKEN} was revoked"},
         status=400,
@@ -109,28 +109,28 @@ async def lwa_echoes_the_refresh_token(box: AlexaBox) -> str:
     return await seen(box, "get_beta_test", skill_id=DEMO_SKILL_ID)
 
 
-async def smapi_echoes_the_bearer_token(box: AlexaBox) -> str:
+async def smapi_echoes_the_bearer_token(box: Box) -> str:
     box.config.variants.echo_credentials = True
     return await seen(box, "get_beta_test", skill_id=FOREIGN_SKILL_ID)
 
 
-async def start_is_asynchronous(box: AlexaBox) -> str:
+async def start_is_asynchronous(box: Box) -> str:
     reply = await seen(box, "start_beta_test", skill_id=DRAFT_SKILL_ID)
     status = (await call(box, "get_beta_test", skill_id=DRAFT_SKILL_ID)).data["status"]
     return f"{reply} now={status}"
 
 
-async def end_is_asynchronous(box: AlexaBox) -> str:
+async def end_is_asynchronous(box: Box) -> str:
     return await seen(box, "end_beta_test", skill_id=DEMO_SKILL_ID)
 
 
-async def vendors_v1_and_v0(box: AlexaBox) -> str:
+async def vendors_v1_and_v0(box: Box) -> str:
     v1 = await seen(box, "list_vendors")
     box.config.variants.queue([{"id": VENDOR_ID, "name": "Old style", "roles": ["ROLE_DEVELOPER"]}], path="/v1/vendors")
     return f"{v1} | {await seen(box, 'list_vendors')}"
 
 
-async def skills_paged_by_next_token(box: AlexaBox) -> str:
+async def skills_paged_by_next_token(box: Box) -> str:
     ids: list[str] = []
     state: dict[str, Any] | None = {"size": 2}
     pages = 0
@@ -142,13 +142,13 @@ async def skills_paged_by_next_token(box: AlexaBox) -> str:
     return f"OK pages={pages} skills={sorted(ids)}"
 
 
-async def another_vendors_skills(box: AlexaBox) -> str:
+async def another_vendors_skills(box: Box) -> str:
     return await seen(box, "list_skills", {"size": 10}, vendor_id="M3OTHERVENDOR999")
 
 
 @dataclass(frozen=True)
 class Row:
-    run: Callable[[AlexaBox], Awaitable[str]]
+    run: Callable[[Box], Awaitable[str]]
     shows: tuple[str, ...]
     hides: tuple[str, ...] = ()
     sim: dict[str, Any] | None = None
@@ -221,7 +221,7 @@ ROWS: dict[str, Row] = {
 async def test_answer_shape_to_what_the_user_sees(name: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     row = ROWS[name]
-    box = make_alexa(**(row.sim or {}))
+    box = make_box("alexa", sim_fields={"alexa": row.sim or {}})
     shown = await row.run(box)
     for words in row.shows:
         assert words in shown, f"{name}: {words!r} not in {shown!r}"
@@ -232,7 +232,7 @@ async def test_answer_shape_to_what_the_user_sees(name: str, caplog: pytest.LogC
 
 async def test_a_rotated_refresh_token_is_used_scrubbed_and_never_logged(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    box = make_alexa(rotate_refresh_tokens=True)
+    box = make_box("alexa", sim_fields={"alexa": {"rotate_refresh_tokens": True}})
     for _ in range(3):
         await call(box, "get_beta_test", skill_id=DEMO_SKILL_ID)
         box.state.tokens.clear()
@@ -251,7 +251,7 @@ def test_the_context_says_whether_a_skill_is_pinned_and_how_to_find_one() -> Non
 
 
 async def test_through_mcp_find_a_skill_then_its_beta_test(mode: str) -> None:
-    box = make_alexa()
+    box = make_box("alexa")
     async with box.client(mode) as client:
         vendors = await client.call_tool("alexa_list_vendors", {})
         assert vendors.structured_content is not None, text(vendors)
@@ -267,7 +267,7 @@ async def test_through_mcp_find_a_skill_then_its_beta_test(mode: str) -> None:
 
 
 async def test_through_mcp_an_expired_cursor_names_the_violation_and_the_fix(mode: str) -> None:
-    box = make_alexa()
+    box = make_box("alexa")
     async with box.client(mode) as client:
         first = await client.call_tool("alexa_list_beta_testers", {"skill_id": LARGE_SKILL_ID, "page_size": 100})
         assert first.structured_content is not None and first.structured_content["next_cursor"]
@@ -282,7 +282,7 @@ async def test_through_mcp_an_expired_cursor_names_the_violation_and_the_fix(mod
 
 
 async def test_through_mcp_a_partial_invite_failure_carries_the_violation(mode: str) -> None:
-    box = make_alexa()
+    box = make_box("alexa")
     emails = [f"x{n}@example.org" for n in range(459)]
     async with box.client(mode, answer="accept") as client:
         failed = await client.call_tool("alexa_invite_testers", {"skill_id": DEMO_SKILL_ID, "emails": emails})
@@ -291,7 +291,7 @@ async def test_through_mcp_a_partial_invite_failure_carries_the_violation(mode: 
 
 
 async def test_through_mcp_a_refused_refresh_token_says_what_to_do(mode: str) -> None:
-    box = make_alexa(refresh_tokens={})
+    box = make_box("alexa", sim_fields={"alexa": {"refresh_tokens": {}}})
     async with box.client(mode) as client:
         result = await client.call_tool("alexa_get_beta_test", {"skill_id": DEMO_SKILL_ID})
     shown = text(result)

@@ -18,9 +18,9 @@ from betaops.providers.alexa.simulator import (
     NEW_SKILL_ID,
 )
 from betaops.providers.alexa.tasks import INVITE_TESTERS
-from tests.providers.alexa.alexa_support import AlexaBox, make_alexa, text
+from tests.providers.alexa.helpers import emails
 from tests.snapshots import check_snapshots
-from tests.support import confirming
+from tests.support import Box, confirming, make_box, text
 
 pytestmark = pytest.mark.anyio
 SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
@@ -28,17 +28,17 @@ EFFECT = {op.tool_name: op.effect for op in OPERATIONS} | {INVITE_TESTERS.tool_n
 
 
 @pytest.fixture
-def box() -> AlexaBox:
-    return make_alexa()
+def box() -> Box:
+    return make_box("alexa")
 
 
-async def listed(box: AlexaBox, mode: str = "auto") -> dict[str, Tool]:
+async def listed(box: Box, mode: str = "auto") -> dict[str, Tool]:
     """The Alexa tools (the server may add its own, provider-neutral ones)."""
     async with box.client(mode) as client:
         return {t.name: t for t in (await client.list_tools()).tools if t.name.startswith("alexa_")}
 
 
-async def approved(box: AlexaBox, mode: str, tool: str, args: dict[str, Any]) -> dict[str, Any]:
+async def approved(box: Box, mode: str, tool: str, args: dict[str, Any]) -> dict[str, Any]:
     """Run a write the way a human approves it by elicitation; returns the structured result."""
     async with box.client(mode, answer="accept") as client:
         result = await client.call_tool(tool, args)
@@ -48,7 +48,7 @@ async def approved(box: AlexaBox, mode: str, tool: str, args: dict[str, Any]) ->
     return dict(body)
 
 
-async def by_token(box: AlexaBox, mode: str, tool: str, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+async def by_token(box: Box, mode: str, tool: str, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Run a write through preview + confirm_token; returns (preview, structured result)."""
     async with box.client(mode) as client:
         first = await client.call_tool(tool, args)
@@ -65,7 +65,7 @@ async def by_token(box: AlexaBox, mode: str, tool: str, args: dict[str, Any]) ->
 # ------------------------------------------------------------------------ surface
 
 
-async def test_every_operation_and_the_task_are_tools_with_truthful_annotations(box: AlexaBox, mode: str) -> None:
+async def test_every_operation_and_the_task_are_tools_with_truthful_annotations(box: Box, mode: str) -> None:
     tools = await listed(box, mode)
     assert set(tools) == set(EFFECT) and len(tools) == 13
     for name, tool in tools.items():
@@ -91,7 +91,7 @@ async def test_every_operation_and_the_task_are_tools_with_truthful_annotations(
     }
 
 
-async def test_inputs_are_typed_and_bounded(box: AlexaBox) -> None:
+async def test_inputs_are_typed_and_bounded(box: Box) -> None:
     tools = await listed(box)
     add = tools["alexa_add_beta_testers"].input_schema
     assert add["properties"]["testers"]["maxItems"] == 500 and add["properties"]["testers"]["minItems"] == 1
@@ -106,21 +106,19 @@ async def test_inputs_are_typed_and_bounded(box: AlexaBox) -> None:
     "bad",
     ["../../v1/vendors", "amzn1.ask.skill.x/../../y", "amzn1." + "a" * 123, "skill-without-prefix", "amzn1.ask%2Fx"],
 )
-async def test_unsafe_skill_ids_are_refused_before_any_request(box: AlexaBox, bad: str) -> None:
+async def test_unsafe_skill_ids_are_refused_before_any_request(box: Box, bad: str) -> None:
     async with box.client() as client:
         result = await client.call_tool("alexa_get_beta_test", {"skill_id": bad})
     assert result.is_error and "skill_id" in text(result)
     assert not box.state.requests
 
 
-async def test_skill_id_is_required_unless_alexa_skill_id_pins_it(
-    box: AlexaBox, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_skill_id_is_required_unless_alexa_skill_id_pins_it(box: Box, monkeypatch: pytest.MonkeyPatch) -> None:
     async with box.client() as client:
         required = (await listed(box))["alexa_get_beta_test"].input_schema.get("required", [])
         missing = await client.call_tool("alexa_get_beta_test", {})
     monkeypatch.setenv("ALEXA_SKILL_ID", DEMO_SKILL_ID)  # pinned: read once, when the server connects
-    pinned = make_alexa()
+    pinned = make_box("alexa")
     async with pinned.client() as client:
         optional = (await listed(pinned))["alexa_get_beta_test"].input_schema.get("required", [])
         default = await client.call_tool("alexa_get_beta_test", {})
@@ -132,7 +130,7 @@ async def test_skill_id_is_required_unless_alexa_skill_id_pins_it(
     assert context.structured_content["providers"][0]["pinned"] == {"skill_id": DEMO_SKILL_ID}
 
 
-async def test_tool_schemas_match_the_committed_snapshots(box: AlexaBox) -> None:
+async def test_tool_schemas_match_the_committed_snapshots(box: Box) -> None:
     """A change to the public surface must show up as a reviewed diff in __toolsnaps__/."""
     tools = await listed(box)
     check_snapshots(tools, SNAPSHOTS)
@@ -141,7 +139,7 @@ async def test_tool_schemas_match_the_committed_snapshots(box: AlexaBox) -> None
 # ------------------------------------------------------------------------ each operation
 
 
-async def test_get_beta_test(box: AlexaBox, mode: str) -> None:
+async def test_get_beta_test(box: Box, mode: str) -> None:
     async with box.client(mode) as client:
         result = await client.call_tool("alexa_get_beta_test", {"skill_id": DEMO_SKILL_ID})
     body = result.structured_content
@@ -151,7 +149,7 @@ async def test_get_beta_test(box: AlexaBox, mode: str) -> None:
     assert body["expiryDate"] == "2027-01-19T09:00:00.000Z"
 
 
-async def test_list_beta_testers_keeps_the_documented_fields(box: AlexaBox, mode: str) -> None:
+async def test_list_beta_testers_keeps_the_documented_fields(box: Box, mode: str) -> None:
     async with box.client(mode) as client:
         result = await client.call_tool("alexa_list_beta_testers", {"skill_id": DEMO_SKILL_ID, "page_size": 5})
     body = result.structured_content
@@ -164,7 +162,7 @@ async def test_list_beta_testers_keeps_the_documented_fields(box: AlexaBox, mode
     assert full.structured_content is not None and full.structured_content["items"] == [EXAMPLE_TESTER]
 
 
-async def test_create_beta_test_by_elicitation(box: AlexaBox, mode: str) -> None:
+async def test_create_beta_test_by_elicitation(box: Box, mode: str) -> None:
     args = {"skill_id": NEW_SKILL_ID, "feedbackEmail": "fb@example.com"}
     await approved(box, mode, "alexa_create_beta_test", args)
     assert (
@@ -174,16 +172,16 @@ async def test_create_beta_test_by_elicitation(box: AlexaBox, mode: str) -> None
     assert bt is not None and bt.status == "IN_DRAFT" and bt.feedbackEmail == "fb@example.com"
 
 
-async def test_update_beta_test_by_token(box: AlexaBox, mode: str) -> None:
+async def test_update_beta_test_by_token(box: Box, mode: str) -> None:
     preview, _ = await by_token(
         box, mode, "alexa_update_beta_test", {"skill_id": DEMO_SKILL_ID, "feedbackEmail": "new@example.com"}
     )
     assert "status RUNNING" in preview
     assert 'Change feedbackEmail: "beta-feedback@example.com" → "new@example.com"' in preview
-    assert box.state.skills[DEMO_SKILL_ID].beta_test.feedbackEmail == "new@example.com"  # type: ignore[union-attr]
+    assert box.state.skills[DEMO_SKILL_ID].beta_test.feedbackEmail == "new@example.com"
 
 
-async def test_start_beta_test_then_it_runs(box: AlexaBox, mode: str) -> None:
+async def test_start_beta_test_then_it_runs(box: Box, mode: str) -> None:
     preview, _ = await by_token(box, mode, "alexa_start_beta_test", {"skill_id": DRAFT_SKILL_ID})
     assert "status IN_DRAFT" in preview
     async with box.client(mode) as client:
@@ -192,17 +190,17 @@ async def test_start_beta_test_then_it_runs(box: AlexaBox, mode: str) -> None:
     assert len([m for m in box.state.outbox if m.kind == "invitation"]) == 5
 
 
-async def test_end_beta_test_is_destructive_and_asks_first(box: AlexaBox, mode: str) -> None:
+async def test_end_beta_test_is_destructive_and_asks_first(box: Box, mode: str) -> None:
     await approved(box, mode, "alexa_end_beta_test", {"skill_id": LEGACY_SKILL_ID})
     assert "cannot be undone" in box.asked[0] and "status RUNNING" in box.asked[0]
-    assert box.state.skills[LEGACY_SKILL_ID].beta_test.status == "STOPPING"  # type: ignore[union-attr]
+    assert box.state.skills[LEGACY_SKILL_ID].beta_test.status == "STOPPING"
 
 
-async def test_a_token_is_refused_once_the_beta_test_changed(box: AlexaBox, mode: str) -> None:
+async def test_a_token_is_refused_once_the_beta_test_changed(box: Box, mode: str) -> None:
     async with box.client(mode) as client:
         first = await client.call_tool("alexa_end_beta_test", {"skill_id": LEGACY_SKILL_ID})
         assert first.structured_content is not None
-        box.state.skills[LEGACY_SKILL_ID].beta_test.feedbackEmail = "changed@example.com"  # type: ignore[union-attr]
+        box.state.skills[LEGACY_SKILL_ID].beta_test.feedbackEmail = "changed@example.com"
         late = await client.call_tool(
             "alexa_end_beta_test",
             {"skill_id": LEGACY_SKILL_ID, **confirming(first.structured_content)},
@@ -211,23 +209,23 @@ async def test_a_token_is_refused_once_the_beta_test_changed(box: AlexaBox, mode
     assert box.writes == 0
 
 
-async def test_add_beta_testers(box: AlexaBox, mode: str) -> None:
+async def test_add_beta_testers(box: Box, mode: str) -> None:
     args = {"skill_id": DEMO_SKILL_ID, "testers": [{"emailId": "new.one@example.com"}]}
     preview, _ = await by_token(box, mode, "alexa_add_beta_testers", args)
     assert "new.one@example.com" in preview and "458 invites remaining" in preview
-    assert box.emails(DEMO_SKILL_ID)[-1] == "new.one@example.com"
+    assert emails(box, DEMO_SKILL_ID)[-1] == "new.one@example.com"
 
 
-async def test_remove_beta_testers(box: AlexaBox, mode: str) -> None:
+async def test_remove_beta_testers(box: Box, mode: str) -> None:
     await approved(box, mode, "alexa_remove_beta_testers", {"skill_id": DEMO_SKILL_ID, "testers": [EXAMPLE_TESTER_REF]})
     assert "cannot be undone" in box.asked[0]
-    assert "example@email.address" not in box.emails(DEMO_SKILL_ID)
+    assert "example@email.address" not in emails(box, DEMO_SKILL_ID)
 
 
 EXAMPLE_TESTER_REF = {"emailId": EXAMPLE_TESTER["emailId"]}
 
 
-async def test_send_reminder_to_testers(box: AlexaBox, mode: str) -> None:
+async def test_send_reminder_to_testers(box: Box, mode: str) -> None:
     waiting = "demo.tester0003@example.com"
     await by_token(
         box, mode, "alexa_send_reminder_to_testers", {"skill_id": DEMO_SKILL_ID, "testers": [{"emailId": waiting}]}
@@ -235,22 +233,22 @@ async def test_send_reminder_to_testers(box: AlexaBox, mode: str) -> None:
     assert [(m.kind, m.email) for m in box.state.outbox] == [("reminder", waiting)]
 
 
-async def test_request_feedback_from_testers(box: AlexaBox, mode: str) -> None:
+async def test_request_feedback_from_testers(box: Box, mode: str) -> None:
     args = {"skill_id": DEMO_SKILL_ID, "testers": [EXAMPLE_TESTER_REF]}
     await approved(box, mode, "alexa_request_feedback_from_testers", args)
     assert [(m.kind, m.email) for m in box.state.outbox] == [("feedback_request", "example@email.address")]
 
 
-async def test_declined_writes_change_nothing(box: AlexaBox, mode: str) -> None:
+async def test_declined_writes_change_nothing(box: Box, mode: str) -> None:
     async with box.client(mode, answer="decline") as client:
         result = await client.call_tool(
             "alexa_remove_beta_testers", {"skill_id": DEMO_SKILL_ID, "testers": [EXAMPLE_TESTER_REF]}
         )
     assert result.structured_content is not None and result.structured_content["status"] == "not_executed"
-    assert box.writes == 0 and "example@email.address" in box.emails(DEMO_SKILL_ID)
+    assert box.writes == 0 and "example@email.address" in emails(box, DEMO_SKILL_ID)
 
 
-async def test_more_than_500_testers_fail_validation_and_send_nothing(box: AlexaBox, mode: str) -> None:
+async def test_more_than_500_testers_fail_validation_and_send_nothing(box: Box, mode: str) -> None:
     many = [{"emailId": f"t{n}@example.org"} for n in range(501)]
     async with box.client(mode) as client:
         result = await client.call_tool("alexa_add_beta_testers", {"skill_id": DEMO_SKILL_ID, "testers": many})

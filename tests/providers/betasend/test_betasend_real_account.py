@@ -20,14 +20,14 @@ from betaops.core.shapes import fit
 from betaops.providers.betasend.operations import OPERATIONS
 from betaops.providers.betasend.simulator.config import SANDBOX_API_KEY, SANDBOX_HASH
 from betaops.sim.variants import EMPTY
-from tests.reliability.fleet import Fleet, make_fleet, text
+from tests.support import Box, make_box, text
 
 OPS = {op.name: op for op in OPERATIONS}
 
 pytestmark = pytest.mark.anyio
 
 
-async def call(fleet: Fleet, name: str, **args: Any) -> str:
+async def call(fleet: Box, name: str, **args: Any) -> str:
     """What the user would read from the client layer (result fitted to the model, as the server does)."""
     op = OPS[name]
     client = fleet.runtime.connections["betasend"].client
@@ -43,31 +43,31 @@ async def call(fleet: Fleet, name: str, **args: Any) -> str:
     return f"OK {data!r} note={reply.note or note!r}"
 
 
-def variants(fleet: Fleet) -> Any:
+def variants(fleet: Box) -> Any:
     return fleet["betasend"].config.variants
 
 
-def answer(body: Any, path: str) -> Callable[[Fleet], None]:
+def answer(body: Any, path: str) -> Callable[[Box], None]:
     return lambda fleet: variants(fleet).queue(body, path=path)
 
 
 @dataclass(frozen=True)
 class Row:
-    setup: Callable[[Fleet], None]
+    setup: Callable[[Box], None]
     tool: str
     args: dict[str, Any]
     shows: tuple[str, ...]
     hides: tuple[str, ...] = ()
 
 
-def _echo(fleet: Fleet) -> None:
+def _echo(fleet: Box) -> None:
     variants(fleet).queue(
         {"error": {"406": "Not Acceptable", "messages": f"Invalid list for api={SANDBOX_API_KEY}&hash={SANDBOX_HASH}"}},
         path="/list-statistics",
     )
 
 
-def _echo_refusal(fleet: Fleet) -> None:
+def _echo_refusal(fleet: Box) -> None:
     variants(fleet).echo_credentials = True
     fleet["betasend"].config.api_disabled = True
 
@@ -123,7 +123,7 @@ ROWS: dict[str, Row] = {
 @pytest.mark.parametrize("name", list(ROWS))
 async def test_answer_shape_to_what_the_user_sees(name: str) -> None:
     row = ROWS[name]
-    fleet = make_fleet(providers=("betasend",))
+    fleet = make_box("betasend")
     row.setup(fleet)
     shown = await call(fleet, row.tool, **row.args)
     for words in row.shows:
@@ -136,7 +136,7 @@ async def test_answer_shape_to_what_the_user_sees(name: str) -> None:
 
 
 async def test_through_mcp_create_list_answering_message_and_list_id_is_executed(mode: str) -> None:
-    fleet = make_fleet(providers=("betasend",))
+    fleet = make_box("betasend")
     variants(fleet).queue({"message": "List added successfully", "list_id": 77}, path="/list-create")
     async with fleet.client(mode, answer="accept") as client:
         result = await client.call_tool("betasend_create_list", {"list_name": "Beta wave 3"})
@@ -148,7 +148,7 @@ async def test_through_mcp_create_list_answering_message_and_list_id_is_executed
 
 
 async def test_through_mcp_reads_answered_null_or_empty_are_empty_results(mode: str) -> None:
-    fleet = make_fleet(providers=("betasend",))
+    fleet = make_box("betasend")
     variants(fleet).queue(None, path="/lists")
     variants(fleet).queue([], path="/account-details")
     async with fleet.client(mode) as client:

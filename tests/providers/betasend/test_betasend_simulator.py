@@ -20,7 +20,7 @@ from betaops.providers.betasend.simulator.state import details_date
 from betaops.sim import FakeClock, Faults
 from betaops.sim.clock import parse_iso
 from tests.providers.betasend import doc_examples as doc
-from tests.providers.betasend.harness import SECRETS, Sim, make_sim
+from tests.providers.betasend.raw_http import SECRETS, Sim, make_sim
 
 pytestmark = pytest.mark.anyio
 

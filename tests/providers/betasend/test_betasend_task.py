@@ -10,8 +10,8 @@ from betaops.providers.betasend.simulator import BETA_LIST_ID
 from betaops.providers.betasend.tasks import ADD_SUBSCRIBERS_TO_LISTS, CHUNK
 from betaops.server.guard import task_context
 from betaops.server.runtime import ConfirmMode
-from tests.providers.betasend.harness import BetasendBox, make_box, make_sim
-from tests.support import confirming, text
+from tests.providers.betasend.raw_http import make_sim
+from tests.support import Box, confirming, make_box, text
 
 pytestmark = pytest.mark.anyio
 TOOL = "betasend_add_subscribers_to_lists"
@@ -28,12 +28,12 @@ def outcomes(result: Any) -> dict[tuple[str, int | None], str]:
     return {(o["email"], o["list_id"]): o["outcome"] for o in body["result"]["outcomes"]}
 
 
-def adds(box: BetasendBox) -> list[dict[str, str]]:
+def adds(box: Box) -> list[dict[str, str]]:
     return [r.form for r in box.state.requests if r.path.endswith(("/list-subscribers-add", "/subscribers-add"))]
 
 
 async def test_preview_classifies_and_one_confirmation_reports_each_email(mode: str) -> None:
-    box = make_box()
+    box = make_box("betasend")
     batch = [
         {"email": "webformtest010@gmail.com"},  # subscribed to list 1, not to list 6
         {"email": "webformtest01@gmail.com"},  # unsubscribed from list 1: re-subscribed
@@ -82,7 +82,7 @@ async def test_preview_classifies_and_one_confirmation_reports_each_email(mode: 
 
 
 async def test_large_batches_are_sent_in_chunks() -> None:
-    box = make_box(confirm=ConfirmMode.NEVER)
+    box = make_box("betasend", confirm=ConfirmMode.NEVER)
     emails = [f"bulk{i:03d}@acme.example" for i in range(250)]
     async with box.client() as client:
         result = await client.call_tool(TOOL, {"subscribers": people(*emails), "list_ids": [5]})
@@ -95,9 +95,9 @@ async def test_large_batches_are_sent_in_chunks() -> None:
 
 
 async def test_a_lost_chunk_is_reported_unknown_and_the_rest_still_added() -> None:
-    box = make_box(confirm=ConfirmMode.NEVER)
+    box = make_box("betasend", confirm=ConfirmMode.NEVER)
     emails = [f"bulk{i:03d}@acme.example" for i in range(150)]
-    box.sim.faults.queue("500_after_execute", path="/list-subscribers-add")
+    box.config.faults.queue("500_after_execute", path="/list-subscribers-add")
     async with box.client() as client:
         result = await client.call_tool(TOOL, {"subscribers": people(*emails), "list_ids": [5]})
     got = outcomes(result)
@@ -110,7 +110,7 @@ async def test_a_lost_chunk_is_reported_unknown_and_the_rest_still_added() -> No
 
 
 async def test_token_is_refused_when_the_lists_changed_since_the_preview(mode: str) -> None:
-    box = make_box()
+    box = make_box("betasend")
     args = {"subscribers": people("a@acme.example", "b@acme.example"), "list_ids": [5]}
     async with box.client(mode) as client:
         first = await client.call_tool(TOOL, args)
@@ -127,7 +127,7 @@ async def test_token_is_refused_when_the_lists_changed_since_the_preview(mode: s
 
 
 async def test_missing_list_stops_before_anything_is_sent(mode: str) -> None:
-    box = make_box()
+    box = make_box("betasend")
     async with box.client(mode, answer="accept") as client:
         result = await client.call_tool(TOOL, {"subscribers": people("a@acme.example"), "list_ids": [5, 3]})
     assert result.is_error and "Invalid list id : 3" in text(result) and "Nothing was changed" in text(result)
@@ -135,17 +135,17 @@ async def test_missing_list_stops_before_anything_is_sent(mode: str) -> None:
 
 
 async def test_default_list_comes_from_betasend_list_id(monkeypatch: pytest.MonkeyPatch) -> None:
-    async with make_box(confirm=ConfirmMode.NEVER).client() as client:
+    async with make_box("betasend", confirm=ConfirmMode.NEVER).client() as client:
         missing = await client.call_tool(TOOL, {"subscribers": people("a@acme.example")})
     monkeypatch.setenv("BETASEND_LIST_ID", "5")  # pinned: read once, when the server connects
-    async with make_box(confirm=ConfirmMode.NEVER).client() as client:
+    async with make_box("betasend", confirm=ConfirmMode.NEVER).client() as client:
         done = await client.call_tool(TOOL, {"subscribers": people("a@acme.example")})
     assert missing.is_error and "BETASEND_LIST_ID" in text(missing) and "Nothing was changed" in text(missing)
     assert outcomes(done) == {("a@acme.example", 5): "invited"}
 
 
 async def test_nothing_new_is_a_noop_and_sends_nothing() -> None:
-    box = make_box()
+    box = make_box("betasend")
     task = ADD_SUBSCRIBERS_TO_LISTS
     assert task.plan is not None
     params = task.params.model_validate({"subscribers": people("webformtest010@gmail.com"), "list_ids": [1]})
@@ -157,7 +157,7 @@ async def test_nothing_new_is_a_noop_and_sends_nothing() -> None:
 
 
 async def test_every_email_is_in_the_preview(mode: str) -> None:
-    box = make_box()
+    box = make_box("betasend")
     emails = [f"person{n:03d}@acme.example" for n in range(120)]
     async with box.client(mode) as client:
         first = await client.call_tool(TOOL, {"subscribers": people(*emails), "list_ids": [5]})

@@ -25,9 +25,9 @@ from betaops.providers.betasend.provider import BETASEND, credentials
 from betaops.providers.betasend.simulator import BETA_LIST_ID, DOC_CODE, BetasendState
 from betaops.providers.betasend.tasks import TASKS
 from betaops.server.runtime import ConfirmMode
-from tests.providers.betasend.harness import SECRETS, BetasendBox, make_box
+from tests.providers.betasend.raw_http import SECRETS
 from tests.snapshots import check_snapshots
-from tests.support import confirming, text
+from tests.support import Box, confirming, make_box, text
 
 pytestmark = pytest.mark.anyio
 SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
@@ -89,7 +89,7 @@ def test_every_action_has_a_sample() -> None:
     assert {a.name for a in ACTIONS.values() if a.is_write} == set(DONE)
 
 
-async def listed(box: BetasendBox, mode: str = "auto") -> dict[str, Tool]:
+async def listed(box: Box, mode: str = "auto") -> dict[str, Tool]:
     """The Betasend tools listed (server-level betaops_* discovery tools are tested elsewhere)."""
     async with box.client(mode) as client:
         return {t.name: t for t in (await client.list_tools()).tools if t.name.startswith("betasend_")}
@@ -98,7 +98,7 @@ async def listed(box: BetasendBox, mode: str = "auto") -> dict[str, Tool]:
 @pytest.mark.parametrize("name", sorted(ACTIONS), ids=lambda n: n.removeprefix("betasend_"))
 async def test_tool_runs_with_elicitation(name: str, mode: str) -> None:
     action = ACTIONS[name]
-    box = make_box()
+    box = make_box("betasend")
     async with box.client(mode, answer="accept") as client:
         result = await client.call_tool(name, SAMPLES[action.name])
     assert not result.is_error, text(result)
@@ -117,7 +117,7 @@ async def test_tool_runs_with_elicitation(name: str, mode: str) -> None:
 @pytest.mark.parametrize("name", sorted(n for n, a in ACTIONS.items() if a.is_write), ids=lambda n: n[9:])
 async def test_write_runs_through_the_token_path_once(name: str, mode: str) -> None:
     action = ACTIONS[name]
-    box = make_box()
+    box = make_box("betasend")
     args = SAMPLES[action.name]
     async with box.client(mode) as client:
         first = await client.call_tool(name, args)
@@ -135,7 +135,7 @@ async def test_write_runs_through_the_token_path_once(name: str, mode: str) -> N
 
 
 async def test_declined_write_changes_nothing(mode: str) -> None:
-    box = make_box()
+    box = make_box("betasend")
     async with box.client(mode, answer="decline") as client:
         result = await client.call_tool("betasend_delete_list", {"list_id": 1})
     assert result.structured_content is not None
@@ -146,7 +146,7 @@ async def test_declined_write_changes_nothing(mode: str) -> None:
 
 
 async def test_previews_show_the_current_state() -> None:
-    box = make_box()
+    box = make_box("betasend")
     async with box.client() as client:
         result = await client.call_tool("betasend_unsubscribe_subscriber", SAMPLES["unsubscribe_subscriber"])
     assert result.structured_content is not None
@@ -158,7 +158,7 @@ async def test_previews_show_the_current_state() -> None:
 
 
 async def test_http_200_error_body_is_a_tool_error_that_changed_nothing(mode: str) -> None:
-    box = make_box(confirm=ConfirmMode.NEVER)
+    box = make_box("betasend", confirm=ConfirmMode.NEVER)
     async with box.client(mode) as client:
         result = await client.call_tool("betasend_add_subscriber", {"email": "a@acme.example", "list_id": [1, 10]})
     assert result.is_error
@@ -169,14 +169,14 @@ async def test_http_200_error_body_is_a_tool_error_that_changed_nothing(mode: st
 
 
 async def test_read_error_body_is_a_tool_error(mode: str) -> None:
-    box = make_box()
+    box = make_box("betasend")
     async with box.client(mode) as client:
         result = await client.call_tool("betasend_get_list_statistics", {"list_id": 3})
     assert result.is_error and "Invalid list id : 3" in text(result)
 
 
 async def test_preview_of_a_missing_target_fails_without_changing_anything(mode: str) -> None:
-    box = make_box()
+    box = make_box("betasend")
     async with box.client(mode, answer="accept") as client:
         result = await client.call_tool("betasend_delete_list", {"list_id": 10})
     assert result.is_error and "Invalid list id : 10" in text(result) and "Nothing was changed" in text(result)
@@ -185,7 +185,9 @@ async def test_preview_of_a_missing_target_fails_without_changing_anything(mode:
 
 async def test_bad_credentials_say_what_to_check_and_never_show_secrets(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    box = make_box(auth=credentials(SecretStr("wrong-api-key-123"), SecretStr("wrong-hash-456")))
+    box = make_box(
+        "betasend", auth={"betasend": credentials(SecretStr("wrong-api-key-123"), SecretStr("wrong-hash-456"))}
+    )
     async with box.client() as client:
         result = await client.call_tool("betasend_list_lists", {})
     assert result.is_error
@@ -196,9 +198,9 @@ async def test_bad_credentials_say_what_to_check_and_never_show_secrets(caplog: 
 
 
 async def test_writes_are_not_retried_but_reads_are_with_credentials_each_time() -> None:
-    box = make_box(confirm=ConfirmMode.NEVER)
-    box.sim.faults.queue("503", path="/lists")
-    box.sim.faults.queue("500_after_execute", path="/list-create")
+    box = make_box("betasend", confirm=ConfirmMode.NEVER)
+    box.config.faults.queue("503", path="/lists")
+    box.config.faults.queue("500_after_execute", path="/list-create")
     async with box.client() as client:
         read = await client.call_tool("betasend_list_lists", {})
         write = await client.call_tool("betasend_create_list", {"list_name": "Once"})
@@ -214,7 +216,7 @@ async def test_writes_are_not_retried_but_reads_are_with_credentials_each_time()
 
 
 async def test_cursor_walk_and_all_pages_return_the_same_subscribers(mode: str) -> None:
-    box = make_box()
+    box = make_box("betasend")
     expected = {m.subscribe_id for m in box.state.members(BETA_LIST_ID)}
     assert len(expected) > 300
     seen: list[int] = []
@@ -252,7 +254,7 @@ async def test_cursor_walk_and_all_pages_return_the_same_subscribers(mode: str) 
 
 
 async def test_list_items_are_normalised_and_trimmed() -> None:
-    box = make_box()
+    box = make_box("betasend")
     async with box.client() as client:
         page = await client.call_tool("betasend_list_lists", {"page_size": 2, "fields": ["deleted_date"]})
         full = await client.call_tool("betasend_list_subscribers", {"list_id": 1, "page_size": 2, "fields": ["all"]})
@@ -266,7 +268,7 @@ async def test_list_items_are_normalised_and_trimmed() -> None:
 
 
 async def test_subscriber_details_are_normalised() -> None:
-    box = make_box()
+    box = make_box("betasend")
     async with box.client() as client:
         result = await client.call_tool(
             "betasend_get_subscribers", {"email": ["subscriber01@gmail.com", "noexsit@gmail.com"]}
@@ -295,7 +297,7 @@ async def test_subscriber_details_are_normalised() -> None:
 
 
 async def test_annotations_are_truthful(mode: str) -> None:
-    tools = await listed(make_box(), mode)
+    tools = await listed(make_box("betasend"), mode)
     assert set(tools) == set(ACTIONS)
     for name, tool in tools.items():
         effect = ACTIONS[name].effect
@@ -311,7 +313,7 @@ async def test_annotations_are_truthful(mode: str) -> None:
 
 
 async def test_comma_separated_parameters_are_typed_lists() -> None:
-    tools = await listed(make_box())
+    tools = await listed(make_box("betasend"))
     add = tools["betasend_add_subscriber"].input_schema["properties"]
     assert add["list_id"]["type"] == "array" and add["list_id"]["items"] == {
         "maximum": 2147483647,
@@ -322,7 +324,7 @@ async def test_comma_separated_parameters_are_typed_lists() -> None:
     details = tools["betasend_get_subscribers"].input_schema["properties"]["email"]
     assert details["type"] == "array" and details["items"]["format"] == "email" and details["maxItems"] == 100
     assert tools["betasend_add_list_subscribers"].input_schema["properties"]["list_id"]["type"] == "integer"
-    box = make_box(confirm=ConfirmMode.NEVER)
+    box = make_box("betasend", confirm=ConfirmMode.NEVER)
     async with box.client() as client:
         bad = await client.call_tool(
             "betasend_add_list_subscribers", {"email": ["ok@acme.example", "nope"], "list_id": 5}
@@ -339,7 +341,7 @@ async def test_comma_separated_parameters_are_typed_lists() -> None:
 
 async def test_credentials_are_in_no_schema_preview_result_or_log(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    box = make_box()
+    box = make_box("betasend")
     async with box.client() as client:
         tools = (await client.list_tools()).tools
         outputs = [json.dumps([t.model_dump(mode="json") for t in tools])]
@@ -358,20 +360,20 @@ async def test_credentials_are_in_no_schema_preview_result_or_log(caplog: pytest
 
 
 async def test_read_only_mode_lists_only_reads() -> None:
-    tools = await listed(make_box(read_only=True))
+    tools = await listed(make_box("betasend", read_only=True))
     assert set(tools) == {n for n, a in ACTIONS.items() if not a.is_write}
 
 
 async def test_default_surface_is_the_core_tools() -> None:
-    tools = await listed(make_box(toolsets=None))
+    tools = await listed(make_box("betasend", toolsets=None))
     assert set(tools) == {f"betasend_{n}" for n in BETASEND.core_tools}
     # Subscribing people from the default surface goes through betaops_invite_testers (all providers at once).
     assert "betasend_get_list_statistics" in tools and "betasend_delete_list" not in tools
-    account = await listed(make_box(toolsets=("betasend.account",)))
+    account = await listed(make_box("betasend", toolsets=("betasend.account",)))
     assert set(account) == {n for n, a in ACTIONS.items() if a.toolset == "account"}
 
 
 async def test_tool_schemas_match_the_committed_snapshots() -> None:
     """A change to the Betasend tool surface shows up as a reviewed diff in __toolsnaps__/."""
-    tools = await listed(make_box())
+    tools = await listed(make_box("betasend"))
     check_snapshots(tools, SNAPSHOTS)

@@ -22,12 +22,12 @@ from betaops.providers.betatesting.operations import BY_NAME, OPERATIONS
 from betaops.providers.betatesting.simulator.config import SANDBOX_API_KEY
 from betaops.sim.variants import EMPTY
 from tests.providers.betatesting.test_simulator import SAMPLES, Ids
-from tests.reliability.fleet import Fleet, make_fleet, text
+from tests.support import Box, make_box, text
 
 pytestmark = pytest.mark.anyio
 
 
-async def call(fleet: Fleet, name: str, **args: Any) -> str:
+async def call(fleet: Box, name: str, **args: Any) -> str:
     """What the user would read from the client layer: the error, or the data and its note."""
     op = BY_NAME[name]
     client = fleet.runtime.connections["betatesting"].client
@@ -43,14 +43,14 @@ async def call(fleet: Fleet, name: str, **args: Any) -> str:
     return f"OK {shown!r} note={reply.note!r}"
 
 
-def sim(fleet: Fleet) -> Any:
+def sim(fleet: Box) -> Any:
     return fleet["betatesting"].config
 
 
 # ------------------------------------------------------------------------ rows
 
 
-async def accept_answers_a_count(fleet: Fleet) -> str:
+async def accept_answers_a_count(fleet: Box) -> str:
     ids = Ids.of(fleet["betatesting"].state)
     sim(fleet).variants.queue({"data": {"updated": 1}}, path="/testers/accept")
     shown = await call(fleet, "accept_testers", test_id=ids.test, tester_ids=[ids.pending_tester])
@@ -58,38 +58,38 @@ async def accept_answers_a_count(fleet: Fleet) -> str:
     return f"{shown} tester_now={status}"
 
 
-async def update_answers_null(fleet: Fleet) -> str:
+async def update_answers_null(fleet: Box) -> str:
     sim(fleet).variants.queue(None, path="/tests/")
     return await call(fleet, "update_test", test_id=Ids.of(fleet["betatesting"].state).test, description="x")
 
 
-async def update_answers_nothing(fleet: Fleet) -> str:
+async def update_answers_nothing(fleet: Box) -> str:
     sim(fleet).variants.queue(EMPTY, path="/tests/")
     return await call(fleet, "update_test", test_id=Ids.of(fleet["betatesting"].state).test, description="y")
 
 
-async def update_answers_html(fleet: Fleet) -> str:
+async def update_answers_html(fleet: Box) -> str:
     sim(fleet).variants.queue(b"<html>Saved</html>", path="/tests/")
     return await call(fleet, "update_test", test_id=Ids.of(fleet["betatesting"].state).test, description="z")
 
 
-async def camel_case_testers_with_extras(fleet: Fleet) -> str:
+async def camel_case_testers_with_extras(fleet: Box) -> str:
     row = {"id": 7, "firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com", "badge": "gold"}
     sim(fleet).variants.queue({"data": [row], "meta": {"current_page": 1, "last_page": 1}}, path="/testers")
     return await call(fleet, "list_testers", test_id=Ids.of(fleet["betatesting"].state).test)
 
 
-async def a_test_missing_its_name(fleet: Fleet) -> str:
+async def a_test_missing_its_name(fleet: Box) -> str:
     sim(fleet).variants.queue({"data": {"id": 5, "state": "live"}}, path="/tests/")
     return await call(fleet, "get_test", test_id=Ids.of(fleet["betatesting"].state).test)
 
 
-async def error_echoes_the_key(fleet: Fleet) -> str:
+async def error_echoes_the_key(fleet: Box) -> str:
     sim(fleet).variants.echo_credentials = True
     return await call(fleet, "get_test", test_id=999_999)
 
 
-async def a_429_with_retry_after(fleet: Fleet) -> str:
+async def a_429_with_retry_after(fleet: Box) -> str:
     sim(fleet).variants.queue(
         {"error": "Too Many Requests", "message": "Slow down."}, status=429, headers={"Retry-After": "90"}, errors=True
     )
@@ -98,7 +98,7 @@ async def a_429_with_retry_after(fleet: Fleet) -> str:
 
 @dataclass(frozen=True)
 class Row:
-    run: Callable[[Fleet], Awaitable[str]]
+    run: Callable[[Box], Awaitable[str]]
     shows: tuple[str, ...]
     hides: tuple[str, ...] = ()
 
@@ -128,7 +128,7 @@ ROWS: dict[str, Row] = {
 @pytest.mark.parametrize("name", list(ROWS))
 async def test_answer_shape_to_what_the_user_sees(name: str) -> None:
     row = ROWS[name]
-    fleet = make_fleet(providers=("betatesting",), max_retries=0)
+    fleet = make_box("betatesting", max_retries=0)
     shown = await row.run(fleet)
     for words in row.shows:
         assert words in shown, f"{name}: {words!r} not in {shown!r}"
@@ -151,7 +151,7 @@ def _wire_keys(value: Any, free: bool = False) -> list[str]:
 
 @pytest.mark.parametrize("op", [o for o in OPERATIONS if o.params.model_fields], ids=lambda o: o.name)
 def test_every_request_field_is_camel_case(op: Any) -> None:
-    fleet = make_fleet(providers=("betatesting",))
+    fleet = make_box("betatesting")
     client = fleet.runtime.connections["betatesting"].client
     ids = Ids.of(fleet["betatesting"].state)
     request = client.build(op, op.params.model_validate(SAMPLES[op.name](ids)))
@@ -167,7 +167,7 @@ def test_every_request_field_is_camel_case(op: Any) -> None:
 
 
 def test_the_fields_that_were_snake_case_now_leave_in_camel_case() -> None:
-    fleet = make_fleet(providers=("betatesting",))
+    fleet = make_box("betatesting")
     client = fleet.runtime.connections["betatesting"].client
     sent = {
         name: json.loads(client.build(BY_NAME[name], BY_NAME[name].params.model_validate(args)).content)
@@ -220,7 +220,7 @@ def test_the_reasons_for_the_casing_and_the_sources_are_written_down() -> None:
 
 
 async def test_through_mcp_update_and_bulk_create_send_the_same_names_and_the_provider_takes_them(mode: str) -> None:
-    fleet = make_fleet(providers=("betatesting",))
+    fleet = make_box("betatesting")
     state = fleet["betatesting"].state
     member = Ids.of(state).member
     async with fleet.client(mode, answer="accept") as client:
@@ -244,7 +244,7 @@ async def test_through_mcp_update_and_bulk_create_send_the_same_names_and_the_pr
 
 
 async def test_through_mcp_an_echoed_key_never_reaches_the_user(mode: str) -> None:
-    fleet = make_fleet(providers=("betatesting",))
+    fleet = make_box("betatesting")
     sim(fleet).variants.echo_credentials = True
     async with fleet.client(mode) as client:
         result = await client.call_tool("betatesting_get_test", {"test_id": 999_999})

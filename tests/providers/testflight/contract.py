@@ -31,6 +31,8 @@ from typing import Any
 import httpx2
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
+from tests.support import Box
+
 SPEC_PATH = (
     Path(__file__).resolve().parents[3]
     / "src"
@@ -269,6 +271,17 @@ class ValidatingTransport(httpx2.AsyncBaseTransport):
 
 def validating_transport(inner: httpx2.AsyncBaseTransport, *, raise_at_once: bool = False) -> ValidatingTransport:
     return ValidatingTransport(inner, raise_at_once=raise_at_once)
+
+
+CHECKED = {"testflight": validating_transport}
+"""`make_box("testflight", wrap=CHECKED)`: every TestFlight exchange of the server is contract-checked."""
+
+
+def checker(box: Box) -> ValidatingTransport:
+    """The contract checker inside a `wrap=CHECKED` box's TestFlight transport."""
+    inner = box["testflight"].transport.inner
+    assert isinstance(inner, ValidatingTransport), "build the box with wrap=CHECKED"
+    return inner
 
 
 # ------------------------------------------------------------------ simulator convenience

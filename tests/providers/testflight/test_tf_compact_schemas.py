@@ -13,7 +13,8 @@ import pytest
 
 from betaops.providers.testflight.operations_generated import SPECS
 from betaops.server.schema import DESCRIBE_ONLY
-from tests.providers.testflight.tf_support import make_tf, structured
+from tests.providers.testflight.contract import CHECKED, checker
+from tests.support import make_box, structured
 
 pytestmark = pytest.mark.anyio
 LIST_APPS = next(s for s in SPECS if s.name == "list_apps")
@@ -24,7 +25,7 @@ def _allowed(kind: str) -> dict[str, tuple[str, ...]]:
 
 
 async def test_describe_reaches_every_name_the_listed_tool_leaves_out(mode: str) -> None:
-    box = make_tf()
+    box = make_box("testflight", wrap=CHECKED)
     async with box.client(mode) as client:
         listed = {t.name: t for t in (await client.list_tools()).tools}
         described = structured(await client.call_tool("betaops_describe_operation", {"tool": "testflight_list_apps"}))
@@ -40,7 +41,7 @@ async def test_describe_reaches_every_name_the_listed_tool_leaves_out(mode: str)
 
 
 async def test_a_short_list_of_names_is_in_the_description() -> None:
-    box = make_tf()
+    box = make_box("testflight", wrap=CHECKED)
     async with box.client() as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
     include = tools["testflight_list_beta_build_localizations"].input_schema["properties"]["include"]
@@ -63,16 +64,16 @@ async def test_a_short_list_of_names_is_in_the_description() -> None:
 async def test_unknown_names_are_refused_with_the_allowed_ones_before_sending(
     arguments: dict[str, Any], message: str
 ) -> None:
-    box = make_tf()
+    box = make_box("testflight", wrap=CHECKED)
     async with box.client() as client:
         result = await client.call_tool("testflight_list_apps", arguments)
     text = "\n".join(getattr(b, "text", "") for b in result.content)
     assert result.is_error and message in text, text
-    assert box.transport.checked == 0
+    assert checker(box).checked == 0
 
 
 async def test_the_compact_controls_travel_as_apples_wire_names() -> None:
-    box = make_tf()
+    box = make_box("testflight", wrap=CHECKED)
     async with box.client() as client:
         body = structured(
             await client.call_tool(
@@ -85,13 +86,13 @@ async def test_the_compact_controls_travel_as_apples_wire_names() -> None:
                 },
             )
         )
-    assert box.transport.checked == 1 and not box.transport.violations  # the contract checks the query names
+    assert checker(box).checked == 1 and not checker(box).violations  # the contract checks the query names
     assert body["items"] and all(set(item) <= {"id", "type", "name", "build_ids", "builds"} for item in body["items"])
 
 
 @pytest.mark.parametrize("limit", [-1, 0, 10_001])
 async def test_a_public_link_limit_outside_1_to_10000_is_refused_before_anyone_is_asked(limit: int) -> None:
-    box = make_tf()
+    box = make_box("testflight", wrap=CHECKED)
     group = next(iter(box.state.resources["betaGroups"]))
     async with box.client(answer="accept") as client:
         result = await client.call_tool(
@@ -100,14 +101,14 @@ async def test_a_public_link_limit_outside_1_to_10000_is_refused_before_anyone_i
         )
     text = "\n".join(getattr(b, "text", "") for b in result.content)
     assert result.is_error and "public_link_limit" in text and "nothing was changed" in text.lower(), text
-    assert box.asked == [] and box.writes == 0 and box.transport.checked == 0
+    assert box.asked == [] and box.writes == 0 and checker(box).checked == 0
 
 
 STATES = next(q for q in LIST_APPS.query if q.field == "filter_app_store_versions_app_store_state")
 
 
 async def test_a_long_enum_is_listed_by_describe_and_checked_with_its_values_named() -> None:
-    box = make_tf()
+    box = make_box("testflight", wrap=CHECKED)
     async with box.client() as client:
         tool = {t.name: t for t in (await client.list_tools()).tools}["testflight_list_apps"]
         described = structured(await client.call_tool("betaops_describe_operation", {"tool": "testflight_list_apps"}))
@@ -119,11 +120,11 @@ async def test_a_long_enum_is_listed_by_describe_and_checked_with_its_values_nam
     text = "\n".join(getattr(b, "text", "") for b in refused.content)
     assert refused.is_error and f"{STATES.field}: unknown 'READY'; allowed: ACCEPTED, DEVELOPER_REMOVED_FROM_SALE" in text
     assert not found.is_error  # a listed value, and null for an optional filter, still go through
-    assert box.transport.checked == 1 and not box.transport.violations
+    assert checker(box).checked == 1 and not checker(box).violations
 
 
 async def test_a_long_list_of_extra_fields_is_counted_in_the_tool_and_named_by_describe() -> None:
-    box = make_tf()
+    box = make_box("testflight", wrap=CHECKED)
     async with box.client() as client:
         tool = {t.name: t for t in (await client.list_tools()).tools}["testflight_list_builds"]
         described = structured(await client.call_tool("betaops_describe_operation", {"tool": "testflight_list_builds"}))

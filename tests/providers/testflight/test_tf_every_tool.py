@@ -16,36 +16,39 @@ from betaops.providers.testflight.operations import OPERATIONS
 from betaops.providers.testflight.simulator.config import SIM_NOW, SimConfig
 from betaops.providers.testflight.simulator.seed import build_state
 from betaops.sim.clock import FakeClock
+from tests.providers.testflight.contract import CHECKED, checker
 from tests.providers.testflight.tf_samples import sample
-from tests.providers.testflight.tf_support import TFBox, make_tf, structured
+from tests.support import Box, make_box, structured
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture(scope="module")
-def shared() -> TFBox:
-    return make_tf(sim_config=SimConfig(clock=FakeClock(SIM_NOW), hour_limit=1_000_000))
+def shared() -> Box:
+    return make_box(
+        "testflight", wrap=CHECKED, sims={"testflight": SimConfig(clock=FakeClock(SIM_NOW), hour_limit=1_000_000)}
+    )
 
 
 @pytest.fixture
-def box(shared: TFBox) -> TFBox:
+def box(shared: Box) -> Box:
     fresh = build_state()
     for f in dataclasses.fields(fresh):
         setattr(shared.state, f.name, getattr(fresh, f.name))
-    shared.transport.take()
+    checker(shared).take()
     shared.asked.clear()
     return shared
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.name)
-async def test_tool_runs_against_the_simulator_within_the_contract(op: Operation, mode: str, box: TFBox) -> None:
+async def test_tool_runs_against_the_simulator_within_the_contract(op: Operation, mode: str, box: Box) -> None:
     args = sample(op, box.state)
     # The SDK client validates structured content against the tool's outputSchema and raises on a mismatch.
     async with box.client(mode, answer="accept") as client:
         result = await client.call_tool(op.tool_name, args)
     assert not result.is_error, result.content
     body = structured(result)
-    box.transport.assert_clean()
+    checker(box).assert_clean()
     if op.is_write:
         assert body["status"] == "executed", body
         assert box.writes == 1

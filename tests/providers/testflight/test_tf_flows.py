@@ -10,31 +10,32 @@ from betaops.providers.testflight.provider import sandbox_auth
 from betaops.providers.testflight.simulator.config import SIM_NOW, SimConfig
 from betaops.server.runtime import ConfirmMode
 from betaops.sim.clock import FakeClock
+from tests.providers.testflight.contract import CHECKED, checker
 from tests.providers.testflight.tf_samples import member_of, outsider
-from tests.providers.testflight.tf_support import TFBox, make_tf, structured
-from tests.support import confirming
+from tests.support import Box, confirming, make_box, structured
 
 pytestmark = pytest.mark.anyio
 TASK_SETS = ("testflight.testers", "testflight.builds")
 
 
-def group_emails(box: TFBox, group: str) -> list[str | None]:
+def group_emails(box: Box, group: str) -> list[str | None]:
     testers = box.state.resources["betaTesters"]
     return [
-        testers[t].attributes.get("email") for t in box.state.resources["betaGroups"][box.id(group)].rels["betaTesters"]
+        testers[t].attributes.get("email")
+        for t in box.state.resources["betaGroups"][box.state.ids[group]].rels["betaTesters"]
     ]
 
 
-def email_of(box: TFBox, tester_id: str) -> str:
+def email_of(box: Box, tester_id: str) -> str:
     return str(box.state.resources["betaTesters"][tester_id].attributes["email"])
 
 
-def invite_args(box: TFBox, *emails: str) -> dict[str, Any]:
-    return {"beta_group_name": "Enterprise Pilots", "app_id": box.id("trailhead"), "emails": list(emails)}
+def invite_args(box: Box, *emails: str) -> dict[str, Any]:
+    return {"beta_group_name": "Enterprise Pilots", "app_id": box.state.ids["trailhead"], "emails": list(emails)}
 
 
 async def test_invite_with_elicitation_reports_each_email(mode: str) -> None:
-    box = make_tf(toolsets=TASK_SETS)
+    box = make_box("testflight", wrap=CHECKED, toolsets=TASK_SETS)
     existing = email_of(box, outsider(box.state, "trailhead.pilots"))
     member = email_of(box, member_of(box.state, "trailhead.pilots"))
     emails = ["Ada Lovelace <ada@example.com>", "grace@example.com", existing, member.upper(), "not-an-email"]
@@ -61,12 +62,12 @@ async def test_invite_with_elicitation_reports_each_email(mode: str) -> None:
     ada = next(t for t in box.state.resources["betaTesters"].values() if t.attributes.get("email") == "ada@example.com")
     assert ada.attributes["firstName"] == "Ada" and ada.attributes["lastName"] == "Lovelace"
     assert box.writes == 3  # two creates, one membership add
-    box.transport.assert_clean()
+    checker(box).assert_clean()
 
 
 async def test_invite_token_path_partial_failure_then_rerun_invites_nobody_twice(mode: str) -> None:
     sim = SimConfig(clock=FakeClock(SIM_NOW))
-    box = make_tf(sim_config=sim, toolsets=TASK_SETS)
+    box = make_box("testflight", wrap=CHECKED, sims={"testflight": sim}, toolsets=TASK_SETS)
     emails = ["a1@example.com", "a2@example.com", "a3@example.com"]
     async with box.client(mode) as client:
         first = structured(await client.call_tool("testflight_invite_testers", invite_args(box, *emails)))
@@ -98,11 +99,11 @@ async def test_invite_token_path_partial_failure_then_rerun_invites_nobody_twice
 
 
 async def test_invite_token_is_refused_when_the_group_changed(mode: str) -> None:
-    box = make_tf(toolsets=TASK_SETS)
+    box = make_box("testflight", wrap=CHECKED, toolsets=TASK_SETS)
     async with box.client(mode) as client:
         first = structured(await client.call_tool("testflight_invite_testers", invite_args(box, "z@example.com")))
         # Someone else changes the group between preview and approval.
-        box.state.resources["betaGroups"][box.id("trailhead.pilots")].rels["betaTesters"].pop()
+        box.state.resources["betaGroups"][box.state.ids["trailhead.pilots"]].rels["betaTesters"].pop()
         args = {**invite_args(box, "z@example.com"), **confirming(first)}
         result = await client.call_tool("testflight_invite_testers", args)
     assert result.is_error
@@ -111,7 +112,7 @@ async def test_invite_token_is_refused_when_the_group_changed(mode: str) -> None
 
 
 async def test_remove_testers_by_email(mode: str) -> None:
-    box = make_tf(toolsets=TASK_SETS)
+    box = make_box("testflight", wrap=CHECKED, toolsets=TASK_SETS)
     leaving = email_of(box, member_of(box.state, "trailhead.pilots"))
     async with box.client(mode, answer="accept") as client:
         body = structured(
@@ -125,22 +126,25 @@ async def test_remove_testers_by_email(mode: str) -> None:
 
 
 async def test_distribute_submits_for_review_when_an_external_group_needs_it(mode: str) -> None:
-    box = make_tf(toolsets=TASK_SETS)
-    args = {"build_id": box.id("trailhead.321"), "beta_group_ids": [box.id("trailhead.crew"), box.id("trailhead.qa")]}
+    box = make_box("testflight", wrap=CHECKED, toolsets=TASK_SETS)
+    args = {
+        "build_id": box.state.ids["trailhead.321"],
+        "beta_group_ids": [box.state.ids["trailhead.crew"], box.state.ids["trailhead.qa"]],
+    }
     async with box.client(mode, answer="accept") as client:
         body = structured(await client.call_tool("testflight_distribute_build", args))
         status = structured(await client.call_tool("testflight_get_build_beta_status", {"build_id": args["build_id"]}))
     assert body["status"] == "executed", body
     assert "submit it for Beta App Review" in box.asked[0]
-    assert body["result"]["review_submission_id"] and body["result"]["already_in"] == [box.id("trailhead.qa")]
+    assert body["result"]["review_submission_id"] and body["result"]["already_in"] == [box.state.ids["trailhead.qa"]]
     assert status["external_state"] == "WAITING_FOR_BETA_REVIEW"
-    assert {g["id"] for g in status["groups"]} >= {box.id("trailhead.crew"), box.id("trailhead.qa")}
-    box.transport.assert_clean()
+    assert {g["id"] for g in status["groups"]} >= {box.state.ids["trailhead.crew"], box.state.ids["trailhead.qa"]}
+    checker(box).assert_clean()
 
 
 async def test_distribute_refuses_a_processing_build_with_the_reason(mode: str) -> None:
-    box = make_tf(toolsets=TASK_SETS)
-    args = {"build_id": box.id("trailhead.322"), "beta_group_ids": [box.id("trailhead.crew")]}
+    box = make_box("testflight", wrap=CHECKED, toolsets=TASK_SETS)
+    args = {"build_id": box.state.ids["trailhead.322"], "beta_group_ids": [box.state.ids["trailhead.crew"]]}
     async with box.client(mode, answer="accept") as client:
         result = await client.call_tool("testflight_distribute_build", args)
     assert result.is_error
@@ -150,15 +154,15 @@ async def test_distribute_refuses_a_processing_build_with_the_reason(mode: str) 
 
 
 async def test_build_status_reads_state_and_feedback(mode: str) -> None:
-    box = make_tf(toolsets=TASK_SETS)
+    box = make_box("testflight", wrap=CHECKED, toolsets=TASK_SETS)
     async with box.client(mode) as client:
         body = structured(
-            await client.call_tool("testflight_get_build_beta_status", {"build_id": box.id("trailhead.320")})
+            await client.call_tool("testflight_get_build_beta_status", {"build_id": box.state.ids["trailhead.320"]})
         )
     crashes = [
         c
         for c in box.state.resources["betaFeedbackCrashSubmissions"].values()
-        if c.rels.get("build") == box.id("trailhead.320")
+        if c.rels.get("build") == box.state.ids["trailhead.320"]
     ]
     assert body["crash_count"] == len(crashes)
     assert len(body["recent_crashes"]) == min(5, len(crashes))
@@ -167,8 +171,8 @@ async def test_build_status_reads_state_and_feedback(mode: str) -> None:
 
 
 async def test_the_422_precondition_says_what_to_do(mode: str) -> None:
-    box = make_tf(confirm=ConfirmMode.NEVER, toolsets=("testflight.builds",))
-    args = {"build_id": box.id("trailhead.322"), "beta_group_ids": [box.id("trailhead.qa")]}
+    box = make_box("testflight", wrap=CHECKED, confirm=ConfirmMode.NEVER, toolsets=("testflight.builds",))
+    args = {"build_id": box.state.ids["trailhead.322"], "beta_group_ids": [box.state.ids["trailhead.qa"]]}
     async with box.client(mode) as client:
         result = await client.call_tool("testflight_add_build_to_beta_groups", args)
     assert result.is_error
@@ -178,8 +182,8 @@ async def test_the_422_precondition_says_what_to_do(mode: str) -> None:
 
 
 async def test_cursor_and_all_pages_over_500_testers(mode: str) -> None:
-    box = make_tf(toolsets=("testflight.testers",))
-    app = box.id("trailhead")
+    box = make_box("testflight", wrap=CHECKED, toolsets=("testflight.testers",))
+    app = box.state.ids["trailhead"]
     expected = {t.id for t in box.state.resources["betaTesters"].values() if app in t.rels.get("apps", [])}
     assert len(expected) > 500
     seen: list[str] = []
@@ -202,13 +206,15 @@ async def test_cursor_and_all_pages_over_500_testers(mode: str) -> None:
     assert len(seen) == len(set(seen)) and set(seen) == expected
     assert everything["count"] == len(expected), everything["note"]
     assert {i["id"] for i in everything["items"]} == expected and everything["next_cursor"] is None
-    box.transport.assert_clean()
+    checker(box).assert_clean()
 
 
 async def test_jwt_is_reused_then_refreshed_as_it_nears_expiry() -> None:
     sim = SimConfig(clock=FakeClock(SIM_NOW))
     auth = sandbox_auth(sim)
-    box = make_tf(sim_config=sim, auth=auth, toolsets=("testflight.apps",))
+    box = make_box(
+        "testflight", wrap=CHECKED, sims={"testflight": sim}, auth={"testflight": auth}, toolsets=("testflight.apps",)
+    )
     async with box.client() as client:
         for _ in range(3):
             assert not (await client.call_tool("testflight_list_apps", {})).is_error
@@ -224,7 +230,9 @@ async def test_jwt_is_reused_then_refreshed_as_it_nears_expiry() -> None:
 async def test_a_refused_key_is_refreshed_once_then_named_in_the_error() -> None:
     sim = SimConfig(clock=FakeClock(SIM_NOW), team_keys={})
     auth = sandbox_auth(sim)
-    box = make_tf(sim_config=sim, auth=auth, toolsets=("testflight.apps",))
+    box = make_box(
+        "testflight", wrap=CHECKED, sims={"testflight": sim}, auth={"testflight": auth}, toolsets=("testflight.apps",)
+    )
     async with box.client() as client:
         result = await client.call_tool("testflight_list_apps", {})
     assert result.is_error
@@ -235,7 +243,13 @@ async def test_a_refused_key_is_refreshed_once_then_named_in_the_error() -> None
 
 async def test_individual_keys_work_in_the_sandbox(mode: str) -> None:
     sim = SimConfig(clock=FakeClock(SIM_NOW))
-    box = make_tf(sim_config=sim, auth=sandbox_auth(sim, individual=True), toolsets=("testflight.apps",))
+    box = make_box(
+        "testflight",
+        wrap=CHECKED,
+        sims={"testflight": sim},
+        auth={"testflight": sandbox_auth(sim, individual=True)},
+        toolsets=("testflight.apps",),
+    )
     async with box.client(mode) as client:
         body = structured(await client.call_tool("testflight_list_apps", {}))
     assert body["count"] == 4
@@ -243,7 +257,13 @@ async def test_individual_keys_work_in_the_sandbox(mode: str) -> None:
 
 async def test_429_backs_off_on_reads_and_never_blindly_retries_writes(mode: str) -> None:
     sim = SimConfig(clock=FakeClock(SIM_NOW))
-    box = make_tf(sim_config=sim, confirm=ConfirmMode.NEVER, toolsets=("testflight.apps", "testflight.testers"))
+    box = make_box(
+        "testflight",
+        wrap=CHECKED,
+        sims={"testflight": sim},
+        confirm=ConfirmMode.NEVER,
+        toolsets=("testflight.apps", "testflight.testers"),
+    )
     sim.faults.queue("429", count=2, method="GET", path="/v1/apps")
     async with box.client(mode) as client:
         read = await client.call_tool("testflight_list_apps", {})
@@ -251,7 +271,7 @@ async def test_429_backs_off_on_reads_and_never_blindly_retries_writes(mode: str
         rate = box.runtime.connections["testflight"].client.rate
         assert rate.limit == 3600 and rate.remaining is not None
         sim.faults.queue("429", count=1, method="POST", path="/v1/betaTesters")
-        args = {"email": "once@example.com", "beta_group_ids": [box.id("trailhead.pilots")]}
+        args = {"email": "once@example.com", "beta_group_ids": [box.state.ids["trailhead.pilots"]]}
         write = await client.call_tool("testflight_create_beta_tester", args)
     assert write.is_error
     text = write.content[0].text  # type: ignore[union-attr]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.providers.testflight.tf_support import make_tf, structured
+from tests.providers.testflight.contract import CHECKED, checker
+from tests.support import make_box, structured
 
 pytestmark = pytest.mark.anyio
 TASK_SETS = ("testflight.builds", "testflight.groups", "testflight.testers", "testflight.feedback")
 
 
 async def test_build_status_by_app_name_and_build_number(mode: str) -> None:
-    box = make_tf(toolsets=TASK_SETS)
+    box = make_box("testflight", wrap=CHECKED, toolsets=TASK_SETS)
     async with box.client(mode) as client:
         by_name = structured(
             await client.call_tool(
@@ -24,25 +25,25 @@ async def test_build_status_by_app_name_and_build_number(mode: str) -> None:
             )
         )
         newest = structured(await client.call_tool("testflight_get_build_beta_status", {"app": "1588204131"}))
-    assert by_name["build_id"] == by_bundle["build_id"] == box.id("trailhead.321")
-    builds = [r for r in box.state.resources["builds"].values() if r.rels.get("app") == box.id("trailhead")]
+    assert by_name["build_id"] == by_bundle["build_id"] == box.state.ids["trailhead.321"]
+    builds = [r for r in box.state.resources["builds"].values() if r.rels.get("app") == box.state.ids["trailhead"]]
     assert newest["build_id"] == max(builds, key=lambda b: b.attributes["uploadedDate"]).id
-    box.transport.assert_clean()
+    checker(box).assert_clean()
 
 
 async def test_distribute_by_group_names(mode: str) -> None:
-    box = make_tf(toolsets=TASK_SETS)
+    box = make_box("testflight", wrap=CHECKED, toolsets=TASK_SETS)
     args = {"app": "com.northpeak.trailhead", "version": "321", "beta_group_names": ["Trail Crew", "QA Internal"]}
     async with box.client(mode, answer="accept") as client:
         body = structured(await client.call_tool("testflight_distribute_build", args))
     assert body["status"] == "executed", body
-    assert body["result"]["build_id"] == box.id("trailhead.321")
-    assert body["result"]["already_in"] == [box.id("trailhead.qa")]
-    box.transport.assert_clean()
+    assert body["result"]["build_id"] == box.state.ids["trailhead.321"]
+    assert body["result"]["already_in"] == [box.state.ids["trailhead.qa"]]
+    checker(box).assert_clean()
 
 
 async def test_unknown_names_say_what_exists(mode: str) -> None:
-    box = make_tf(toolsets=TASK_SETS)
+    box = make_box("testflight", wrap=CHECKED, toolsets=TASK_SETS)
     async with box.client(mode, answer="accept") as client:
         app = await client.call_tool("testflight_get_build_beta_status", {"app": "Nope"})
         group = await client.call_tool(
@@ -54,7 +55,7 @@ async def test_unknown_names_say_what_exists(mode: str) -> None:
 
 
 async def test_list_tools_page_up_to_apples_maximum(mode: str) -> None:
-    box = make_tf(toolsets=("testflight.testers",))
+    box = make_box("testflight", wrap=CHECKED, toolsets=("testflight.testers",))
     async with box.client(mode) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
         page = structured(await client.call_tool("testflight_list_beta_testers", {"page_size": 200}))
@@ -62,4 +63,4 @@ async def test_list_tools_page_up_to_apples_maximum(mode: str) -> None:
     assert tools["testflight_list_beta_testers"].input_schema["properties"]["page_size"]["maximum"] == 200
     assert page["count"] == 200 and page["next_cursor"]
     assert too_big.is_error
-    box.transport.assert_clean()
+    checker(box).assert_clean()

@@ -22,14 +22,14 @@ from betaops.providers.testflight.errors import (
     TESTER_EXISTS,
 )
 from betaops.providers.testflight.operations import OPERATIONS
-from tests.reliability.fleet import Fleet, make_fleet, text
+from tests.support import Box, make_box, text
 
 pytestmark = pytest.mark.anyio
 BY_NAME = {op.name: op for op in OPERATIONS}
 EXISTS = TESTER_EXISTS[:40]
 
 
-async def call(fleet: Fleet, tool: str, /, *, construct: bool = False, **args: Any) -> str:
+async def call(fleet: Box, tool: str, /, *, construct: bool = False, **args: Any) -> str:
     op = BY_NAME[tool]
     params = op.params.model_construct(**args) if construct else op.params.model_validate(args)
     try:
@@ -40,53 +40,53 @@ async def call(fleet: Fleet, tool: str, /, *, construct: bool = False, **args: A
     return f"OK {shown!r} note={reply.note!r}"
 
 
-def ids(fleet: Fleet) -> dict[str, str]:
+def ids(fleet: Box) -> dict[str, str]:
     found: dict[str, str] = fleet["testflight"].state.ids
     return found
 
 
-async def unknown_group(fleet: Fleet) -> str:
+async def unknown_group(fleet: Box) -> str:
     return await call(fleet, "create_beta_tester", email="new.person@example.com", beta_group_ids=["no-such-group"])
 
 
-async def duplicate_email(fleet: Fleet) -> str:
+async def duplicate_email(fleet: Box) -> str:
     core = ids(fleet)["trailhead.core"]
     return await call(fleet, "create_beta_tester", email="maya@northpeak.example.com", beta_group_ids=[core])
 
 
-async def invalid_email(fleet: Fleet) -> str:
+async def invalid_email(fleet: Box) -> str:
     crew = ids(fleet)["trailhead.crew"]
     return await call(fleet, "create_beta_tester", construct=True, email="not-an-email", beta_group_ids=[crew])
 
 
-async def no_group(fleet: Fleet) -> str:
+async def no_group(fleet: Box) -> str:
     return await call(fleet, "create_beta_tester", construct=True, email="lonely@example.com")
 
 
-async def beta_full(fleet: Fleet) -> str:
+async def beta_full(fleet: Box) -> str:
     fleet["testflight"].config.external_tester_cap = 1
     crew = ids(fleet)["trailhead.crew"]
     return await call(fleet, "create_beta_tester", email="one.more@example.com", beta_group_ids=[crew])
 
 
-async def missing_linkage(fleet: Fleet) -> str:
+async def missing_linkage(fleet: Box) -> str:
     crew = ids(fleet)["trailhead.crew"]
     return await call(fleet, "add_testers_to_beta_group", beta_group_id=crew, beta_tester_ids=["no-such-tester"])
 
 
-async def jwt_echoed(fleet: Fleet) -> str:
+async def jwt_echoed(fleet: Box) -> str:
     fleet["testflight"].config.variants.echo_credentials = True
     return await call(fleet, "get_app", app_id="000000000")
 
 
-async def write_answered_oddly(fleet: Fleet) -> str:
+async def write_answered_oddly(fleet: Box) -> str:
     fleet["testflight"].config.variants.queue({"ok": True, "message": "renamed"}, method="PATCH")
     return await call(fleet, "update_beta_group", beta_group_id=ids(fleet)["trailhead.pilots"], name="Pilots 2")
 
 
 @dataclass(frozen=True)
 class Row:
-    run: Callable[[Fleet], Awaitable[str]]
+    run: Callable[[Box], Awaitable[str]]
     shows: tuple[str, ...]
     hides: tuple[str, ...] = ()
 
@@ -125,7 +125,7 @@ ROWS: dict[str, Row] = {
 @pytest.mark.parametrize("name", list(ROWS))
 async def test_answer_shape_to_what_the_user_sees(name: str) -> None:
     row = ROWS[name]
-    fleet = make_fleet(providers=("testflight",))
+    fleet = make_box("testflight")
     shown = await row.run(fleet)
     for words in row.shows:
         assert words in shown, f"{name}: {words!r} not in {shown!r}"
@@ -134,7 +134,7 @@ async def test_answer_shape_to_what_the_user_sees(name: str) -> None:
 
 
 async def test_through_mcp_a_relationship_conflict_is_not_called_a_duplicate_email(mode: str) -> None:
-    fleet = make_fleet(providers=("testflight",))
+    fleet = make_box("testflight")
     async with fleet.client(mode, answer="accept") as client:
         result = await client.call_tool(
             "testflight_create_beta_tester", {"email": "new.person@example.com", "beta_group_ids": ["no-such-group"]}

@@ -9,8 +9,9 @@ from mcp.types import Tool
 
 from betaops.core.operation import Effect
 from betaops.providers.testflight.provider import TESTFLIGHT
-from tests.providers.testflight.tf_support import make_tf
+from tests.providers.testflight.contract import CHECKED
 from tests.snapshots import check_snapshots
+from tests.support import make_box
 
 pytestmark = pytest.mark.anyio
 SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
@@ -18,7 +19,7 @@ EFFECT: dict[str, Effect] = {a.tool_name: a.effect for a in (*TESTFLIGHT.operati
 
 
 async def listed(mode: str = "auto") -> dict[str, Tool]:
-    box = make_tf()
+    box = make_box("testflight", wrap=CHECKED)
     async with box.client(mode) as client:
         return {t.name: t for t in (await client.list_tools()).tools if t.name.startswith("testflight_")}
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from betaops.providers.betatesting.simulator.config import COMPANY_ID
-from tests.support import Sandbox, text
+from tests.support import Box, text
 
 pytestmark = pytest.mark.anyio
 
 
-async def test_list_read_and_reprioritise_an_issue(box: Sandbox, mode: str) -> None:
+async def test_list_read_and_reprioritise_an_issue(box: Box, mode: str) -> None:
     test = max(
         (t for t in box.state.tests.values() if t.company_id == COMPANY_ID),
         key=lambda t: sum(1 for i in box.state.issues.values() if i.test_id == t.id),
@@ -43,7 +43,7 @@ async def test_list_read_and_reprioritise_an_issue(box: Sandbox, mode: str) -> N
     assert (record.priority, record.notes) == ("critical", "Blocks checkout")
 
 
-async def test_tester_text_comes_back_without_invisible_characters(box: Sandbox) -> None:
+async def test_tester_text_comes_back_without_invisible_characters(box: Box) -> None:
     hostile = [i for i in box.state.issues.values() if "\u202e" in i.description or "\u200b" in i.description]
     assert hostile, "the seed carries hostile text"
     issue = hostile[0]

@@ -8,16 +8,17 @@ from betaops.providers.betatesting.simulator.config import COMPANY_ID, SimConfig
 from betaops.providers.betatesting.tasks import TASKS
 from betaops.server.guard import task_context
 from betaops.sim.faults import Faults
-from tests.support import Sandbox, make_sandbox, text
+from tests.support import Box, make_box, text
 
 pytestmark = pytest.mark.anyio
 
 
-def a_member(box: Sandbox) -> str:
-    return next(c.email for c in box.state.community.values() if c.company_id == COMPANY_ID)
+def a_member(box: Box) -> str:
+    email: str = next(c.email for c in box.state.community.values() if c.company_id == COMPANY_ID)
+    return email
 
 
-async def test_invite_skips_members_and_invalid_and_reports_each(box: Sandbox, mode: str) -> None:
+async def test_invite_skips_members_and_invalid_and_reports_each(box: Box, mode: str) -> None:
     member = a_member(box)
     people = ["Ada Lovelace <ada@example.com>", "ADA@example.com", member.upper(), "not-an-email", "bo@example.org"]
     async with box.client(mode, answer="accept") as client:
@@ -37,7 +38,7 @@ async def test_invite_skips_members_and_invalid_and_reports_each(box: Sandbox, m
 
 async def test_large_invite_is_chunked_and_a_failed_chunk_does_not_hide_the_rest(mode: str) -> None:
     faults = Faults()
-    box = make_sandbox(sim_config=SimConfig(faults=faults), max_retries=0)
+    box = make_box("betatesting", sims={"betatesting": SimConfig(faults=faults)}, max_retries=0)
     people = [f"tester{n:03d}@example.com" for n in range(250)]
     faults.queue("503", method="POST", path="/community/testers/bulk")  # the first of three calls fails
     seen: list[float] = []
@@ -62,7 +63,7 @@ async def test_large_invite_is_chunked_and_a_failed_chunk_does_not_hide_the_rest
     assert len(emails) == len(set(emails))  # nobody twice
 
 
-async def test_the_preview_lists_every_new_address_with_the_exact_count(box: Sandbox, mode: str) -> None:
+async def test_the_preview_lists_every_new_address_with_the_exact_count(box: Box, mode: str) -> None:
     people = [f"person{n:03d}@example.com" for n in range(120)]
     async with box.client(mode) as client:
         first = await client.call_tool("betatesting_invite_testers", {"people": people})
@@ -73,7 +74,7 @@ async def test_the_preview_lists_every_new_address_with_the_exact_count(box: San
     assert box.writes == 0
 
 
-async def test_inviting_only_members_is_a_noop(box: Sandbox) -> None:
+async def test_inviting_only_members_is_a_noop(box: Box) -> None:
     task = next(t for t in TASKS if t.name == "invite_testers")
     assert task.plan is not None
     params = task.params.model_validate({"people": [a_member(box), "not-an-email"]})
