@@ -10,8 +10,7 @@ from betaops.core.invite_target import InviteCapability, Outcomes, Prepared, Tar
 from betaops.core.invites import Outcome, Person
 from betaops.core.preview import quoted
 from betaops.core.task import Plan, TaskContext
-from betaops.providers.testflight.operations import Id
-from betaops.providers.testflight.tasks import TASKS, EmailsParams
+from betaops.providers.testflight.tasks import TASKS, AppText, EmailsParams
 
 INVITE = next(t for t in TASKS if t.name == "invite_testers")
 SHARED: dict[str, Outcome] = {
@@ -50,8 +49,8 @@ INVITE_TARGET = InviteCapability(
     fields={
         "name": (
             Annotated[str, Field(min_length=1, max_length=200)] | None,
-            Field(None, description="TestFlight group name, with app_id"),
+            Field(None, description="TestFlight group name"),
         ),
-        "app_id": (Id | None, Field(None, description="TestFlight app of a named group")),
+        "app_id": (AppText | None, Field(None, description="Its app, if names repeat")),
     },
 )

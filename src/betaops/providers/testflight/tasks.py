@@ -21,12 +21,14 @@ from betaops.core.errors import ProviderError
 from betaops.core.invites import parse_people
 from betaops.core.operation import Effect
 from betaops.core.preview import every, quoted, value
+from betaops.core.resolve import Choice, pick
 from betaops.core.task import Plan, Task, TaskContext
 from betaops.providers.testflight.operations import Id
 
 PROVIDER = "testflight"
 EmailText = Annotated[str, StringConstraints(min_length=1, max_length=320)]
 GroupName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+AppText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 CHUNK = 50  # ids per filter or relationship call
 
 
@@ -40,8 +42,8 @@ class GroupRef(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     beta_group_id: Id | None = Field(None, description="The beta group's id")
-    beta_group_name: GroupName | None = Field(None, description="The group's name (exact), instead of its id")
-    app_id: Id | None = Field(None, description="App whose group is named; default TESTFLIGHT_APP_ID")
+    beta_group_name: GroupName | None = Field(None, description="The group's name (or a prefix), instead of its id")
+    app_id: AppText | None = Field(None, description="App (name or id) of a named group; default TESTFLIGHT_APP_ID")
 
     @model_validator(mode="after")
     def _one_group(self) -> GroupRef:
@@ -74,24 +76,22 @@ def _chunks(items: list[str], size: int = CHUNK) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def group_choice(group: dict[str, Any]) -> Choice:
+    """A group as a candidate: internal or external, and its app, tell same-named groups apart."""
+    kind = "internal" if group.get("isInternalGroup") else "external"
+    app = (group.get("app") or {}).get("name") or group.get("app_id")
+    return Choice(str(group["id"]), (str(group.get("name") or ""),), f"{kind}, app {app!r}" if app else kind, group)
+
+
 async def resolve_group(ctx: TaskContext, ref: GroupRef) -> dict[str, Any]:
-    """The group resource (flattened), found by id or by exact name within the app."""
+    """The group resource (flattened), found by id, or by name (any case, a prefix) in its app or in any app."""
     if ref.beta_group_id is not None:
         return dict((await ctx.call("get_beta_group", {"beta_group_id": ref.beta_group_id})).data)
-    app_id = ref.app_id or ctx.pinned.get("app_id")
-    if app_id is None:
-        raise _fail(
-            "a group named without an app.",
-            "Pass app_id (testflight_list_apps lists them), set TESTFLIGHT_APP_ID, or give beta_group_id.",
-        )
-    groups = await ctx.collect("list_beta_groups", {"filter_app": [app_id], "filter_name": [ref.beta_group_name]})
-    exact = [g for g in groups if g.get("name") == ref.beta_group_name]
-    if len(exact) != 1:
-        known = await ctx.collect("list_beta_groups_of_app", {"app_id": app_id}, max_items=200)
-        names = ", ".join(repr(g.get("name")) for g in known) or "none"
-        found = "no group" if not exact else f"{len(exact)} groups"
-        raise _fail(f"{found} named {ref.beta_group_name!r} in app {app_id}.", f"Groups of this app: {names}.")
-    return exact[0]
+    assert ref.beta_group_name is not None
+    app = ref.app_id or ctx.pinned.get("app_id")
+    where = {"filter_app": [str((await resolve_app(ctx, app))["id"])]} if app else {}
+    groups = await ctx.collect("list_beta_groups", where, max_items=500)
+    return dict(pick(PROVIDER, "group", ref.beta_group_name, [group_choice(g) for g in groups]).item)
 
 
 def parse_emails(entries: list[str]) -> tuple[dict[str, tuple[str | None, str | None]], list[str]]:
@@ -322,7 +322,6 @@ def next_step(build: dict[str, Any]) -> str:
     }.get(str(state), "Ready for internal testing.")
 
 
-AppText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Version = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,32}$")]
 
 
@@ -343,20 +342,21 @@ class BuildRef(BaseModel):
 
 
 async def resolve_app(ctx: TaskContext, app: str | None) -> dict[str, Any]:
-    """An app by id, bundle id or exact name (human names are resolved here, not by the model)."""
+    """An app by id, bundle id, SKU or name (any case, a prefix): human names are resolved here, not by the model."""
     wanted = app or ctx.pinned.get("app_id")
     if wanted is None:
         raise _fail("no app given.", "Pass app (name, bundle id or id) or set TESTFLIGHT_APP_ID.")
-    for field in ("filter_id", "filter_bundle_id", "filter_name"):
-        if field == "filter_id" and not wanted.isdigit():
-            continue
-        found = await ctx.collect("list_apps", {field: [wanted]}, max_items=5)
-        exact = [a for a in found if wanted in (a.get("id"), a.get("bundleId"), a.get("name"))]
-        if len(exact) == 1:
-            return exact[0]
-    known = await ctx.collect("list_apps", {}, max_items=50)
-    names = ", ".join(f"{a.get('name')!r} ({a.get('bundleId')})" for a in known) or "none"
-    raise _fail(f"no single app matches {wanted!r}.", f"Apps: {names}.")
+    apps = await ctx.collect("list_apps", {}, max_items=500)
+    choices = [
+        Choice(
+            str(a["id"]),
+            (str(a.get("name") or ""), str(a.get("bundleId") or ""), str(a.get("sku") or "")),
+            str(a.get("bundleId") or ""),
+            a,
+        )
+        for a in apps
+    ]
+    return dict(pick(PROVIDER, "app", wanted, choices).item)
 
 
 async def resolve_build(ctx: TaskContext, ref: BuildRef) -> str:
@@ -377,11 +377,9 @@ async def resolve_groups(ctx: TaskContext, app_id: str, ids: list[str], names: l
     if not names:
         return ids
     groups = await ctx.collect("list_beta_groups", {"filter_app": [app_id]}, max_items=500)
-    by_name = {str(g.get("name")): str(g["id"]) for g in groups}
-    missing = [n for n in names if n not in by_name]
-    if missing:
-        raise _fail(f"no group named {', '.join(map(repr, missing))} in this app.", f"Groups: {', '.join(by_name)}.")
-    return list(dict.fromkeys([*ids, *(by_name[n] for n in names)]))
+    choices = [group_choice(g) for g in groups]
+    picked = [pick(PROVIDER, "group", name, choices, where="in this app").id for name in names]
+    return list(dict.fromkeys([*ids, *picked]))
 
 
 class DistributeParams(BuildRef):
