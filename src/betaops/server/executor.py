@@ -8,17 +8,19 @@ and errors that quote the provider), and only there.
 
 from __future__ import annotations
 
+import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import CallToolResult, TextContent
+from mcp.types import CallToolResult, ContentBlock, ImageContent, TextContent
 from pydantic import BaseModel
 
 from betaops.core.errors import ProviderError
 from betaops.core.filters import SCAN_LIMIT, active, keep
+from betaops.core.images import Image, WithImages
 from betaops.core.operation import Operation, Returns
 from betaops.core.pagination import decode_cursor, encode_cursor
 from betaops.core.shapes import fit
@@ -45,7 +47,7 @@ class Refused:
         self.error = error
 
 
-def as_result(data: dict[str, Any], *, provider_data: bool = False) -> CallToolResult:
+def as_result(data: dict[str, Any], *, provider_data: bool = False, images: Sequence[Image] = ()) -> CallToolResult:
     """A tool result: compact JSON text and the same structured content.
 
     A list item's null fields are left out (its output schema says so, `schema.output_schema`):
@@ -56,10 +58,13 @@ def as_result(data: dict[str, Any], *, provider_data: bool = False) -> CallToolR
             {k: v for k, v in i.items() if v is not None} if isinstance(i, dict) else i for i in data["items"]
         ]
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    pictures: list[ContentBlock] = [
+        ImageContent(type="image", data=base64.b64encode(i.data).decode(), mime_type=i.mime_type) for i in images
+    ]
     if not provider_data:
-        return CallToolResult(content=[TextContent(type="text", text=body)], structured_content=data)
+        return CallToolResult(content=[TextContent(type="text", text=body), *pictures], structured_content=data)
     return CallToolResult(
-        content=[TextContent(type="text", text=f"{PROVIDER_DATA}\n{body}")],
+        content=[TextContent(type="text", text=f"{PROVIDER_DATA}\n{body}"), *pictures],
         structured_content=data,
         _meta={PROVIDER_DATA_META: True},
     )
@@ -105,7 +110,8 @@ async def execute(
     try:
         if not op.is_write:
             result = await run_read(runtime, op, args, progress)
-            return as_result(result.model_dump(mode="json"), provider_data=True)
+            images = result.attached() if isinstance(result, WithImages) else []
+            return as_result(result.model_dump(mode="json"), provider_data=True, images=images)
         if isinstance(shown, Refused):
             if (first := await guard.used_token(runtime, ctx, op, args)) is not None:
                 return as_result(item.out.model_validate(first, from_attributes=True).model_dump(mode="json"))

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from betaops.core.errors import ProviderError
+from betaops.core.images import WithImages, attach_images
 from betaops.core.invites import parse_people
 from betaops.core.operation import Effect
 from betaops.core.preview import every, quoted, value
@@ -331,7 +332,7 @@ class BuildRef(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     build_id: Id | None = Field(None, description="Build id; or give app (and version)")
-    app: AppText | None = Field(None, description="App name, bundle id or id; default TESTFLIGHT_APP_ID")
+    app: AppText | None = Field(None, description="App name (or prefix), bundle id or id")
     version: Version | None = Field(None, description="Build number, e.g. 321; default the newest build")
 
     @model_validator(mode="after")
@@ -482,7 +483,7 @@ class BuildStatusParams(BuildRef):
     feedback_items: int = Field(5, ge=0, le=20, description="Newest crash and screenshot reports shown")
 
 
-class BuildBetaStatus(BaseModel):
+class BuildBetaStatus(WithImages):
     build_id: str
     label: str
     app_id: str | None = None
@@ -500,19 +501,26 @@ class BuildBetaStatus(BaseModel):
     next_step: str
 
 
-async def _feedback(ctx: TaskContext, name: str, app_id: str, build_id: str, n: int) -> tuple[int | None, list[Any]]:
+async def _feedback(
+    ctx: TaskContext, name: str, app_id: str, build_id: str, n: int
+) -> tuple[int | None, list[Any], list[str]]:
+    """(total, the newest n reports, their screenshots' download links)."""
     op = ctx.operations[name]
     params = op.params.model_validate({"app_id": app_id, "filter_build": [build_id], "sort": ["-createdDate"]})
     reply = await ctx.client.call(op, params, page_state=ctx.client.config.pagination.first(max(n, 1)))
     assert reply.page is not None
     keep = ("id", "createdDate", "comment", "email", "deviceModel", "osVersion", "appPlatform", "architecture")
-    items = [{k: v for k, v in item.items() if k in keep} for item in reply.page.items[:n]]
+    newest = reply.page.items[:n]
+    items = [{k: v for k, v in item.items() if k in keep} for item in newest]
+    urls = [
+        str(s["url"]) for item in newest for s in item.get("screenshots") or [] if isinstance(s, dict) and s.get("url")
+    ]
     total = (
         reply.page.total
         if reply.page.total is not None
         else (len(reply.page.items) if not reply.page.next_state else None)
     )
-    return total, items
+    return total, items, urls
 
 
 async def run_status(
@@ -523,8 +531,8 @@ async def run_status(
     detail = build.get("build_beta_detail") or {}
     review = build.get("beta_app_review_submission") or {}
     app_id = build.get("app_id")
-    crashes: tuple[int | None, list[Any]] = (None, [])
-    shots: tuple[int | None, list[Any]] = (None, [])
+    crashes: tuple[int | None, list[Any], list[str]] = (None, [], [])
+    shots: tuple[int | None, list[Any], list[str]] = (None, [], [])
     if app_id:
         crashes = await _feedback(ctx, "list_crash_feedback_of_app", app_id, build_id, params.feedback_items)
         shots = await _feedback(ctx, "list_screenshot_feedback_of_app", app_id, build_id, params.feedback_items)
@@ -532,7 +540,7 @@ async def run_status(
         {"id": g.get("id"), "name": g.get("name"), "isInternalGroup": g.get("isInternalGroup")}
         for g in build.get("beta_groups") or []
     ]
-    return BuildBetaStatus(
+    status = BuildBetaStatus(
         build_id=build_id,
         label=build_label(build),
         app_id=app_id,
@@ -549,6 +557,8 @@ async def run_status(
         recent_screenshots=shots[1],
         next_step=next_step(build),
     )
+    await attach_images(status, ctx.client, shots[2])
+    return status
 
 
 TASKS: tuple[Task, ...] = (

@@ -26,10 +26,11 @@ from betaops.providers.testflight.simulator.context import HANDLERS, Ctx, Reply
 from betaops.providers.testflight.simulator.errors import ApiError, rate_limited
 from betaops.providers.testflight.simulator.jsonapi import parse_query
 from betaops.providers.testflight.simulator.routes.reads import generic_read
-from betaops.providers.testflight.simulator.seed import build_state
+from betaops.providers.testflight.simulator.seed import SCREENSHOTS, build_state
 from betaops.providers.testflight.simulator.state import TestFlightState
 from betaops.sim.faults import Fault, FaultKind
 from betaops.sim.gateway import gateway, logger
+from betaops.sim.images import screenshot_png
 from betaops.sim.limiter import LimitDecision, SlidingWindowLimiter
 from betaops.sim.request_log import WriteRecord
 
@@ -133,6 +134,11 @@ def _fault_response(fault: Fault, executed: Response | None) -> Response | None:
     return None
 
 
+async def screenshot(request: Request) -> Response:
+    """A feedback screenshot's download link: signed and public like Apple's, so it takes no JWT."""
+    return Response(screenshot_png(request.url.path), media_type="image/png")
+
+
 def create_app(state: TestFlightState | None = None, config: SimConfig | None = None) -> Starlette:
     """A simulator over `state` (default: `build_state()`); the runtime is at `app.state.sim`."""
     state = state if state is not None else build_state()
@@ -151,7 +157,8 @@ def create_app(state: TestFlightState | None = None, config: SimConfig | None = 
         return await _execute(rt, request)
 
     endpoint = gateway(execute, config, logger(state.requests, config.clock), _fault_response)
-    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)])
+    routes = [Route(f"{SCREENSHOTS}/{{path:path}}", screenshot, methods=["GET"])]
+    app = Starlette(routes=[*routes, Route("/{path:path}", endpoint, methods=methods)])
     app.state.sim = rt
     return app
 
