@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from betaops.core.invites import Outcome, Person
+from betaops.core.resolve import Choice
 from betaops.core.task import Plan, Task, TaskContext
 
 
@@ -50,6 +51,8 @@ class Outcomes:
 
 # Run the prepared task under its approved plan and read its answer as outcomes.
 RunInvite = Callable[[TaskContext, Prepared, Plan, str | None], Awaitable[Outcomes]]
+# The targets a person may name (by id or name), read from the provider: `core/resolve.py` picks one.
+Choices = Callable[[TaskContext], Awaitable[list[Choice]]]
 
 
 async def run_task(ctx: TaskContext, prepared: Prepared, plan: Plan, key: str | None) -> Any:
@@ -64,6 +67,8 @@ class InviteCapability:
     `target` names the kind of target ("TestFlight group") for the tool's schema; `id_means` says
     what a target `id` is here (None: targets take no id); `fields` are the provider's own target
     fields as (annotation, pydantic Field) pairs. `prepare` raises ValueError naming a bad target.
+    With `choices`, a target's `id` may be a name (any case, a prefix): it is resolved to one id
+    when the invite is planned, and again when it runs (a different answer refuses the write).
     """
 
     target: str
@@ -71,6 +76,7 @@ class InviteCapability:
     run: RunInvite
     id_means: str | None = None
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    choices: Choices | None = None
 
     def field_names(self) -> set[str]:
         return set(self.fields) | ({"id"} if self.id_means else set())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from betaops.core.errors import ProviderError
 from betaops.core.invite_target import InviteCapability, Outcomes, Prepared, TargetRef, run_task
 from betaops.core.invites import Person
+from betaops.core.resolve import Choice
 from betaops.core.task import Plan, TaskContext
 from betaops.providers.alexa.models import InviteTestersParams
 from betaops.providers.alexa.tasks import INVITE_TESTERS, InviteBound, current_testers
@@ -52,4 +53,16 @@ async def _after_failure(ctx: TaskContext, prepared: Prepared, plan: Plan, exc: 
     return done
 
 
-INVITE_TARGET = InviteCapability(target="Alexa skill beta", id_means="Alexa skill id", prepare=prepare, run=run)
+async def skills(ctx: TaskContext) -> list[Choice]:
+    """Every skill of every vendor these credentials act for, by id and by each locale's name."""
+    found: list[Choice] = []
+    for vendor in (await ctx.call("list_vendors", {})).data or []:
+        for skill in await ctx.collect("list_skills", {"vendor_id": vendor["id"]}, max_items=500):
+            names = tuple(dict.fromkeys((skill.get("nameByLocale") or {}).values()))
+            found.append(Choice(str(skill["skillId"]), names, str(skill.get("stage") or ""), skill))
+    return found
+
+
+INVITE_TARGET = InviteCapability(
+    target="Alexa skill beta", id_means="Alexa skill", prepare=prepare, run=run, choices=skills
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from betaops.core.invite_target import InviteCapability, Outcomes, Prepared, TargetRef, run_task
 from betaops.core.invites import Outcome, Person
+from betaops.core.resolve import Choice
 from betaops.core.task import Plan, TaskContext
 from betaops.providers.betasend.tasks import ADD_SUBSCRIBERS_TO_LISTS, AddSubscribersParams, NewSubscriber
 
@@ -33,4 +34,12 @@ async def run(ctx: TaskContext, prepared: Prepared, plan: Plan, key: str | None)
     return done
 
 
-INVITE_TARGET = InviteCapability(target="Betasend list", id_means="Betasend list id", prepare=prepare, run=run)
+async def lists(ctx: TaskContext) -> list[Choice]:
+    """The account's lists, by id and by name."""
+    found = await ctx.collect("list_lists", {}, max_items=1000)
+    return [Choice(str(x["list_id"]), (str(x.get("list_name") or ""),), str(x.get("status") or ""), x) for x in found]
+
+
+INVITE_TARGET = InviteCapability(
+    target="Betasend list", id_means="Betasend list", prepare=prepare, run=run, choices=lists
+)

@@ -9,8 +9,9 @@ from pydantic import Field
 from betaops.core.invite_target import InviteCapability, Outcomes, Prepared, TargetRef, run_task
 from betaops.core.invites import Outcome, Person
 from betaops.core.preview import quoted
+from betaops.core.resolve import Choice
 from betaops.core.task import Plan, TaskContext
-from betaops.providers.testflight.tasks import TASKS, AppText, EmailsParams
+from betaops.providers.testflight.tasks import TASKS, AppText, EmailsParams, group_choice
 
 INVITE = next(t for t in TASKS if t.name == "invite_testers")
 SHARED: dict[str, Outcome] = {
@@ -41,9 +42,15 @@ async def run(ctx: TaskContext, prepared: Prepared, plan: Plan, key: str | None)
     return done
 
 
+async def groups(ctx: TaskContext) -> list[Choice]:
+    """Every beta group of every app, told apart by kind and app."""
+    return [group_choice(g) for g in await ctx.collect("list_beta_groups", {}, max_items=1000)]
+
+
 INVITE_TARGET = InviteCapability(
     target="TestFlight group",
-    id_means="TestFlight group id",
+    id_means="TestFlight group",
+    choices=groups,
     prepare=prepare,
     run=run,
     fields={
