@@ -15,6 +15,7 @@ from pathlib import Path
 import call_overhead
 import cold_start
 import concurrency_http
+import conversations
 import fetch_all
 import write_pacing
 from benchlib import Table, machine
@@ -27,6 +28,7 @@ BENCHMARKS: list[tuple[str, Callable[[], Table]]] = [
     ("3. fetch-all (bench/fetch_all.py)", fetch_all.run),
     ("4. write pacing (bench/write_pacing.py)", write_pacing.run),
     ("5. concurrency over streamable HTTP (bench/concurrency_http.py)", concurrency_http.run),
+    ("6. conversations (bench/conversations.py)", conversations.run),
 ]
 
 
