@@ -183,7 +183,7 @@ async def test_inviting_people_who_are_everywhere_already_is_a_noop() -> None:
 
 
 async def test_targets_are_named_the_way_people_say_them(mode: str) -> None:
-    server, states = everywhere()
+    server, _ = everywhere()
     named = [
         {"provider": "testflight", "id": "trail crew"},
         {"provider": "alexa", "id": "Garden"},
