@@ -254,6 +254,14 @@ async def request_f(c: Conversation) -> None:
     await c.write("testflight_update_beta_group", {"beta_group_id": group["id"], "public_link_limit": 1500})
 
 
+async def request_g(c: Conversation) -> None:
+    """G (added). "What did testers see on build 320?": its newest screenshot feedback, as images."""
+    status = await c.call("testflight_get_build_beta_status", {"app": "trailhead", "version": "320"})
+    if not c.calls[-1].images:
+        raise ScriptError(f"no screenshot came back as an image: {status.get('images')}")
+    c.notes.append(f"G: {status['images']}")
+
+
 async def request_bulk(c: Conversation) -> None:
     """500 people invited to two targets: the call returns a job; the job then completes."""
     people = [f"Tester {n} <bulk{n:04d}@example.com>" for n in range(c.bulk)]
@@ -291,6 +299,7 @@ REQUESTS: tuple[Request, ...] = (
     Request("D", request_d, "58 testers -> 19 KB message result", "completes"),
     Request("E", request_e, "succeeded or partly", "completes"),
     Request("F", request_f, "succeeded or partly", "completes"),
+    Request("G (added): screenshots", request_g, "no images at all", "1 call, images bounded", 1),
     Request(
         "500-person invite, 2 targets", request_bulk, "blocked 961 s", "call <= 5 s; job completes", max_call_s=5.0
     ),
