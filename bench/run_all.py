@@ -15,6 +15,7 @@ from pathlib import Path
 import call_overhead
 import cold_start
 import concurrency_http
+import conversations
 import fetch_all
 import offline
 import write_pacing
@@ -29,6 +30,7 @@ BENCHMARKS: list[tuple[str, Callable[[], Table]]] = [
     ("4. write pacing (bench/write_pacing.py)", write_pacing.run),
     ("5. concurrency over streamable HTTP (bench/concurrency_http.py)", concurrency_http.run),
     ("6. offline failure (bench/offline.py)", offline.run),
+    ("7. conversations (bench/conversations.py)", conversations.run),
 ]
 
 

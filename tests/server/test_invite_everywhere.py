@@ -162,3 +162,28 @@ async def test_inviting_people_who_are_everywhere_already_is_a_noop() -> None:
     report = (await INVITE_ALL.run(ctx, params, "key-2", again)).model_dump()
     assert all(t["counts"] == {"already_there": 3} for t in report["targets"]), report
     assert writes(states) == before
+
+
+async def test_targets_are_named_the_way_people_say_them(mode: str) -> None:
+    server, _ = everywhere()
+    named = [
+        {"provider": "testflight", "id": "trail crew"},
+        {"provider": "alexa", "id": "Garden"},
+        {"provider": "betasend", "id": "list1"},
+    ]
+    asked: list[str] = []
+    async with Client(server, mode=mode, elicitation_callback=approve_all(asked)) as client:
+        done = await client.call_tool("betaops_invite_testers", {"people": PEOPLE, "targets": named})
+        vague = await client.call_tool(
+            "betaops_invite_testers", {"people": PEOPLE, "targets": [{"provider": "testflight", "id": "crew"}]}
+        )
+    body = done.structured_content
+    assert body is not None and body["status"] == "executed", done.content
+    assert 'beta group "Trail Crew" (external' in asked[0] and DEMO_SKILL_ID in asked[0] and '"List1"' in asked[0]
+    assert all(
+        t["counts"].get("invited", 0) + t["counts"].get("already_there", 0) == 3 for t in body["result"]["targets"]
+    )
+    text = str(vague.content[0])
+    assert vague.is_error and "2 TestFlight groups match 'crew'" in text
+    assert "'Trail Crew' (external, app 'Trailhead: Hiking Maps'" in text and "'Kitchen Crew' (internal" in text
+    assert len(asked) == 1

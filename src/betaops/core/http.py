@@ -32,6 +32,7 @@ from pydantic import BaseModel
 from betaops.core.auth import secret_values
 from betaops.core.error_shape import ErrorShape
 from betaops.core.errors import ConfigError, ProviderError, UnreadableResponseError
+from betaops.core.images import sniff
 from betaops.core.operation import Operation, Returns
 from betaops.core.pagination import Page, Pagination
 from betaops.core.ratelimit import (
@@ -211,11 +212,35 @@ class ProviderClient:
         self.fetch_slots = anyio.CapacityLimiter(config.concurrency)
         self.rate = RateLimitStatus()
         self.redact = Redactor(lambda: [*secret_values(config.auth), *config.secrets()])
+        self._network = transport is None
         if transport is None:  # the real network: never send credentials in clear text
             require_tls(config.name, f"the {config.name} base URL", config.base_url)
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+    async def fetch_image(self, url: str, max_bytes: int) -> tuple[bytes, str] | str:
+        """A PNG or JPEG the provider links to (a screenshot), as (bytes, mime type), or why not.
+
+        Sent without credentials (the link is a signed download, often on another host) and read
+        only up to `max_bytes`; over the network only by https.
+        """
+        parts = urlsplit(url)
+        if parts.scheme != "https" and (self._network or parts.scheme != "http"):
+            return "not an https link"
+        data = bytearray()
+        try:
+            async with self._http.stream("GET", url, auth=None, headers={"Accept": "image/png, image/jpeg"}) as r:
+                if r.status_code != 200:
+                    return f"HTTP {r.status_code}"
+                async for chunk in r.aiter_bytes():
+                    data += chunk
+                    if len(data) > max_bytes:
+                        return f"larger than {max_bytes // 1000} KB"
+        except httpx2.HTTPError as exc:
+            return f"not fetched ({type(exc).__name__})"
+        mime = sniff(bytes(data))
+        return (bytes(data), mime) if mime else "not a PNG or JPEG"
 
     # ------------------------------------------------------------------ building
 

@@ -9,14 +9,15 @@ Adding a provider with an invite adds a target, nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
 from betaops.core.invites import InviteResult, Person
-from betaops.core.task import Task
+from betaops.core.resolve import Choice
+from betaops.core.task import Task, TaskContext
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,10 @@ class Prepared:
     label: str
 
 
+# The targets a person may name (by id or name), read from the provider: `core/resolve.py` picks one.
+Choices = Callable[[TaskContext], Awaitable[list[Choice]]]
+
+
 @dataclass(frozen=True)
 class InviteCapability:
     """How one provider takes part in the cross-provider invite.
@@ -47,6 +52,8 @@ class InviteCapability:
     provider's own invite tool, whose result is an `InviteResult`; `id_means` says what a target
     `id` is here (None: targets take no id); `fields` are the provider's own target fields as
     (annotation, pydantic Field) pairs. `prepare` raises ValueError naming a bad target.
+    With `choices`, a target's `id` may be a name (any case, a prefix): it is resolved to one id
+    when the invite is planned, and again when it runs (a different answer refuses the write).
     """
 
     target: str
@@ -54,6 +61,7 @@ class InviteCapability:
     prepare: Callable[[TargetRef, dict[str, Person]], Prepared]
     id_means: str | None = None
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    choices: Choices | None = None
 
     def __post_init__(self) -> None:
         if not issubclass(self.task.result, InviteResult):

@@ -8,17 +8,19 @@ and errors that quote the provider), and only there.
 
 from __future__ import annotations
 
+import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import CallToolResult, TextContent
+from mcp.types import CallToolResult, ContentBlock, ImageContent, TextContent
 from pydantic import BaseModel
 
 from betaops.core.errors import ProviderError
 from betaops.core.filters import SCAN_LIMIT, active, keep
+from betaops.core.images import Image, WithImages
 from betaops.core.operation import Operation, Returns
 from betaops.core.pagination import decode_cursor, encode_cursor
 from betaops.core.shapes import fit
@@ -47,9 +49,14 @@ class Refused:
 
 
 def as_result(
-    data: dict[str, Any], *, provider_data: bool = False, meta: dict[str, Any] | None = None
+    data: dict[str, Any],
+    *,
+    provider_data: bool = False,
+    meta: dict[str, Any] | None = None,
+    images: Sequence[Image] = (),
 ) -> CallToolResult:
-    """A tool result: compact JSON text and the same structured content; `meta` (an app's data) only in `_meta`.
+    """A tool result: compact JSON text and the same structured content; `meta` (an app's data) only in
+    `_meta`; `images` (bounded, from the provider) as image content after the text.
 
     A list item's null fields are left out (its output schema says so, `schema.output_schema`):
     fewer bytes to read, and no key that only says "nothing".
@@ -61,7 +68,12 @@ def as_result(
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     meta = {**(meta or {}), **({PROVIDER_DATA_META: True} if provider_data else {})}
     text = f"{PROVIDER_DATA}\n{body}" if provider_data else body
-    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data, _meta=meta or None)
+    pictures: list[ContentBlock] = [
+        ImageContent(type="image", data=base64.b64encode(i.data).decode(), mime_type=i.mime_type) for i in images
+    ]
+    return CallToolResult(
+        content=[TextContent(type="text", text=text), *pictures], structured_content=data, _meta=meta or None
+    )
 
 
 def error_result(exc: ProviderError, runtime: Runtime) -> CallToolResult:
@@ -107,7 +119,8 @@ async def execute(
             meta = None
             if isinstance(op, Operation) and op.board is not None and shows_apps(ctx):
                 meta = board_meta(op, op.board, params_of(op, args).model_dump(mode="json"))
-            return as_result(result.model_dump(mode="json"), provider_data=True, meta=meta)
+            images = result.attached() if isinstance(result, WithImages) else []
+            return as_result(result.model_dump(mode="json"), provider_data=True, meta=meta, images=images)
         if isinstance(shown, Refused):
             if (first := await guard.used_token(runtime, ctx, op, args)) is not None:
                 return as_result(item.out.model_validate(first, from_attributes=True).model_dump(mode="json"))

@@ -22,6 +22,7 @@ from betaops.core.invites import InviteResult, Outcome, Person, PersonOutcome, T
 from betaops.core.operation import Effect
 from betaops.core.preview import every
 from betaops.core.provider import ProviderSpec
+from betaops.core.resolve import pick
 from betaops.core.task import Plan, Task, TaskContext
 
 MAX_PEOPLE = 500
@@ -40,11 +41,12 @@ def _or(words: list[str]) -> str:
 def params_model(capabilities: dict[str, InviteCapability]) -> type[BaseModel]:
     """The tool input: people, and targets whose fields are the union of the providers' own."""
     ids = [c.id_means for c in capabilities.values() if c.id_means]
+    named = all(c.choices for c in capabilities.values() if c.id_means)  # every target resolves names
     fields: dict[str, Any] = {
         "provider": (Literal[tuple(capabilities)], ...),
         "id": (
             Annotated[str, Field(min_length=1, max_length=128)] | None,
-            Field(None, description=f"{_or(ids)} (default: pinned)"),
+            Field(None, description=f"{_or(ids)} {'id or name' if named else 'id'} (default: pinned)"),
         ),
     }
     for capability in capabilities.values():
@@ -80,7 +82,7 @@ class InviteAll:
     def __init__(self, capabilities: dict[str, InviteCapability]) -> None:
         self.capabilities = capabilities
 
-    def _prepare(
+    async def _prepare(
         self, ctx: TaskContext, target: BaseModel, people: dict[str, Person]
     ) -> tuple[InviteCapability, Prepared]:
         values = target.model_dump(exclude_none=True)
@@ -89,6 +91,9 @@ class InviteAll:
         unknown = set(values) - capability.field_names()
         if unknown:
             raise _refuse(provider, f"{', '.join(sorted(unknown))} does not apply.")
+        if capability.choices is not None and "id" in values:  # a name, or an id: one id either way
+            found = await capability.choices(_context(ctx, provider))
+            values["id"] = pick(provider, capability.target, str(values["id"]), found).id
         try:
             return capability, capability.prepare(TargetRef(provider, values, _context(ctx, provider).pinned), people)
         except (ValueError, ValidationError) as exc:
@@ -109,7 +114,7 @@ class InviteAll:
         fingerprints: list[Any] = []
         bound: list[dict[str, Any]] = []
         for n, target in enumerate(params.targets, 1):
-            capability, prepared = self._prepare(ctx, target, people)
+            capability, prepared = await self._prepare(ctx, target, people)
             assert capability.task.plan is not None
             plan = await capability.task.plan(_context(ctx, target.provider), prepared.params)
             details.append(f"[{n}] {prepared.label}:")
@@ -128,7 +133,7 @@ class InviteAll:
         people, invalid = self._people(params)
         reports: list[TargetReport] = []
         for n, target in enumerate(params.targets, 1):
-            capability, prepared = self._prepare(ctx, target, people)
+            capability, prepared = await self._prepare(ctx, target, people)
             approved = plan.bound[n - 1]
             sub_plan = Plan(f"[{n}] {prepared.label}", plan.fingerprint[n - 1], approved["bound"], approved["noop"])
             sub_key = f"{key}-t{n}" if key else None

@@ -60,14 +60,17 @@ def is_bulk(action: Any, shown: Plan) -> bool:
 
 
 def started(job: Job, shown: Plan) -> WriteResult:
-    """The answer of an approved bulk write that is still running: its job id, and how to follow it."""
+    """The answer of an approved bulk write that is still running: its job id, and how to follow it.
+
+    The preview was shown when it was approved; only its headline comes back (every recipient of a
+    500-person invite would be 40 KB the model reads again)."""
     return WriteResult(
         status=WriteStatus.RUNNING,
         message=(
             f"Approved. Running in the background as job {job.id} ({job.total} items; the provider's write limit "
             f"paces it). Check progress and the final result with betaops_job_status(job_id={job.id!r})."
         ),
-        preview=shown.preview,
+        preview=shown.preview.splitlines()[0] if shown.preview else None,
         job_id=job.id,
     )
 
@@ -192,11 +195,12 @@ class Handle:
 class JobRunner:
     """Runs jobs in the server lifespans' task groups; resumes interrupted ones from the store.
 
-    `inline_s`: how long the approving call waits for its job. A bulk write that finishes sooner
+    `inline_s`: how long the approving call waits for its job (2 s: with planning before and after the
+    approval, the call still answers within 5 s). A bulk write that finishes sooner
     (a few large batch calls) answers in that call as before; a longer one answers with the job id.
     """
 
-    def __init__(self, runtime: Any, *, lease_s: float = 30.0, scan_s: float = 10.0, inline_s: float = 3.0) -> None:
+    def __init__(self, runtime: Any, *, lease_s: float = 30.0, scan_s: float = 10.0, inline_s: float = 2.0) -> None:
         self.runtime = runtime
         self.owner = f"{uuid.uuid4().hex[:12]}"
         self.lease_s = lease_s

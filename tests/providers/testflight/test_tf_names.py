@@ -64,3 +64,53 @@ async def test_list_tools_page_up_to_apples_maximum(mode: str) -> None:
     assert page["count"] == 200 and page["next_cursor"]
     assert too_big.is_error
     checker(box).assert_clean()
+
+
+async def test_any_case_prefix_or_part_of_a_name_finds_the_one_app_and_group(mode: str) -> None:
+    box = make_box("testflight", wrap=CHECKED, toolsets=TASK_SETS)
+    async with box.client(mode) as client:
+        status = structured(await client.call_tool("testflight_get_build_beta_status", {"app": "Trailhead"}))
+        lower = structured(await client.call_tool("testflight_get_build_beta_status", {"app": "sous chef"}))
+        preview = structured(
+            await client.call_tool(
+                "testflight_invite_testers", {"beta_group_name": "trail crew", "emails": ["ada@example.com"]}
+            )
+        )
+    assert status["app_id"] == box.state.ids["trailhead"]
+    assert lower["app_id"] != box.state.ids["trailhead"] and lower["label"]
+    assert preview["status"] == "confirmation_required"
+    assert f'beta group "Trail Crew" (external, id {box.state.ids["trailhead.crew"]})' in preview["preview"]
+    assert box.writes == 0
+
+
+async def test_an_ambiguous_name_lists_the_choices_with_what_tells_them_apart(mode: str) -> None:
+    box = make_box("testflight", wrap=CHECKED, toolsets=TASK_SETS)
+    async with box.client(mode) as client:
+        both = await client.call_tool(
+            "testflight_invite_testers", {"beta_group_name": "crew", "emails": ["ada@example.com"]}
+        )
+        one = structured(
+            await client.call_tool(
+                "testflight_invite_testers",
+                {"beta_group_name": "crew", "app_id": "trailhead", "emails": ["ada@example.com"]},
+            )
+        )
+    text = both.content[0].text  # type: ignore[union-attr]
+    assert both.is_error and "2 groups match 'crew'" in text
+    assert f"'Trail Crew' (external, app 'Trailhead: Hiking Maps', id {box.state.ids['trailhead.crew']})" in text
+    assert "'Kitchen Crew' (internal, app 'Pocket Sous Chef'" in text
+    assert one["status"] == "confirmation_required" and "Trail Crew" in one["preview"]
+    assert box.writes == 0
+
+
+async def test_group_reads_name_their_app_and_kind(mode: str) -> None:
+    box = make_box("testflight", wrap=CHECKED, toolsets=("testflight.groups",))
+    async with box.client(mode) as client:
+        groups = structured(await client.call_tool("testflight_list_beta_groups", {"page_size": 50}))
+        one = structured(
+            await client.call_tool("testflight_get_beta_group", {"beta_group_id": box.state.ids["trailhead.crew"]})
+        )
+    for group in groups["items"]:
+        assert group["app_id"] and group["app"]["name"] and isinstance(group["isInternalGroup"], bool)
+    assert one["app_id"] == box.state.ids["trailhead"] and one["app"]["name"] == "Trailhead: Hiking Maps"
+    checker(box).assert_clean()

@@ -9,8 +9,9 @@ from pydantic import Field
 from betaops.core.invite_target import InviteCapability, Prepared, TargetRef
 from betaops.core.invites import Person
 from betaops.core.preview import quoted
-from betaops.providers.testflight.operations import Id
-from betaops.providers.testflight.tasks import TASKS, EmailsParams
+from betaops.core.resolve import Choice
+from betaops.core.task import TaskContext
+from betaops.providers.testflight.tasks import TASKS, AppText, EmailsParams, group_choice
 
 INVITE = next(t for t in TASKS if t.name == "invite_testers")
 
@@ -23,16 +24,22 @@ def prepare(target: TargetRef, people: dict[str, Person]) -> Prepared:
     return Prepared(params, f"TestFlight group {group}")
 
 
+async def groups(ctx: TaskContext) -> list[Choice]:
+    """Every beta group of every app, told apart by kind and app."""
+    return [group_choice(g) for g in await ctx.collect("list_beta_groups", {}, max_items=1000)]
+
+
 INVITE_TARGET = InviteCapability(
     target="TestFlight group",
     task=INVITE,
-    id_means="TestFlight group id",
+    id_means="TestFlight group",
+    choices=groups,
     prepare=prepare,
     fields={
         "name": (
             Annotated[str, Field(min_length=1, max_length=200)] | None,
-            Field(None, description="TestFlight group name, with app_id"),
+            Field(None, description="TestFlight group name"),
         ),
-        "app_id": (Id | None, Field(None, description="TestFlight app of a named group")),
+        "app_id": (AppText | None, Field(None, description="Its app, if names repeat")),
     },
 )

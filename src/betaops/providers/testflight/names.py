@@ -125,6 +125,11 @@ TOOLSETS: dict[str, str] = {
 
 DEFAULT_TOOLSETS: tuple[str, ...] = ("apps", "builds", "groups", "testers", "feedback")
 
+# A resource type's reads include these related resources (with only these fields) unless told
+# otherwise: a group names its app, so a listing of groups says which app each belongs to.
+DEFAULT_INCLUDE: dict[str, dict[str, list[str]]] = {"betaGroups": {"app": ["name"]}}
+TYPE_OF_RELATION: dict[str, str] = {"app": "apps"}
+
 # Fields a list shows per item unless more are asked for (relationship ids always show).
 SUMMARY: dict[str, tuple[str, ...]] = {
     "apps": ("name", "bundleId", "sku", "primaryLocale"),

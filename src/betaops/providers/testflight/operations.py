@@ -17,7 +17,15 @@ from betaops.core.filters import Match
 from betaops.core.operation import DeferredOperation, Effect, Operation, Returns
 from betaops.providers.testflight.declare import Attr, Q, Rel, Spec
 from betaops.providers.testflight.jsonapi import encoder
-from betaops.providers.testflight.names import DEFAULT_TOOLSETS, SUMMARY, TOOLSETS, singular, snake
+from betaops.providers.testflight.names import (
+    DEFAULT_INCLUDE,
+    DEFAULT_TOOLSETS,
+    SUMMARY,
+    TOOLSETS,
+    TYPE_OF_RELATION,
+    singular,
+    snake,
+)
 from betaops.providers.testflight.operations_generated import RESOURCES, SPECS
 from betaops.providers.testflight.sparse import (
     FIELDSETS,
@@ -143,8 +151,16 @@ def _by_state(spec: Spec) -> bool:
     return spec.result == "betaTesters" and spec.returns == "list"
 
 
+def _default_include(spec: Spec) -> dict[str, list[str]]:
+    """{relationship: its fields} this read includes by default (`DEFAULT_INCLUDE`), where Apple allows it."""
+    wanted = DEFAULT_INCLUDE.get(spec.result or "", {}) if spec.method == "GET" else {}
+    include = next((q.values for q in spec.query if q.kind == "names"), ())
+    return {rel: names for rel, names in wanted.items() if rel in include}
+
+
 def params_model(spec: Spec) -> type[BaseModel]:
     fields: dict[str, Any] = {}
+    included = _default_include(spec)
     if _by_state(spec):
         fields[BY_STATE.param] = (
             list[_literal(TESTER_STATES)] | None,  # type: ignore[misc]
@@ -155,11 +171,12 @@ def params_model(spec: Spec) -> type[BaseModel]:
         fields[spec.path_field] = (Id, Field(..., description=f"The {noun}'s id"))
     for q in spec.query:
         if q.kind == "names":
-            fields[q.field] = include_field(q)
+            fields[q.field] = include_field(q, list(included) or None)
         elif q.kind not in ("fieldset", "limit"):
             fields[q.field] = _query_field(q)
     if fieldsets := [q for q in spec.query if q.kind == "fieldset"]:
-        fields[FIELDSETS] = fieldsets_field(fieldsets)
+        shown = {TYPE_OF_RELATION[rel]: names for rel, names in included.items()}
+        fields[FIELDSETS] = fieldsets_field(fieldsets, shown or None)
     if limits := [q for q in spec.query if q.kind == "limit"]:
         fields[LIMITS] = limits_field(limits)
     body = spec.body

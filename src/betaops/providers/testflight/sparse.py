@@ -46,14 +46,14 @@ def check_names(allowed: tuple[str, ...], what: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-def include_field(q: Q) -> tuple[Any, Any]:
+def include_field(q: Q, default: list[str] | None = None) -> tuple[Any, Any]:
     shown = inline(q.values)
     desc = (
         f"Related resources to include: {shown}" if shown else f"Related resources to include ({len(q.values)} names)"
     )
     kind = Annotated[list[str] | None, check_names(q.values, INCLUDE)]
     return kind, Field(
-        None,
+        default,
         min_length=1,
         description=desc,
         serialization_alias=q.wire,
@@ -61,7 +61,7 @@ def include_field(q: Q) -> tuple[Any, Any]:
     )
 
 
-def fieldsets_field(qs: list[Q]) -> tuple[Any, Any]:
+def fieldsets_field(qs: list[Q], default: dict[str, list[str]] | None = None) -> tuple[Any, Any]:
     allowed = {q.wire[len("fields[") : -1]: q.values for q in qs}
 
     def check(value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
@@ -77,7 +77,7 @@ def fieldsets_field(qs: list[Q]) -> tuple[Any, Any]:
     desc += f"; types: {types}" if types else f"; {len(allowed)} types"
     kind = Annotated[dict[str, list[str]] | None, AfterValidator(check)]
     return kind, Field(
-        None, description=desc, json_schema_extra={DESCRIBE_ONLY: {k: list(v) for k, v in allowed.items()}}
+        default, description=desc, json_schema_extra={DESCRIBE_ONLY: {k: list(v) for k, v in allowed.items()}}
     )
 
 

@@ -18,16 +18,19 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from betaops.core.errors import ProviderError
+from betaops.core.images import WithImages, attach_images
 from betaops.core.invites import InviteResult, PersonOutcome, after_error, parse_people
 from betaops.core.model import Model
 from betaops.core.operation import Effect
 from betaops.core.preview import every, quoted, value
+from betaops.core.resolve import Choice, pick
 from betaops.core.task import Plan, Task, TaskContext
 from betaops.providers.testflight.operations import Id
 
 PROVIDER = "testflight"
 EmailText = Annotated[str, StringConstraints(min_length=1, max_length=320)]
 GroupName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+AppText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 CHUNK = 50  # ids per filter or relationship call
 
 
@@ -41,8 +44,8 @@ class GroupRef(Model):
     model_config = ConfigDict(extra="forbid")
 
     beta_group_id: Id | None = Field(None, description="The beta group's id")
-    beta_group_name: GroupName | None = Field(None, description="The group's name (exact), instead of its id")
-    app_id: Id | None = Field(None, description="App whose group is named; default TESTFLIGHT_APP_ID")
+    beta_group_name: GroupName | None = Field(None, description="The group's name (or a prefix), instead of its id")
+    app_id: AppText | None = Field(None, description="App (name or id) of a named group; default TESTFLIGHT_APP_ID")
 
     @model_validator(mode="after")
     def _one_group(self) -> GroupRef:
@@ -80,24 +83,22 @@ def _chunks(items: list[str], size: int = CHUNK) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def group_choice(group: dict[str, Any]) -> Choice:
+    """A group as a candidate: internal or external, and its app, tell same-named groups apart."""
+    kind = "internal" if group.get("isInternalGroup") else "external"
+    app = (group.get("app") or {}).get("name") or group.get("app_id")
+    return Choice(str(group["id"]), (str(group.get("name") or ""),), f"{kind}, app {app!r}" if app else kind, group)
+
+
 async def resolve_group(ctx: TaskContext, ref: GroupRef) -> dict[str, Any]:
-    """The group resource (flattened), found by id or by exact name within the app."""
+    """The group resource (flattened), found by id, or by name (any case, a prefix) in its app or in any app."""
     if ref.beta_group_id is not None:
         return dict((await ctx.call("get_beta_group", {"beta_group_id": ref.beta_group_id})).data)
-    app_id = ref.app_id or ctx.pinned.get("app_id")
-    if app_id is None:
-        raise _fail(
-            "a group named without an app.",
-            "Pass app_id (testflight_list_apps lists them), set TESTFLIGHT_APP_ID, or give beta_group_id.",
-        )
-    groups = await ctx.collect("list_beta_groups", {"filter_app": [app_id], "filter_name": [ref.beta_group_name]})
-    exact = [g for g in groups if g.get("name") == ref.beta_group_name]
-    if len(exact) != 1:
-        known = await ctx.collect("list_beta_groups_of_app", {"app_id": app_id}, max_items=200)
-        names = ", ".join(repr(g.get("name")) for g in known) or "none"
-        found = "no group" if not exact else f"{len(exact)} groups"
-        raise _fail(f"{found} named {ref.beta_group_name!r} in app {app_id}.", f"Groups of this app: {names}.")
-    return exact[0]
+    assert ref.beta_group_name is not None
+    app = ref.app_id or ctx.pinned.get("app_id")
+    where = {"filter_app": [str((await resolve_app(ctx, app))["id"])]} if app else {}
+    groups = await ctx.collect("list_beta_groups", where, max_items=500)
+    return dict(pick(PROVIDER, "group", ref.beta_group_name, [group_choice(g) for g in groups]).item)
 
 
 def parse_emails(entries: list[str]) -> tuple[dict[str, tuple[str | None, str | None]], list[str]]:
@@ -324,7 +325,6 @@ def next_step(build: dict[str, Any]) -> str:
     }.get(str(state), "Ready for internal testing.")
 
 
-AppText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Version = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,32}$")]
 
 
@@ -334,7 +334,7 @@ class BuildRef(Model):
     model_config = ConfigDict(extra="forbid")
 
     build_id: Id | None = Field(None, description="Build id; or give app (and version)")
-    app: AppText | None = Field(None, description="App name, bundle id or id; default TESTFLIGHT_APP_ID")
+    app: AppText | None = Field(None, description="App name (or prefix), bundle id or id")
     version: Version | None = Field(None, description="Build number, e.g. 321; default the newest build")
 
     @model_validator(mode="after")
@@ -345,20 +345,21 @@ class BuildRef(Model):
 
 
 async def resolve_app(ctx: TaskContext, app: str | None) -> dict[str, Any]:
-    """An app by id, bundle id or exact name (human names are resolved here, not by the model)."""
+    """An app by id, bundle id, SKU or name (any case, a prefix): human names are resolved here, not by the model."""
     wanted = app or ctx.pinned.get("app_id")
     if wanted is None:
         raise _fail("no app given.", "Pass app (name, bundle id or id) or set TESTFLIGHT_APP_ID.")
-    for field in ("filter_id", "filter_bundle_id", "filter_name"):
-        if field == "filter_id" and not wanted.isdigit():
-            continue
-        found = await ctx.collect("list_apps", {field: [wanted]}, max_items=5)
-        exact = [a for a in found if wanted in (a.get("id"), a.get("bundleId"), a.get("name"))]
-        if len(exact) == 1:
-            return exact[0]
-    known = await ctx.collect("list_apps", {}, max_items=50)
-    names = ", ".join(f"{a.get('name')!r} ({a.get('bundleId')})" for a in known) or "none"
-    raise _fail(f"no single app matches {wanted!r}.", f"Apps: {names}.")
+    apps = await ctx.collect("list_apps", {}, max_items=500)
+    choices = [
+        Choice(
+            str(a["id"]),
+            (str(a.get("name") or ""), str(a.get("bundleId") or ""), str(a.get("sku") or "")),
+            str(a.get("bundleId") or ""),
+            a,
+        )
+        for a in apps
+    ]
+    return dict(pick(PROVIDER, "app", wanted, choices).item)
 
 
 async def resolve_build(ctx: TaskContext, ref: BuildRef) -> str:
@@ -379,11 +380,9 @@ async def resolve_groups(ctx: TaskContext, app_id: str, ids: list[str], names: l
     if not names:
         return ids
     groups = await ctx.collect("list_beta_groups", {"filter_app": [app_id]}, max_items=500)
-    by_name = {str(g.get("name")): str(g["id"]) for g in groups}
-    missing = [n for n in names if n not in by_name]
-    if missing:
-        raise _fail(f"no group named {', '.join(map(repr, missing))} in this app.", f"Groups: {', '.join(by_name)}.")
-    return list(dict.fromkeys([*ids, *(by_name[n] for n in names)]))
+    choices = [group_choice(g) for g in groups]
+    picked = [pick(PROVIDER, "group", name, choices, where="in this app").id for name in names]
+    return list(dict.fromkeys([*ids, *picked]))
 
 
 class DistributeParams(BuildRef):
@@ -486,7 +485,7 @@ class BuildStatusParams(BuildRef):
     feedback_items: int = Field(5, ge=0, le=20, description="Newest crash and screenshot reports shown")
 
 
-class BuildBetaStatus(Model):
+class BuildBetaStatus(WithImages):
     build_id: str
     label: str
     app_id: str | None = None
@@ -504,19 +503,26 @@ class BuildBetaStatus(Model):
     next_step: str
 
 
-async def _feedback(ctx: TaskContext, name: str, app_id: str, build_id: str, n: int) -> tuple[int | None, list[Any]]:
+async def _feedback(
+    ctx: TaskContext, name: str, app_id: str, build_id: str, n: int
+) -> tuple[int | None, list[Any], list[str]]:
+    """(total, the newest n reports, their screenshots' download links)."""
     op = ctx.operations[name]
     params = op.params.model_validate({"app_id": app_id, "filter_build": [build_id], "sort": ["-createdDate"]})
     reply = await ctx.client.call(op, params, page_state=ctx.client.config.pagination.first(max(n, 1)))
     assert reply.page is not None
     keep = ("id", "createdDate", "comment", "email", "deviceModel", "osVersion", "appPlatform", "architecture")
-    items = [{k: v for k, v in item.items() if k in keep} for item in reply.page.items[:n]]
+    newest = reply.page.items[:n]
+    items = [{k: v for k, v in item.items() if k in keep} for item in newest]
+    urls = [
+        str(s["url"]) for item in newest for s in item.get("screenshots") or [] if isinstance(s, dict) and s.get("url")
+    ]
     total = (
         reply.page.total
         if reply.page.total is not None
         else (len(reply.page.items) if not reply.page.next_state else None)
     )
-    return total, items
+    return total, items, urls
 
 
 async def run_status(
@@ -527,8 +533,8 @@ async def run_status(
     detail = build.get("build_beta_detail") or {}
     review = build.get("beta_app_review_submission") or {}
     app_id = build.get("app_id")
-    crashes: tuple[int | None, list[Any]] = (None, [])
-    shots: tuple[int | None, list[Any]] = (None, [])
+    crashes: tuple[int | None, list[Any], list[str]] = (None, [], [])
+    shots: tuple[int | None, list[Any], list[str]] = (None, [], [])
     if app_id:
         crashes = await _feedback(ctx, "list_crash_feedback_of_app", app_id, build_id, params.feedback_items)
         shots = await _feedback(ctx, "list_screenshot_feedback_of_app", app_id, build_id, params.feedback_items)
@@ -536,7 +542,7 @@ async def run_status(
         {"id": g.get("id"), "name": g.get("name"), "isInternalGroup": g.get("isInternalGroup")}
         for g in build.get("beta_groups") or []
     ]
-    return BuildBetaStatus(
+    status = BuildBetaStatus(
         build_id=build_id,
         label=build_label(build),
         app_id=app_id,
@@ -553,6 +559,8 @@ async def run_status(
         recent_screenshots=shots[1],
         next_step=next_step(build),
     )
+    await attach_images(status, ctx.client, shots[2])
+    return status
 
 
 TASKS: tuple[Task, ...] = (

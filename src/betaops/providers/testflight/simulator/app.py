@@ -23,11 +23,12 @@ from betaops.providers.testflight.simulator.context import Ctx, Handler, Reply
 from betaops.providers.testflight.simulator.errors import ApiError, rate_limited
 from betaops.providers.testflight.simulator.jsonapi import parse_query
 from betaops.providers.testflight.simulator.routes import ROUTES
-from betaops.providers.testflight.simulator.seed import build_state
+from betaops.providers.testflight.simulator.seed import SCREENSHOTS, build_state
 from betaops.providers.testflight.simulator.state import TestFlightState
 from betaops.sim.app import sim_app
 from betaops.sim.faults import Fault, FaultKind
 from betaops.sim.gateway import logger
+from betaops.sim.images import screenshot_png
 from betaops.sim.limiter import LimitDecision, SlidingWindowLimiter
 from betaops.sim.request_log import WriteRecord
 from betaops.sim.routing import Route, bind
@@ -121,6 +122,11 @@ def _fault_response(fault: Fault, executed: Response | None) -> Response | None:
     return None
 
 
+async def screenshot(request: Request) -> Response:
+    """A feedback screenshot's download link: signed and public like Apple's, so it takes no JWT."""
+    return Response(screenshot_png(request.url.path), media_type="image/png")
+
+
 def create_app(state: TestFlightState | None = None, config: SimConfig | None = None) -> Starlette:
     """A simulator over `state` (default: `build_state()`); the runtime is at `app.state.sim`."""
     state = state if state is not None else build_state()
@@ -136,4 +142,6 @@ def create_app(state: TestFlightState | None = None, config: SimConfig | None = 
         return await _execute(rt, route, request)
 
     log = logger(state.requests, config.clock)
-    return sim_app(bind(ROUTES, execute), rt, config, log=log, route_error=_route_error, fault_shape=_fault_response)
+    # Feedback screenshots are signed public links, not API operations: served beside the routes.
+    routes = [Route("GET", f"{SCREENSHOTS}/{{path:path}}", screenshot), *bind(ROUTES, execute)]
+    return sim_app(routes, rt, config, log=log, route_error=_route_error, fault_shape=_fault_response)

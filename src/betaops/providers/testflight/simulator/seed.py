@@ -32,6 +32,9 @@ from betaops.providers.testflight.simulator.state import Resource, TestFlightSta
 from betaops.sim.clock import iso
 
 DAY = 86400.0
+# Screenshot download links: another host, as Apple's are; the simulator serves any host's path.
+SCREENSHOT_HOST = "https://tf-feedback.example.com"
+SCREENSHOTS = "/_feedback"
 BUILD_LIFETIME = 90 * DAY
 BIG_APP_TESTERS = 520
 
@@ -232,7 +235,8 @@ class _Seeder:
         shots = self.rng.randrange(1, 3)
         attrs["screenshots"] = [
             {
-                "url": f"https://tf-feedback.example.com/{app.id}/{build.attributes['version']}/{i}-{self.rng.randrange(10**8)}.png",
+                "url": f"{SCREENSHOT_HOST}{SCREENSHOTS}/{app.id}/{build.attributes['version']}/"
+                f"{i}-{self.rng.randrange(10**8)}.png",
                 "width": 1179,
                 "height": 2556,
                 "expirationDate": iso(SIM_NOW + 7 * DAY),
