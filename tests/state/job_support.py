@@ -13,6 +13,7 @@ from typing import Any
 import anyio
 import anyio.lowlevel
 import httpx2
+import pytest
 from mcp import Client
 from mcp.server import MCPServer
 
@@ -108,3 +109,20 @@ def times_in_group(state: TestFlightState, email: str) -> int:
 
 def created(state: TestFlightState, email: str) -> int:
     return sum(1 for t in state.resources["betaTesters"].values() if t.attributes.get("email") == email)
+
+
+def body(result: Any) -> dict[str, Any]:
+    assert result.structured_content is not None, result.content
+    return dict(result.structured_content)
+
+
+async def finished(client: Client, job_id: str) -> dict[str, Any]:
+    """Poll betaops_job_status until the job ends (bounded: 60 s of polls; fails with the last status)."""
+    status: dict[str, Any] = {}
+    with anyio.move_on_after(60):
+        while True:
+            status = body(await client.call_tool("betaops_job_status", {"job_id": job_id}))
+            if status["state"] != "running":
+                return status
+            await anyio.sleep(0.05)
+    pytest.fail(f"the job did not finish: {status}")

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -30,7 +29,7 @@ from mcp.server import MCPServer
 
 from betaops.core.confirm import ConfirmationTokens
 from betaops.core.provider import ProviderSpec
-from betaops.core.state import StateStore, open_store
+from betaops.core.state import StateStore
 from betaops.providers import PROVIDERS
 from betaops.providers.alexa.simulator.seed import DEMO_SKILL_ID
 from betaops.server.app import ServerOptions, build_server, select_toolsets
@@ -38,6 +37,7 @@ from betaops.server.jobs import JobRunner
 from betaops.server.runtime import Connection, Runtime
 from betaops.settings import Settings
 from betaops.sim.clock import FakeClock
+from tests.state.job_support import body, finished
 from tests.support import approval_client
 
 pytestmark = pytest.mark.anyio
@@ -148,32 +148,6 @@ def node(fleet: Providers, store: StateStore, hold: tuple[str, Callable[[httpx2.
     )
     runtime.jobs = JobRunner(runtime, lease_s=1.0, scan_s=0.2, inline_s=0)
     return Node(build_server(settings, ServerOptions(sandbox=True), runtime), gates)
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[StateStore]:
-    url = request.getfixturevalue("redis_url") if request.param == "redis" else None
-    made = open_store(url, tmp_path)
-    try:
-        yield made
-    finally:
-        await made.aclose()
-
-
-def body(result: Any) -> dict[str, Any]:
-    assert result.structured_content is not None, result.content
-    return dict(result.structured_content)
-
-
-async def finished(client: Client, job_id: str) -> dict[str, Any]:
-    status: dict[str, Any] = {}
-    with anyio.move_on_after(60):
-        while True:
-            status = body(await client.call_tool("betaops_job_status", {"job_id": job_id}))
-            if status["state"] != "running":
-                return status
-            await anyio.sleep(0.05)
-    pytest.fail(f"the job did not finish: {status}")
 
 
 async def interrupted_then_resumed(

@@ -9,9 +9,7 @@ every person is invited exactly once.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import anyio
 import pytest
@@ -19,37 +17,10 @@ from mcp import Client
 
 from betaops.core.state import StateStore, open_store
 from betaops.providers.testflight.simulator.seed import build_state
-from tests.state.job_support import TOOL, created, invite_args, node, people, times_in_group
+from tests.state.job_support import TOOL, body, created, finished, invite_args, node, people, times_in_group
 from tests.support import confirming
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[StateStore]:
-    url = request.getfixturevalue("redis_url") if request.param == "redis" else None
-    made = open_store(url, tmp_path)
-    try:
-        yield made
-    finally:
-        await made.aclose()
-
-
-def body(result: Any) -> dict[str, Any]:
-    assert result.structured_content is not None, result.content
-    return dict(result.structured_content)
-
-
-async def finished(client: Client, job_id: str) -> dict[str, Any]:
-    """Poll betaops_job_status until the job ends (bounded: 30 s of polls; fails with the last status)."""
-    status: dict[str, Any] = {}
-    with anyio.move_on_after(30):
-        while True:
-            status = body(await client.call_tool("betaops_job_status", {"job_id": job_id}))
-            if status["state"] != "running":
-                return status
-            await anyio.sleep(0.05)
-    pytest.fail(f"the job did not finish: {status}")
 
 
 async def test_a_bulk_invite_returns_a_job_that_completes_and_a_replay_sends_nothing(mode: str, tmp_path: Path) -> None:
