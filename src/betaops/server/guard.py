@@ -113,7 +113,7 @@ async def plan(runtime: Runtime, action: Action, params: BaseModel) -> Plan:
         except ProviderError as exc:
             exc.changed = False
             raise
-    return describe(action, params, target_op, target)
+    return describe(action, params, target_op, target, runtime.connection(action).spec.names)
 
 
 def binding(action: Action, params: BaseModel, shown: Plan) -> str:
