@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, WithJsonSchema
 from pydantic.fields import FieldInfo
 
+from betaops.core.errors import ProviderError
 from betaops.core.resolve import Named, pick
 from betaops.core.task import TaskContext
 
@@ -58,10 +59,16 @@ async def resolved(provider: str, names: dict[str, Named], ctx: TaskContext, par
             continue
         choices = await named.choices(ctx)
         if isinstance(value, list):
-            wrap = [[v] for v in value]
             update[field] = [
-                v[0] if _is_id(params, field, v) else pick(provider, named.kind, str(v[0]), choices).id for v in wrap
+                v if _is_id(params, field, [v]) else pick(provider, named.kind, str(v), choices).id for v in value
             ]
         else:
             update[field] = pick(provider, named.kind, str(value), choices).id
-    return args.model_copy(update=update) if update else args
+    if not update:
+        return args
+    try:  # the ids found must still fit the input (e.g. at most 20 lists), as given ones did
+        params.model_validate({**args.model_dump(include=set(params.model_fields)), **update})
+    except ValidationError as exc:
+        why = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ProviderError(provider, why, hint="Fix the argument and call again.") from None
+    return args.model_copy(update=update)
