@@ -43,11 +43,11 @@ async def test_an_ambiguous_or_unknown_name_lists_the_choices_and_sends_nothing(
         unknown = await client.call_tool("alexa_start_beta_test", {"skill_id": "Weather Wizard"})
     assert ambiguous.is_error and unknown.is_error
     said = text(ambiguous)
-    assert "3 tests match 'pantry'" in said
+    assert "3 tests (test_id) match 'pantry'" in said
     for choice in ("'Pantry Pal iOS 3.0 Beta' (in_progress, ios, id 4103)", "id 4104", "(ready, "):
         assert choice in said, said
     said = text(unknown)
-    assert "no skill matches 'Weather Wizard'" in said and f"'Garden Helper' (development, id {GARDEN_HELPER})" in said
+    assert "no skill (skill_id) matches 'Weather Wizard'" in said and f"'Garden Helper' (development, id {GARDEN_HELPER})" in said
     assert box.writes == 0
 
 

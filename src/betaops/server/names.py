@@ -60,10 +60,11 @@ async def resolved(provider: str, names: dict[str, Named], ctx: TaskContext, par
         choices = await named.choices(ctx)
         if isinstance(value, list):
             update[field] = [
-                v if _is_id(params, field, [v]) else pick(provider, named.kind, str(v), choices).id for v in value
+                v if _is_id(params, field, [v]) else pick(provider, named.kind, str(v), choices, where=f"({field})").id
+                for v in value
             ]
         else:
-            update[field] = pick(provider, named.kind, str(value), choices).id
+            update[field] = pick(provider, named.kind, str(value), choices, where=f"({field})").id
     if not update:
         return args
     try:  # the ids found must still fit the input (e.g. at most 20 lists), as given ones did
