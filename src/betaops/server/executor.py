@@ -116,8 +116,8 @@ async def execute(
         await ctx.report_progress(done, total, message)
 
     try:
-        args = await by_id(runtime, op, args)
         if not op.is_write:
+            args = await by_id(runtime, op, args)
             result = await run_read(runtime, op, args, progress)
             meta = None
             if isinstance(op, Operation) and op.board is not None and shows_apps(ctx):
@@ -130,6 +130,7 @@ async def execute(
             raise shown.error
         if not isinstance(shown, Plan):
             raise ToolError(f"{op.tool_name} was called without its approval step. Nothing was changed.")
+        args = await by_id(runtime, op, args)  # as the plan was made: the guard re-plans and compares
         outcome = await guard.decide(runtime, ctx, op, args, shown, answer, progress)
     except ProviderError as exc:
         return error_result(exc, runtime)

@@ -20,7 +20,8 @@ from betaops.core.resolve import Named, pick
 from betaops.core.task import TaskContext
 
 _NAME = Annotated[str, Field(min_length=1, max_length=200)]
-_ID_OR_NAME = Annotated[int | _NAME, WithJsonSchema({"type": ["integer", "string"]})]
+# A number is an id (numeric ids are positive: 0 is refused as an input, not looked up as a name).
+_ID_OR_NAME = Annotated[Annotated[int, Field(ge=1)] | _NAME, WithJsonSchema({"type": ["integer", "string"]})]
 
 
 def fits(annotation: Any, value: Any) -> bool:
