@@ -89,7 +89,6 @@ async def test_invalid_stage_change_reports_the_providers_reason(mode: str) -> N
     "args",
     [
         {"test_id": 0, "issue_id": 1},
-        {"test_id": "../../community", "issue_id": 1},
         {"test_id": 1, "issue_id": -5},
         {"test_id": 1, "issue_id": 1, "priority": "urgent"},
         {"test_id": 1, "issue_id": 1, "prioritty": "high"},
@@ -101,6 +100,13 @@ async def test_bad_arguments_stop_at_validation(box: Box, args: dict[str, Any]) 
         result = await client.call_tool("betatesting_update_issue", args)
     assert result.is_error and "nothing was changed" in text(result)
     assert box.state.requests == []
+
+
+async def test_a_test_id_that_is_no_id_is_a_name_and_never_reaches_a_path(box: Box) -> None:
+    async with box.client() as client:
+        result = await client.call_tool("betatesting_update_issue", {"test_id": "../../community", "issue_id": 1})
+    assert result.is_error and "no test (test_id) matches '../../community'" in text(result)
+    assert [r.path.rsplit("/", 1)[-1] for r in box.state.requests] == ["tests"]  # the tests were listed, no more
 
 
 async def test_write_over_the_providers_limit_reports_when_to_retry(mode: str) -> None:

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings
 from betaops.core.http import ProviderConfig
 from betaops.core.invite_target import InviteCapability
 from betaops.core.operation import Operation
+from betaops.core.resolve import Named
 from betaops.core.sandbox import Sandbox, Simulator
 from betaops.core.task import Task, TaskContext
 
@@ -70,6 +71,9 @@ class ProviderSpec:
     invite: InviteCapability | None = None
     # Resource templates beyond the status document every provider gets.
     resources: tuple[ProviderResource, ...] = ()
+    # Inputs that may be a name instead of an id, in every tool that has them (e.g. "skill_id"):
+    # the executor resolves them before anything is planned or sent (`server/names.py`).
+    names: dict[str, Named] = field(default_factory=dict)
 
     def sandbox(
         self, settings: Settings, *, state: Any = None, sim_config: Any = None, auth: httpx2.Auth | None = None

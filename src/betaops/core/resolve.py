@@ -9,7 +9,7 @@ them apart (kind, app, id), so the next call can name exactly one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,15 @@ class Choice:
         name = next((n for n in self.names if n), self.id)
         extra = f"{self.detail}, " if self.detail else ""
         return f"{name!r} ({extra}id {self.id})"
+
+
+@dataclass(frozen=True)
+class Named:
+    """A tool input that may name its target: `choices` (given the provider's TaskContext) lists what
+    it may name. A provider declares one per input field (`ProviderSpec.names`), once for every tool."""
+
+    kind: str  # "skill", "test", "list": said in errors
+    choices: Callable[[Any], Awaitable[list[Choice]]]
 
 
 _RULES: tuple[Callable[[str, str], bool], ...] = (

@@ -28,6 +28,7 @@ from betaops.core.task import Plan, Progress, Task
 from betaops.server import guard
 from betaops.server.apps import board_meta, shows_apps
 from betaops.server.guard import Action, Approve, NotAsked, params_of, task_context
+from betaops.server.names import resolved
 from betaops.server.results import WriteResult, output_model, trim
 from betaops.server.runtime import Runtime
 from betaops.server.sdk import Approval
@@ -91,6 +92,7 @@ def approval(runtime: Runtime, lookup: Lookup) -> Approval:
     async def plan_it(ctx: Context, args: BaseModel) -> Plan | Refused:
         item, inner = lookup(args)
         try:
+            inner = await by_id(runtime, item.action, inner)
             return await guard.plan(runtime, item.action, params_of(item.action, inner))
         except ProviderError as exc:
             exc.changed = False
@@ -115,6 +117,7 @@ async def execute(
 
     try:
         if not op.is_write:
+            args = await by_id(runtime, op, args)
             result = await run_read(runtime, op, args, progress)
             meta = None
             if isinstance(op, Operation) and op.board is not None and shows_apps(ctx):
@@ -127,10 +130,19 @@ async def execute(
             raise shown.error
         if not isinstance(shown, Plan):
             raise ToolError(f"{op.tool_name} was called without its approval step. Nothing was changed.")
+        args = await by_id(runtime, op, args)  # as the plan was made: the guard re-plans and compares
         outcome = await guard.decide(runtime, ctx, op, args, shown, answer, progress)
     except ProviderError as exc:
         return error_result(exc, runtime)
     return write_result(runtime, item, outcome)
+
+
+async def by_id(runtime: Runtime, action: Action, args: BaseModel) -> BaseModel:
+    """The call's arguments with any name its provider resolves (`server/names.py`) replaced by the id."""
+    conn = runtime.connections.get(action.provider)
+    if conn is None or not conn.spec.names:
+        return args
+    return await resolved(action.provider, conn.spec.names, task_context(runtime, action), action.params, args)  # type: ignore[no-any-return]
 
 
 def write_result(runtime: Runtime, item: Any, outcome: WriteResult) -> CallToolResult:

@@ -28,7 +28,7 @@ from typing import Any, Literal
 import anyio
 from mcp.server.elicitation import AcceptedElicitation
 from mcp.server.mcpserver import Context, Elicit
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from betaops.core.approvals import Record, State, idempotency_key
 from betaops.core.confirm import digest
@@ -113,7 +113,7 @@ async def plan(runtime: Runtime, action: Action, params: BaseModel) -> Plan:
         except ProviderError as exc:
             exc.changed = False
             raise
-    return describe(action, params, target_op, target)
+    return describe(action, params, target_op, target, runtime.connection(action).spec.names)
 
 
 def binding(action: Action, params: BaseModel, shown: Plan) -> str:
@@ -337,7 +337,7 @@ async def used_token(runtime: Runtime, ctx: Context, action: Action, args: BaseM
         return None
     try:
         approval_id = token_approval(runtime, action, args, token)
-    except ProviderError:
+    except (ProviderError, ValidationError):  # not valid for this call (or a name no longer found): no replay
         return None
     record = await runtime.approvals.get(approval_id)
     return _first_outcome(record) if record is not None else None

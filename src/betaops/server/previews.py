@@ -9,6 +9,7 @@ with the same helpers from `core/preview.py`.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import BaseModel
@@ -61,12 +62,17 @@ def label_of(target_op: Operation | None, target: Any, params: BaseModel) -> str
     return f"{noun} ({', '.join(facts)})" if facts else noun
 
 
-def describe(op: Operation, params: BaseModel, target_op: Operation | None, target: Any) -> Plan:
-    """The plan of one operation's write: preview, the target's state, and the ids it binds."""
+def describe(
+    op: Operation, params: BaseModel, target_op: Operation | None, target: Any, named: Collection[str] = ()
+) -> Plan:
+    """The plan of one operation's write: preview, the target's state, and the ids it binds.
+
+    A path id that may be given by name (`named`) is always shown: the human approves that id."""
     label = label_of(target_op, target, params)
     where = ", ".join(f"{f} {value(getattr(params, f))}" for f in op.path_fields)
     head = f"{op.title}: {label}" if label else f"{op.title} ({where})" if where else op.title
-    if label and where and target_op is not None and set(op.path_fields) - set(target_op.path_fields):
+    unlabelled = target_op is not None and set(op.path_fields) - set(target_op.path_fields)
+    if label and where and (unlabelled or set(op.path_fields) & set(named)):
         head += f" ({where})"
     changes = params.model_dump(mode="json", exclude_none=True, exclude=set(op.path_fields))
     lines = [head + "."]

@@ -7,7 +7,7 @@ confirm_token for guarded writes), strict so that a misspelt argument fails loud
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -20,8 +20,6 @@ from pydantic import (
     BaseModel,
     Field,
     JsonValue,
-    TypeAdapter,
-    ValidationError,
     create_model,
     model_validator,
 )
@@ -30,6 +28,7 @@ from betaops.core.operation import Effect, Operation, Returns
 from betaops.server.apps import tool_meta
 from betaops.server.executor import approval, execute
 from betaops.server.guard import Action
+from betaops.server.names import fits, widened
 from betaops.server.results import ListResult, output_model
 from betaops.server.runtime import ConfirmMode, Runtime
 from betaops.server.schema import DESCRIBE_ONLY
@@ -86,15 +85,6 @@ class NoControlCharacters(BaseModel):
         return data
 
 
-def _fits(annotation: Any, value: Any) -> bool:
-    """Whether a pinned value is valid for this field (e.g. an id pinned for a list-typed field is not)."""
-    try:
-        TypeAdapter(annotation).validate_python(value)
-    except ValidationError:
-        return False
-    return True
-
-
 def _known_fields(model: type[BaseModel], others: list[str]) -> Callable[[list[str] | None], list[str] | None]:
     """A `fields` check: a misspelt name is an error naming the allowed ones, not silently nothing."""
     known = {*model.model_fields, "all"}
@@ -115,17 +105,25 @@ CONFIRM_FIELDS: dict[str, Any] = {
 
 
 def input_model(
-    op: Action, confirm: ConfirmMode, defaults: dict[str, Any] | None = None, max_page: int = MAX_PAGE
+    op: Action,
+    confirm: ConfirmMode,
+    defaults: dict[str, Any] | None = None,
+    max_page: int = MAX_PAGE,
+    names: Collection[str] = (),
 ) -> type[BaseModel]:
     """The tool's strict input model: the action's params plus control fields.
 
     A pinned default (e.g. BETATESTING_TEST_ID) makes its field optional, filled from configuration.
+    A field in `names` takes a name too (`server/names.py`).
     """
     extra: dict[str, Any] = {}
     for name, info in op.params.model_fields.items():
-        if defaults and defaults.get(name) is not None and _fits(info.annotation, defaults[name]):
-            pinned = Field(defaults[name], description=f"{info.description} (default: pinned {defaults[name]})")
-            extra[name] = (info.annotation, pinned)
+        value = (defaults or {}).get(name)
+        pinned = value if value is not None and fits(info.annotation, value) else None
+        if name in names:
+            extra[name] = widened(info, pinned)
+        elif pinned is not None:
+            extra[name] = (info.annotation, Field(pinned, description=f"{info.description} (default: pinned {pinned})"))
     if isinstance(op, Operation) and op.paginated:
         assert op.result is not None
         extra |= {
@@ -179,7 +177,8 @@ def entry(runtime: Runtime, op: Action) -> Entry:
     conn = runtime.connections.get(op.provider)
     defaults = conn.defaults if conn is not None else {}
     max_page = conn.config.pagination.max_size if conn is not None else MAX_PAGE
-    return Entry(op, input_model(op, runtime.confirm, defaults, max_page), output_model(op))
+    names = conn.spec.names if conn is not None else {}
+    return Entry(op, input_model(op, runtime.confirm, defaults, max_page, names), output_model(op))
 
 
 def build_tool(runtime: Runtime, item: Entry) -> Tool:

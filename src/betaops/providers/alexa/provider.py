@@ -17,8 +17,9 @@ from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.operation import Operation
 from betaops.core.pagination import NextTokenPagination, Page
 from betaops.core.provider import ProviderSpec
+from betaops.core.resolve import Named
 from betaops.core.sandbox import Simulator
-from betaops.providers.alexa.invite import INVITE_TARGET
+from betaops.providers.alexa.invite import INVITE_TARGET, skills
 from betaops.providers.alexa.models import MAX_SKILL_PAGE, MAX_TESTER_PAGE
 from betaops.providers.alexa.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
 from betaops.providers.alexa.settings import NAME, AlexaSettings
@@ -249,4 +250,5 @@ ALEXA = ProviderSpec(
     defaults=lambda s: {"skill_id": s.of(AlexaSettings).skill_id},
     context_note=context_note,
     invite=INVITE_TARGET,
+    names={"skill_id": Named("skill", skills)},
 )

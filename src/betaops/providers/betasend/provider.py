@@ -12,8 +12,9 @@ from betaops.core.error_shape import ErrorShape
 from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.pagination import OffsetPagination, Page
 from betaops.core.provider import ProviderSpec
+from betaops.core.resolve import Named
 from betaops.core.sandbox import Simulator
-from betaops.providers.betasend.invite import INVITE_TARGET
+from betaops.providers.betasend.invite import INVITE_TARGET, lists
 from betaops.providers.betasend.models import normalise_record
 from betaops.providers.betasend.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
 from betaops.providers.betasend.settings import SETUP_HINT, BetasendSettings
@@ -27,6 +28,8 @@ CREDENTIAL_HINT = (
 )
 SANDBOX_BASE_URL = "http://your_domain_name.betasend.sandbox/api/v1"
 MAX_PAGE = 100  # our cap per request; the doc gives a default of 10 and no maximum
+
+LISTS = Named("list", lists)
 
 
 def body_error(body: Any) -> tuple[str | None, str] | None:
@@ -131,4 +134,5 @@ BETASEND = ProviderSpec(
     core_tools=("get_list_statistics",),
     defaults=lambda s: {"list_id": s.of(BetasendSettings).list_id},
     invite=INVITE_TARGET,
+    names={"list_id": LISTS, "list_ids": LISTS},
 )

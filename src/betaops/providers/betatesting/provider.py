@@ -12,7 +12,9 @@ from betaops.core.error_shape import ErrorShape
 from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.pagination import PageNumberPagination
 from betaops.core.provider import ProviderSpec
+from betaops.core.resolve import Choice, Named
 from betaops.core.sandbox import Simulator
+from betaops.core.task import TaskContext
 from betaops.providers.betatesting.invite import INVITE_TARGET
 from betaops.providers.betatesting.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
 from betaops.providers.betatesting.resources import RESOURCES
@@ -32,6 +34,14 @@ def _unwrap(body: Any) -> Any:
     if isinstance(body, dict) and "data" in body:
         return body["data"]
     raise ValueError("expected a {'data': ...} envelope")
+
+
+async def tests(ctx: TaskContext) -> list[Choice]:
+    """The company's tests, by id and by name; status and platform tell same-named ones apart."""
+    found = await ctx.collect("list_tests", {}, max_items=1000)
+    return [
+        Choice(str(t["id"]), (str(t.get("name") or ""),), f"{t.get('status')}, {t.get('platform')}", t) for t in found
+    ]
 
 
 def config(settings: Settings, base_url: str, auth: httpx2.Auth) -> ProviderConfig:
@@ -105,4 +115,5 @@ BETATESTING = ProviderSpec(
     defaults=lambda s: {"test_id": s.of(BetaTestingSettings).test_id},
     invite=INVITE_TARGET,
     resources=RESOURCES,
+    names={"test_id": Named("test", tests)},
 )
