@@ -93,6 +93,35 @@ def minimal(schema: dict[str, Any]) -> dict[str, Any]:
     return dict(body)
 
 
+def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A listed tool's input schema: `minimal`, without `maxLength` and without nested
+    `additionalProperties`, which the input model still enforces with an error naming the field.
+
+    Lengths (2,000 characters for a token) and the shape of a mapping's values (spelt out in the
+    field's description) tell a model nothing it would get wrong, and repeated on every write and
+    list tool they cost about 10 KB of `--toolsets all`. The top's `additionalProperties: false`
+    stays: it says a misspelt argument is refused.
+    """
+    out: dict[str, Any] = _loose(minimal(schema), top=True)
+    return out
+
+
+def _loose(schema: Any, *, top: bool = False) -> Any:
+    if isinstance(schema, list):
+        return [_loose(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "maxLength" or (key == "additionalProperties" and not top):
+            continue
+        if key in ("properties", "$defs") and isinstance(value, dict):  # keys here are names, not keywords
+            out[key] = {name: _loose(item) for name, item in value.items()}
+        else:
+            out[key] = _loose(value)
+    return out
+
+
 def _optional_not_null(schema: Any) -> Any:
     """Optional properties without `null` in their type or enum.
 
