@@ -99,7 +99,7 @@ def _named(fn: Callable[..., Any], name: str, params: list[inspect.Parameter], h
 def make_tool(
     *,
     name: str,
-    title: str,
+    title: str | None,
     description: str,
     annotations: ToolAnnotations,
     inp: type[BaseModel],
