@@ -46,12 +46,19 @@ async def test_every_operation_is_a_tool_with_truthful_annotations(box: Box, mod
         explicit = hints.model_dump(exclude_unset=True)
         for hint in ("read_only_hint", "destructive_hint", "idempotent_hint", "open_world_hint"):
             assert hint in explicit, f"{name} leaves {hint} to the client's default"
-        assert tool.title and tool.description and len(tool.description) < 500
+        assert tool.description and len(tool.description) < 500
         if name in META:
             continue
         assert hints.read_only_hint is (EFFECT[name] is Effect.READ), name
         assert hints.destructive_hint is (EFFECT[name] is Effect.DESTRUCTIVE), name
         assert hints.open_world_hint is True
+
+
+async def test_a_title_is_listed_only_where_it_says_more_than_the_name(box: Box) -> None:
+    tools = await listed(box)
+    assert tools["betatesting_list_tests"].title is None  # "List tests": the client shows the name
+    assert tools["betatesting_invite_testers"].title == "Add testers to your community"
+    assert tools["betaops_context"].title == "What is configured"
 
 
 async def test_discovery_tools_say_what_they_may_do(box: Box) -> None:

@@ -59,7 +59,7 @@ def as_result(
     """A tool result: compact JSON text and the same structured content; `meta` (an app's data) only in
     `_meta`; `images` (bounded, from the provider) as image content after the text.
 
-    A list item's null fields are left out (its output schema says so, `schema.output_schema`):
+    A list item's null fields are left out (its output schema leaves items open, `schema.output_schema`):
     fewer bytes to read, and no key that only says "nothing".
     """
     if isinstance(data.get("items"), list):

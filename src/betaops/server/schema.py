@@ -93,6 +93,35 @@ def minimal(schema: dict[str, Any]) -> dict[str, Any]:
     return dict(body)
 
 
+def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A listed tool's input schema: `minimal`, without `maxLength` and without nested
+    `additionalProperties`, which the input model still enforces with an error naming the field.
+
+    Lengths (2,000 characters for a token) and the shape of a mapping's values (spelt out in the
+    field's description) tell a model nothing it would get wrong, and repeated on every write and
+    list tool they cost about 10 KB of `--toolsets all`. The top's `additionalProperties: false`
+    stays: it says a misspelt argument is refused.
+    """
+    out: dict[str, Any] = _loose(minimal(schema), top=True)
+    return out
+
+
+def _loose(schema: Any, *, top: bool = False) -> Any:
+    if isinstance(schema, list):
+        return [_loose(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "maxLength" or (key == "additionalProperties" and not top):
+            continue
+        if key in ("properties", "$defs") and isinstance(value, dict):  # keys here are names, not keywords
+            out[key] = {name: _loose(item) for name, item in value.items()}
+        else:
+            out[key] = _loose(value)
+    return out
+
+
 def _optional_not_null(schema: Any) -> Any:
     """Optional properties without `null` in their type or enum.
 
@@ -133,12 +162,12 @@ def _without_null(schema: Any) -> Any:
 
 
 def outline(schema: Any, *, top: bool = True) -> Any:
-    """An output schema cut to the answer's shape: each object's property names (nested objects and
-    arrays of objects kept), `required`, enums and `$ref`s; types go, but for the top's `object`.
+    """An output schema cut to what it checks: `required` names, enums, `$ref`s and the properties
+    (nested objects and arrays of objects) that carry one of those; types go, but for the top's `object`.
 
-    A model reads an answer by its field names and branches on few values (a write's `status`);
-    the types of 200 tools' leaves cost a third of `--toolsets all`. Looser than the output model,
-    so every answer still validates against it.
+    A model reads an answer by its field names, which the answer itself shows, and branches on few
+    values (a write's `status`); the types and names of 200 tools' leaves cost a third of
+    `--toolsets all`. Looser than the output model, so every answer still validates against it.
     """
     if isinstance(schema, list):
         return [outline(item, top=False) for item in schema]
@@ -149,8 +178,11 @@ def outline(schema: Any, *, top: bool = True) -> Any:
         if key in schema:
             out[key] = schema[key]
     # `properties` and `items` constrain only objects and arrays: without a type, null still passes.
-    if isinstance(schema.get("properties"), dict):
-        out["properties"] = {k: outline(v, top=False) for k, v in schema["properties"].items()}
+    # A property that checks nothing (`{}`) is left out: the answer shows its name where it is read.
+    if isinstance(schema.get("properties"), dict) and (
+        shaped_props := {k: o for k, v in schema["properties"].items() if (o := outline(v, top=False))}
+    ):
+        out["properties"] = shaped_props
     items = schema.get("items")
     if isinstance(items, dict) and ("properties" in items or "$ref" in items):
         out["items"] = outline(items, top=False)
@@ -183,13 +215,20 @@ def output_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
     `minimal`, then without what validates nothing: `default`s, `additionalProperties: true`, empty
     `properties` and descriptions (a result's keys explain themselves where the model reads them).
-    List items leave out their null fields (`executor.as_result`), so an item's nullable property
-    is optional and never null here.
+    A list's `items` are any array: an item's fields are the operation's resource (its `fields`
+    argument names the optional ones), and spelling them per list tool cost a fifth of
+    `--toolsets all`; the answer shows them where the model reads it.
     """
     lean: dict[str, Any] = _lean(minimal(schema))
-    rows = lean.get("properties", {}).get("items", {}).get("items")
-    if isinstance(rows, dict) and "properties" in rows:
-        lean["properties"]["items"]["items"] = _absent_not_null(rows)
+    rows = lean.get("properties", {}).get("items")
+    if isinstance(rows, dict) and "items" in rows:
+        lean["properties"]["items"] = {"type": "array"}
+        if "$defs" in lean:
+            counts: dict[str, int] = {}
+            _refs(lean, counts)
+            lean["$defs"] = {k: v for k, v in lean["$defs"].items() if counts.get(k)}
+            if not lean["$defs"]:
+                del lean["$defs"]
     return lean
 
 
@@ -207,31 +246,3 @@ def _noop(key: str, value: Any) -> bool:
     if key == "additionalProperties":
         return value is True
     return key in ("default", "description") or (key == "properties" and value == {})
-
-
-def _nullable(prop: Any) -> bool:
-    kind = prop.get("type") if isinstance(prop, dict) else None
-    return isinstance(kind, list) and len(kind) == 2 and "null" in kind
-
-
-def _absent_not_null(schema: dict[str, Any]) -> dict[str, Any]:
-    props = schema.get("properties")
-    if not isinstance(props, dict):
-        return schema
-    out = dict(schema)
-    out["properties"] = {k: _not_null(v) if _nullable(v) else v for k, v in props.items()}
-    if "required" in schema:
-        required = [k for k in schema["required"] if not _nullable(props.get(k))]
-        if required:
-            out["required"] = required
-        else:
-            del out["required"]
-    return out
-
-
-def _not_null(prop: dict[str, Any]) -> dict[str, Any]:
-    out = dict(prop)
-    out["type"] = next(t for t in prop["type"] if t != "null")
-    if isinstance(prop.get("enum"), list):
-        out["enum"] = [e for e in prop["enum"] if e is not None]
-    return out

@@ -30,7 +30,7 @@ from mcp.server.request_state import AESGCMRequestStateCodec, RequestStateSecuri
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel
 
-from betaops.server.schema import minimal, outline, output_schema
+from betaops.server.schema import input_schema, outline, output_schema
 
 SDK_VERSION = "2.3.0"  # the version this adapter was written and contract-tested against
 
@@ -99,7 +99,7 @@ def _named(fn: Callable[..., Any], name: str, params: list[inspect.Parameter], h
 def make_tool(
     *,
     name: str,
-    title: str,
+    title: str | None,
     description: str,
     annotations: ToolAnnotations,
     inp: type[BaseModel],
@@ -153,7 +153,7 @@ def make_tool(
         structured_output=True,
     )
     tool.fn_metadata.arg_model = inp  # type: ignore[assignment]
-    tool.parameters = minimal(inp.model_json_schema(by_alias=False))
+    tool.parameters = input_schema(inp.model_json_schema(by_alias=False))
     if tool.fn_metadata.output_schema is not None:
         tool.fn_metadata.output_schema = outline(output_schema(tool.fn_metadata.output_schema))
     return tool

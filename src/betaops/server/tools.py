@@ -57,6 +57,20 @@ def description(op: Action, confirm: ConfirmMode) -> str:
     return " ".join(parts)
 
 
+_FILLER = {"a", "an", "the", "of", "s"}
+
+
+def listed_title(name: str, title: str) -> str | None:
+    """The title to list, or None when it only restates the name ("List tests" for
+    betatesting_list_tests): a client then shows the name, and 200 tools save 7 KB."""
+    words = set(name.split("_"))
+    said = all(
+        w in words or w in _FILLER or f"{w}s" in words or w.removesuffix("s") in words
+        for w in re.findall(r"[a-z0-9]+", title.lower())
+    )
+    return None if said else title
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0/C1 controls except tab and line breaks
 
 
@@ -190,7 +204,7 @@ def build_tool(runtime: Runtime, item: Entry) -> Tool:
 
     return make_tool(
         name=op.tool_name,
-        title=op.title,
+        title=listed_title(op.tool_name, op.title),
         description=description(op, runtime.confirm),
         annotations=tool_annotations(op),
         inp=item.inp,
