@@ -146,9 +146,10 @@ def input_model(
             "all_pages": (bool, Field(False, description="Fetch all pages")),
             "max_items": (int, Field(200, ge=1, le=2000, description="Cap for all_pages")),
         }
-    if isinstance(op, Operation) and op.returns is Returns.LIST and op.result is not None:
-        summary = getattr(op.result, "SUMMARY", ())
-        others = [f for f in op.result.model_fields if f not in summary]
+    summary = getattr(op.result, "SUMMARY", ()) if isinstance(op, Operation) else ()
+    others = [f for f in op.result.model_fields if f not in summary] if op.result is not None else []
+    # `fields` adds item fields beyond the summary; a list whose items show every field has none to add.
+    if isinstance(op, Operation) and op.returns is Returns.LIST and op.result is not None and others:
         described: list[JsonValue] = list(others)
         names = ", ".join(others)
         # A long list of names (TestFlight's resources have dozens) is shown by describe_operation only.
