@@ -227,7 +227,7 @@ async def _run_list(runtime: Runtime, op: Operation, params: BaseModel, args: An
     shortened = False
     size = 0
     for raw in items:
-        item, cut = trim(raw, summary, args.fields)
+        item, cut = trim(raw, summary, getattr(args, "fields", None))  # no `fields`: items show every field
         size += len(str(item))
         if size > MAX_RESULT_CHARS:
             note = f"Cut to {len(shown)} items to keep the result small; narrow the filters or ask for fewer fields."
