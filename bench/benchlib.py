@@ -28,9 +28,14 @@ from betaops.server.app import ServerOptions, build_server, select_toolsets
 from betaops.server.runtime import ConfirmMode, Connection, Runtime
 from betaops.settings import Settings
 
-# Figures only: request logs and the "confirmation is OFF" start-up warning would drown them.
-for _name in ("httpx2", "httpx", "mcp", "betaops"):
-    logging.getLogger(_name).setLevel(logging.ERROR)
+
+def quiet_logs() -> None:
+    """Figures only: request logs and the "confirmation is OFF" start-up warning would drown them.
+
+    Called by each bench script when it runs, never on import: the tests import a bench's scripts,
+    and quieting betaops' loggers there would hide log records the tests read."""
+    for name in ("httpx2", "httpx", "mcp", "betaops"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 @dataclass

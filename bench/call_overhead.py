@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 
 import anyio
 import httpx2
-from benchlib import Table, betatesting_bench, median, percentile
+from benchlib import Table, betatesting_bench, median, percentile, quiet_logs
 from mcp import Client, StdioServerParameters
 
 from betaops.providers.betatesting.provider import SANDBOX_BASE_URL
@@ -115,4 +115,5 @@ def run(calls: int = 300) -> Table:
 
 
 if __name__ == "__main__":
+    quiet_logs()
     print(run(int(sys.argv[1]) if len(sys.argv) > 1 else 300).text())

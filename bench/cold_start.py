@@ -27,7 +27,7 @@ import tempfile
 import time
 from typing import Any
 
-from benchlib import Table, median
+from benchlib import Table, median, quiet_logs
 
 FLOOR = """
 from mcp.server import MCPServer
@@ -200,6 +200,7 @@ def run(runs: int = 7, baseline: str | None = None) -> Table:
 
 
 if __name__ == "__main__":
+    quiet_logs()
     args = sys.argv[1:]
     baseline_path = None
     if "--baseline" in args:

@@ -20,7 +20,7 @@ from typing import Any
 
 import anyio
 import httpx2
-from benchlib import Table, median, percentile, rss_kb
+from benchlib import Table, median, percentile, quiet_logs, rss_kb
 from mcp import Client
 
 from betaops.providers.alexa.simulator import DEMO_SKILL_ID
@@ -141,5 +141,6 @@ def run(sessions: int = 50, calls: int = 20) -> Table:
 
 
 if __name__ == "__main__":
+    quiet_logs()
     args = [int(a) for a in sys.argv[1:3]]
     print(run(*args).text())

@@ -39,7 +39,7 @@ from mcp.server import MCPServer
 from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult, ImageContent, TextContent
 
 sys.path.insert(0, str(Path(__file__).parent))
-from benchlib import Table, machine
+from benchlib import Table, machine, quiet_logs
 
 from betaops.server.app import ServerOptions, build_runtime, build_server
 from betaops.server.runtime import Runtime
@@ -424,6 +424,7 @@ def run() -> Table:
 
 
 if __name__ == "__main__":
+    quiet_logs()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real-pacing", action="store_true", help="run the 500-person job at TestFlight's real pace")
     result = anyio.run(replay_all, parser.parse_args().real_pacing)

@@ -23,7 +23,7 @@ from typing import Any
 
 import anyio
 import httpx2
-from benchlib import StatusCounter, Table, median
+from benchlib import StatusCounter, Table, median, quiet_logs
 from pydantic import SecretStr
 
 from betaops.core.auth import StaticBearer
@@ -186,6 +186,7 @@ def run(rounds: int = 3) -> Table:
 
 
 if __name__ == "__main__":
+    quiet_logs()
     if len(sys.argv) > 2 and sys.argv[1] == "--simulator":
         serve_simulator(int(sys.argv[2]))
     else:

@@ -18,7 +18,7 @@ import tempfile
 import time
 
 import anyio
-from benchlib import Table, median, percentile
+from benchlib import Table, median, percentile, quiet_logs
 from mcp import Client
 
 from betaops.server.app import ServerOptions, build_server
@@ -87,4 +87,5 @@ def run(calls: int = 20) -> Table:
 
 
 if __name__ == "__main__":
+    quiet_logs()
     print(run(int(sys.argv[1]) if len(sys.argv) > 1 else 20).text())

@@ -19,7 +19,7 @@ import conversations
 import fetch_all
 import offline
 import write_pacing
-from benchlib import Table, machine
+from benchlib import Table, machine, quiet_logs
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 COMMAND = "python bench/run_all.py"
@@ -65,4 +65,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    quiet_logs()
     main()

@@ -19,7 +19,7 @@ import sys
 import time
 
 import anyio
-from benchlib import StatusCounter, Table, betatesting_bench
+from benchlib import StatusCounter, Table, betatesting_bench, quiet_logs
 from mcp import Client
 from mcp.types import CallToolResult
 
@@ -99,4 +99,5 @@ def run(writes: int = 120) -> Table:
 
 
 if __name__ == "__main__":
+    quiet_logs()
     print(run(int(sys.argv[1]) if len(sys.argv) > 1 else 120).text())
