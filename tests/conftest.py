@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,19 +42,6 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
     for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir("/")  # no stray .env file is read
-
-
-@pytest.fixture(autouse=True)
-def _betaops_logs_reach_caplog() -> None:
-    """Tests that read betaops' log records (no secret in them, a rotated token noted) see them whatever
-    ran before: a library's logging set-up (dictConfig's `disable_existing_loggers`, a quieted level,
-    `logging.disable`) can silence betaops' loggers for the rest of the process."""
-    logging.disable(logging.NOTSET)
-    for name, logger in list(logging.root.manager.loggerDict.items()):
-        if (name == "betaops" or name.startswith("betaops.")) and isinstance(logger, logging.Logger):
-            logger.disabled = False
-            logger.propagate = True
-            logger.setLevel(logging.NOTSET)
 
 
 @pytest.fixture
