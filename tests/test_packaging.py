@@ -12,11 +12,11 @@ import re
 import subprocess
 import sys
 import tomllib
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import jsonschema
-import pytest
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings
 
@@ -32,7 +32,7 @@ MANIFEST = json.loads((ROOT / "manifest.json").read_text())
 SERVER = json.loads((ROOT / "server.json").read_text())
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 README = (ROOT / "README.md").read_text()
-REGISTRY_SCHEMA = ROOT / "schemas" / "registry" / "server.schema.json"
+NEWEST = "2025-12-11"  # the newest registry schema (internal/validators/schemas/ of modelcontextprotocol/registry)
 SETTINGS: tuple[type[BaseSettings], ...] = (
     Settings,
     BetaTestingSettings,
@@ -119,18 +119,56 @@ def test_server_json_describes_the_pypi_package_like_the_bundle() -> None:
     assert f"mcp-name: {SERVER['name']}" in README
 
 
-@pytest.mark.skipif(
-    not REGISTRY_SCHEMA.exists(),
-    reason="the registry's server.schema.json copy is not in the tree yet (schemas/registry/README.md)",
-)
+def registry_schema() -> dict[str, Any]:
+    """The MCP Registry's published server.json schema, named by our `$schema`.
+
+    It comes from PyPI, not from a copy of ours: the pinned test dependency `skillsaw` bundles every
+    released schema byte for byte from `modelcontextprotocol/static` (the repository behind
+    static.modelcontextprotocol.io), with its MIT licence and source note (`SCHEMA-SOURCE.md`).
+    """
+    version = SERVER["$schema"].split("/schemas/", 1)[1].split("/", 1)[0]  # e.g. 2025-12-11
+    package = files("skillsaw.schemas.mcp_registry") / f"v{version.replace('-', '_')}"
+    assert "modelcontextprotocol/static" in (package / "SCHEMA-SOURCE.md").read_text()
+    schema: dict[str, Any] = json.loads((package / "server.schema.json").read_text())
+    return schema
+
+
 def test_server_json_validates_against_the_registry_schema() -> None:
-    schema = json.loads(REGISTRY_SCHEMA.read_text())
-    assert schema["$id"] == SERVER["$schema"]
+    schema = registry_schema()
+    assert (
+        schema["$id"]
+        == SERVER["$schema"]
+        == f"https://static.modelcontextprotocol.io/schemas/{NEWEST}/server.schema.json"
+    )
     validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
     errors = sorted(validator.iter_errors(SERVER), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
     broken = {**SERVER, "description": "x" * 101}
-    assert not validator.is_valid(broken)  # the copy really constrains
+    assert not validator.is_valid(broken)  # the schema really constrains
+
+
+def lint_server_json(server: dict[str, Any], where: Path) -> dict[str, Any]:
+    """skillsaw's registry rules: the schema plus what the registry checks on publishing (one slash
+    in a reverse-DNS name, exact versions)."""
+    (where / "server.json").write_text(json.dumps(server))
+    rules = ("mcp-registry-server-json-valid", "mcp-registry-version-semver")
+    command = [sys.executable, "-m", "skillsaw", "lint", "--no-progress", "--format", "json", "--fail-on", "warning"]
+    done = subprocess.run(
+        [*command, *(a for r in rules for a in ("--rule", r)), "."], cwd=where, capture_output=True, text=True
+    )
+    report: dict[str, Any] = json.loads(done.stdout)
+    report["returncode"] = done.returncode
+    return report
+
+
+def test_server_json_passes_the_registry_publishing_rules(tmp_path: Path) -> None:
+    report = lint_server_json(SERVER, tmp_path)
+    assert report["returncode"] == 0 and not report["violations"], report["violations"]
+    bad = {**SERVER, "name": "betaops", "packages": [{**SERVER["packages"][0], "version": "latest"}]}
+    flagged = lint_server_json(bad, tmp_path)
+    assert flagged["returncode"] != 0
+    messages = " ".join(v["message"] for v in flagged["violations"])
+    assert "name" in messages and "exact release" in messages
 
 
 def test_the_readme_test_command_is_what_ci_runs() -> None:
