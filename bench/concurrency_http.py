@@ -39,7 +39,7 @@ def calls_for(test_id: int) -> list[tuple[str, dict[str, Any]]]:
         ("betatesting_list_tests", {}),
         ("alexa_get_beta_test", {"skill_id": DEMO_SKILL_ID}),
         ("betasend_get_list_statistics", {"list_id": 1}),
-        ("betatesting_list_issues", {"test_id": test_id, "page_size": 10}),
+        ("betatesting_list_issues", {"test_id": test_id, "limit": 10}),
         ("betaops_context", {}),
     ]
 

@@ -134,7 +134,7 @@ async def request_a(c: Conversation) -> None:
     test = next(t for t in tests["items"] if t["name"] == "Pantry Pal iOS 3.0 Beta")
     week = await c.call(
         "betatesting_list_issues",
-        {"test_id": test["id"], "priorities": ["critical", "high"], "since": "7d", "page_size": 100},
+        {"test_id": test["id"], "priorities": ["critical", "high"], "since": "7d", "limit": 100},
     )
     groups = by_feature(week["items"])
     c.notes.append(f"A: {week['count']} issues this week in {len(groups)} features")
@@ -181,7 +181,7 @@ async def request_b(c: Conversation) -> None:
     if skill is None:
         raise ScriptError("the Alexa report does not name the skill")
     await c.call("testflight_list_group_testers", {"beta_group_name": "Trail Crew", "states": ["INVITED"]})
-    await c.read("alexa_list_beta_testers", {"skill_id": skill.group(), "page_size": 50})
+    await c.read("alexa_list_beta_testers", {"skill_id": skill.group(), "limit": 50})
 
 
 async def request_who(c: Conversation) -> None:
@@ -198,7 +198,7 @@ async def request_c(c: Conversation) -> None:
     candidates: list[dict[str, Any]] = [{"app": "Trailhead"}]
     if status["next_step"].startswith("Not testable"):  # the newest upload is still processing
         c.notes.append(f"C: newest {status['label']}: {status['next_step']}")
-        newest = {"filter_app": [status["app_id"]], "sort": ["-uploadedDate"], "page_size": 10}
+        newest = {"filter_app": [status["app_id"]], "sort": ["-uploadedDate"], "limit": 10}
         builds = await c.read("testflight_list_builds", newest)
         candidates = [{"build_id": b["id"]} for b in builds["items"] if external_ok(b)]
     for which in candidates[:3]:  # a refusal says why (e.g. export compliance unanswered): the next newest

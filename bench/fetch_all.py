@@ -1,10 +1,10 @@
-"""Fetch-all: 10,000 issues at 100 per page, 20 ms simulated latency: all_pages vs a sequential page walk.
+"""Fetch-all: 10,000 issues at 100 per page, 20 ms simulated latency: concurrent pages vs a sequential walk.
 
 The BetaTesting simulator runs in its own process behind uvicorn (real HTTP on loopback, 20 ms
 added to every answer, its real rate limits), so the provider's work does not share the client's
-CPU. The client is betaops' engine: `fetch_pages` (what `all_pages` runs: every page the first one
+CPU. The client is betaops' engine: `fetch_pages` (what a list tool's large `limit` runs: every page the first one
 reveals, fetched concurrently within the provider's connection budget) against a walk that asks
-for page n+1 after page n. The tool itself caps `max_items` at 2,000 per call; this measures the
+for page n+1 after page n. The tool itself caps `limit` at 2,000 per call; this measures the
 engine under it over the whole set.
 
 Run: python bench/fetch_all.py [rounds]
@@ -107,7 +107,7 @@ async def measure(
 ) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, StatusCounter]]:
     base = BETATESTING.sandbox(Settings(_env_file=None)).config
     keys = iter(KEYS)
-    times: dict[str, list[float]] = {"sequential page walk": [], "all_pages (fetch_pages)": []}
+    times: dict[str, list[float]] = {"sequential page walk": [], "concurrent pages (fetch_pages)": []}
     cpu: dict[str, list[float]] = {name: [] for name in times}
     counters = {name: StatusCounter(httpx2.AsyncHTTPTransport()) for name in times}
 
@@ -116,7 +116,7 @@ async def measure(
         config = replace(base, base_url=f"http://127.0.0.1:{port}{BASE_PATH}", auth=auth)
         client = ProviderClient(config, transport=counters[name])
         start, start_cpu = time.perf_counter(), time.process_time()
-        got = await fetch(client, test_id, concurrent=name.startswith("all_pages"))
+        got = await fetch(client, test_id, concurrent=name.startswith("concurrent"))
         took, took_cpu = time.perf_counter() - start, time.process_time() - start_cpu
         assert got == ISSUES, got
         return took, took_cpu
@@ -178,7 +178,7 @@ def run(rounds: int = 3) -> Table:
     table.notes += [
         f"speed-up: {walk / concurrent:.1f}x (target: at least 5x); 429s seen: "
         f"{sum(c.statuses.get(429, 0) for c in counters.values())} (target: zero)",
-        f"all_pages keeps up to {slots} pages in flight (ProviderConfig.concurrency): with every page taking "
+        f"fetch_pages keeps up to {slots} pages in flight (ProviderConfig.concurrency): with every page taking "
         f"what a walked page takes, the bound is {walk / slots:.2f} s ({slots}x); the rest of the gap is the "
         "simulator's own CPU per page (one process, sharing this machine with the client)",
     ]

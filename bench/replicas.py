@@ -298,7 +298,7 @@ async def replays(
     async with AsyncExitStack() as stack:
         client = await stack.enter_async_context(client_to(ports))
         pinned = [await stack.enter_async_context(round_client(p)) for p in ports]
-        testers = body(await client.call_tool("betatesting_list_testers", {"test_id": 4103, "page_size": 5}))
+        testers = body(await client.call_tool("betatesting_list_testers", {"test_id": 4103, "limit": 5}))
         tester = testers["items"][0]["id"]
 
         async def replay(approved: Approved, on: Client) -> None:
@@ -342,7 +342,7 @@ async def pacing(ports: list[int], writes: int, bt: str) -> dict[str, Any]:
     start_writes = len(before["writes"])
     start_429 = before["statuses"].get("429", 0)
     async with client_to(ports) as client:
-        tester = body(await client.call_tool("betatesting_list_testers", {"test_id": 4103, "page_size": 5}))
+        tester = body(await client.call_tool("betatesting_list_testers", {"test_id": 4103, "limit": 5}))
         tester_id = tester["items"][0]["id"]
         sem = anyio.Semaphore(12)
 

@@ -48,14 +48,14 @@ def test_unknown_toolset_is_a_clear_error() -> None:
 
 
 def test_call_runs_a_read_tool() -> None:
-    done = run("call", "--sandbox", "betatesting_list_tests", "status=in_progress", "page_size=2")
+    done = run("call", "--sandbox", "betatesting_list_tests", "status=in_progress", "limit=2")
     assert done.returncode == 0, done.stderr
     body = json.loads(done.stdout)
     assert body["count"] == 2 and all(t["status"] == "in_progress" for t in body["items"])
 
 
 def test_call_write_with_yes_executes_and_without_shows_a_preview() -> None:
-    listed = run("call", "--sandbox", "betatesting_list_tests", "status=in_progress", "page_size=1")
+    listed = run("call", "--sandbox", "betatesting_list_tests", "status=in_progress", "limit=1")
     test_id = json.loads(listed.stdout)["items"][0]["id"]
     args = ("betatesting_change_test_stage", f"test_id={test_id}", "stage=pause")
     preview = run("call", "--sandbox", *args)

@@ -39,6 +39,9 @@ async def provider_tools(spec: ProviderSpec, monkeypatch: pytest.MonkeyPatch) ->
     return {t.name: t for t in tools if t.name.startswith(f"{spec.name}_")}
 
 
+CONTROLS = {"cursor", "limit", "confirm_token", "confirm_summary"}
+
+
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
 async def test_every_tool_is_named_hinted_described_and_flat(
     spec: ProviderSpec, monkeypatch: pytest.MonkeyPatch
@@ -53,7 +56,11 @@ async def test_every_tool_is_named_hinted_described_and_flat(
         schema = tool.input_schema
         assert not {"anyOf", "oneOf", "allOf"} & set(schema), name
         for prop, body in schema.get("properties", {}).items():
-            assert body.get("description"), f"{name}.{prop} has no description"
+            # Controls are explained by the server's instructions; TestFlight's generated fields are
+            # Apple's own names in snake case (`filter[app]` -> `filter_app`, `publicLinkLimit` ->
+            # `public_link_limit`), described only where the name is not enough (issue 14's budget).
+            said = prop in CONTROLS or spec.name == "testflight"
+            assert said or body.get("description"), f"{name}.{prop} has no description"
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])

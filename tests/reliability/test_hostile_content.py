@@ -129,13 +129,13 @@ async def test_read_results_are_sanitised_and_marked_as_provider_data(mode: str)
     ids: Ids = planted["ids"]
     calls: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
         ("betatesting_get_issue", {"test_id": ids.test, "issue_id": ids.issue}, ("Issue title", "Issue body")),
-        ("betatesting_list_issues", {"test_id": ids.test, "page_size": 100}, ("Issue title",)),
+        ("betatesting_list_issues", {"test_id": ids.test, "limit": 100}, ("Issue title",)),
         (
             "betatesting_get_tester",
             {"test_id": ids.test, "tester_id": ids.active_tester},
             ("Tester first", "Tester last"),
         ),
-        ("betatesting_list_messages", {"test_id": ids.test, "page_size": 100, "fields": ["all"]}, ("Message body",)),
+        ("betatesting_list_messages", {"test_id": ids.test, "limit": 100, "fields": ["all"]}, ("Message body",)),
         ("betatesting_get_community_tester", {"tester_id": ids.member}, ("Member name",)),
         ("testflight_get_beta_tester", {"beta_tester_id": planted["tf_tester"]}, ("TF tester",)),
         ("testflight_get_crash_feedback", {"beta_feedback_crash_submission_id": planted["crash"]}, ("Crash comment",)),

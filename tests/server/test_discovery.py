@@ -110,7 +110,7 @@ async def test_pinned_test_lets_inputs_omit_it(monkeypatch: pytest.MonkeyPatch, 
     async with box.client(mode) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
         assert "test_id" not in tools["betatesting_list_issues"].input_schema.get("required", [])
-        issues = await client.call_tool("betatesting_list_issues", {"page_size": 2})
+        issues = await client.call_tool("betatesting_list_issues", {"limit": 2})
         context = await client.call_tool("betaops_context", {})
     assert issues.structured_content is not None and issues.structured_content["total"] == 172
     assert context.structured_content is not None
@@ -127,7 +127,7 @@ async def test_pinned_app_and_list_let_inputs_omit_them(monkeypatch: pytest.Monk
     async with Client(server, mode=mode) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
         assert "app_id" not in tools["testflight_list_builds_of_app"].input_schema.get("required", [])
-        builds = await client.call_tool("testflight_list_builds_of_app", {"page_size": 2})
+        builds = await client.call_tool("testflight_list_builds_of_app", {"limit": 2})
         stats = await client.call_tool("betasend_get_list_statistics", {})
         context = await client.call_tool("betaops_context", {})
     assert builds.structured_content is not None and builds.structured_content["count"] == 2, text(builds)

@@ -52,7 +52,7 @@ async def test_one_approval_invites_everywhere_and_reports_each_email(mode: str)
         result = await client.call_tool("betaops_invite_testers", {"people": PEOPLE, "targets": TARGETS})
         listed = await client.call_tool(
             "betaops_read_operation",
-            {"tool": "alexa_list_beta_testers", "arguments": {"skill_id": DEMO_SKILL_ID, "all_pages": True}},
+            {"tool": "alexa_list_beta_testers", "arguments": {"skill_id": DEMO_SKILL_ID, "limit": 2000}},
         )
     body = result.structured_content
     assert body is not None and body["status"] == "executed", result.content

@@ -81,7 +81,7 @@ async def test_every_list_of_testers_filters_by_state_after_reading_every_page(m
             "betaops_read_operation",
             {
                 "tool": "testflight_list_testers_in_beta_group",
-                "arguments": {"beta_group_id": group_id, "states": ["NOT_INVITED"], "all_pages": True},
+                "arguments": {"beta_group_id": group_id, "states": ["NOT_INVITED"], "limit": 2000},
             },
         )
     body = result.structured_content
@@ -105,8 +105,7 @@ async def test_alexa_testers_filter_by_invitation_status(mode: str) -> None:
                 "arguments": {
                     "skill_id": skill_id,
                     "invitation_status": "NOT_ACCEPTED",
-                    "all_pages": True,
-                    "max_items": 2000,
+                    "limit": 2000,
                 },
             },
         )
@@ -122,11 +121,11 @@ async def test_issues_filter_by_date_range_and_text(mode: str) -> None:
     async with Client(server, mode=mode) as client:
         recent = await client.call_tool(
             "betatesting_list_issues",
-            {"test_id": PANTRY_IOS, "since": "7d", "priorities": ["critical", "high"], "page_size": 100},
+            {"test_id": PANTRY_IOS, "since": "7d", "priorities": ["critical", "high"], "limit": 100},
         )
         october = await client.call_tool(
             "betatesting_list_issues",
-            {"test_id": PANTRY_IOS, "since": "2026-10-01", "until": "2026-11-01", "page_size": 100},
+            {"test_id": PANTRY_IOS, "since": "2026-10-01", "until": "2026-11-01", "limit": 100},
         )
         login = await client.call_tool("betatesting_list_issues", {"test_id": PANTRY_IOS, "text": "LOGIN"})
     expected = {i.id for i in issues if i.submitted_at >= week_ago and i.priority in ("critical", "high")}

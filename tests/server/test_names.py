@@ -47,7 +47,10 @@ async def test_an_ambiguous_or_unknown_name_lists_the_choices_and_sends_nothing(
     for choice in ("'Pantry Pal iOS 3.0 Beta' (in_progress, ios, id 4103)", "id 4104", "(ready, "):
         assert choice in said, said
     said = text(unknown)
-    assert "no skill (skill_id) matches 'Weather Wizard'" in said and f"'Garden Helper' (development, id {GARDEN_HELPER})" in said
+    assert (
+        "no skill (skill_id) matches 'Weather Wizard'" in said
+        and f"'Garden Helper' (development, id {GARDEN_HELPER})" in said
+    )
     assert box.writes == 0
 
 
@@ -60,7 +63,7 @@ async def test_a_write_by_name_previews_and_acts_on_the_resolved_id(mode: str) -
         assert "4106" in preview.structured_content["preview"], preview.structured_content
         assert box.writes == 0
         done = await client.call_tool("betatesting_change_test_stage", {**args, **confirming(preview)})
-        tests = await client.call_tool("betatesting_list_tests", {"page_size": 50})
+        tests = await client.call_tool("betatesting_list_tests", {"limit": 50})
     assert done.structured_content is not None and done.structured_content["status"] == "executed", text(done)
     assert tests.structured_content is not None
     assert {t["id"]: t["status"] for t in tests.structured_content["items"]}[4106] == "in_progress"

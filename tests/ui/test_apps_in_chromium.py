@@ -249,7 +249,7 @@ async def test_the_board_updates_selected_issues_through_a_card(
     test_id = issue.test_id
     async with apps_client(box) as client:
         host = Host(browser, client, tmp_path)
-        listed = await host.show(BOARD, "betatesting_list_issues", {"test_id": test_id, "page_size": 8}, theme)
+        listed = await host.show(BOARD, "betatesting_list_issues", {"test_id": test_id, "limit": 8}, theme)
         items = (listed.structured_content or {})["items"]
         await host.until("return document.querySelectorAll('[data-item]').length === arguments[0]", len(items))
         groups = await host.in_app("return [...document.querySelectorAll('[data-group]')].map(g => g.dataset.group)")
@@ -266,7 +266,9 @@ async def test_the_board_updates_selected_issues_through_a_card(
         assert box.writes == 0
         await host.click("#card [data-action=approve]")
         await host.serve()
-        outcome = await host.until("const o = document.querySelector('#card [data-outcome]'); return o && o.dataset.outcome")
+        outcome = await host.until(
+            "const o = document.querySelector('#card [data-outcome]'); return o && o.dataset.outcome"
+        )
     bulk_name, bulk_args = host.calls[0]
     assert bulk_name == "betatesting_update_issues"
     assert bulk_args == {"test_id": test_id, "changes": [{"issue_id": i["id"], "status": "complete"} for i in picked]}
@@ -306,7 +308,9 @@ async def test_the_invite_report_follows_a_bulk_job_until_it_ends(browser: Any, 
         await host.click("[data-action=approve]")
         (answer,) = await host.serve()
         assert (answer.structured_content or {})["status"] == "running"
-        await host.serve_until("const j = document.querySelector('[data-role=job]'); return j && j.dataset.state === 'done'")
+        await host.serve_until(
+            "const j = document.querySelector('[data-role=job]'); return j && j.dataset.state === 'done'"
+        )
         report = await host.in_app("return document.querySelector('[data-role=report]').textContent")
     polls = [args for name, args in host.calls if name == "betaops_job_status"]
     assert polls and all(args == {"job_id": answer.structured_content["job_id"]} for args in polls)

@@ -295,7 +295,7 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
         item = _lookup(runtime, args.tool)
         result = Description(
             tool=item.name,
-            description=f"{item.action.title}. {description(item.action, runtime.confirm)}",
+            description=f"{item.action.title}. {description(item.action)}",
             effect=str(item.action.effect),
             listed=item.name in listed,
             call_with=f"{PREFIX}_write_operation" if item.action.is_write else f"{PREFIX}_read_operation",

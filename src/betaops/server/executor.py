@@ -188,7 +188,7 @@ async def _run_list(runtime: Runtime, op: Operation, params: BaseModel, args: An
     if args.cursor:
         state = decode_cursor(op.provider, op.tool_name, filters, args.cursor, runtime.tokens.cursor_key)
     else:
-        state = pagination.first(pagination.max_size if chosen else args.page_size)
+        state = pagination.first(pagination.max_size if chosen else args.limit)
     reply = await client.call(op, params, page_state=state)
     page = reply.page
     assert page is not None
@@ -207,21 +207,17 @@ async def _run_list(runtime: Runtime, op: Operation, params: BaseModel, args: An
         if next_state is not None:
             items, next_state = await client.fetch_pages(op, params, page, SCAN_LIMIT, fetched)
         found = [i for i in items if keep(i, chosen, runtime.connection(op).now())]
-        limit = args.max_items if args.all_pages else args.page_size
         note = f"Filtered by betaops: {len(found)} of {len(items)} match."
         if next_state is not None:
             note += f" Only the first {len(items)} were read."
-        if len(found) > limit:
-            raise_it = "raise max_items" if args.all_pages else "raise page_size or set all_pages"
-            note += f" {len(found) - limit} more: {raise_it}."
-        total, items, next_state, more = len(found), found[:limit], None, len(found) > limit
-    elif args.all_pages and next_state is not None:
-        items, next_state = await client.fetch_pages(op, params, page, args.max_items, fetched)
-        if next_state is not None:
-            note = f"Stopped at max_items={args.max_items} (whole pages only); next_cursor continues."
-    if args.all_pages and len(items) > args.max_items:
-        items = items[: args.max_items]
-        note = f"Cut to max_items={args.max_items}, inside a page; next_cursor skips the rest of that page."
+        if len(found) > args.limit:
+            note += f" {len(found) - args.limit} more: raise limit."
+        total, items, next_state, more = len(found), found[: args.limit], None, len(found) > args.limit
+    elif next_state is not None and len(items) < args.limit:
+        # Whole pages only, so that next_cursor goes on exactly after the last item shown.
+        items, next_state = await client.fetch_pages(op, params, page, args.limit, fetched)
+        if next_state is not None and len(items) < args.limit:
+            note = f"Stopped at {len(items)} items (whole pages within limit={args.limit}); next_cursor continues."
     summary = getattr(op.result, "SUMMARY", ())
     shown: list[dict[str, Any]] = []
     shortened = False

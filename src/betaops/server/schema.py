@@ -94,26 +94,31 @@ def minimal(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """A listed tool's input schema: `minimal`, without `maxLength` and without nested
-    `additionalProperties`, which the input model still enforces with an error naming the field.
+    """A listed tool's input schema: `minimal`, without `additionalProperties` and the string and
+    array constraints (`pattern`, `minLength`, `maxLength`, `minItems`, `maxItems`), all of which the
+    input model still enforces with an error naming the field (a misspelt argument: "bogus: Extra
+    inputs are not permitted").
 
-    Lengths (2,000 characters for a token) and the shape of a mapping's values (spelt out in the
-    field's description) tell a model nothing it would get wrong, and repeated on every write and
-    list tool they cost about 10 KB of `--toolsets all`. The top's `additionalProperties: false`
-    stays: it says a misspelt argument is refused.
+    An id's pattern, a token's 2,000 characters, a filter's 100 values or `additionalProperties:
+    false` tell a model nothing it would get wrong, and repeated on every tool they cost about 19 KB
+    of `--toolsets all`; `betaops_describe_operation` shows them. Types, enums, required names,
+    defaults and numeric bounds stay.
     """
-    out: dict[str, Any] = _loose(minimal(schema), top=True)
+    out: dict[str, Any] = _loose(minimal(schema))
     return out
 
 
-def _loose(schema: Any, *, top: bool = False) -> Any:
+_ENFORCED = frozenset({"additionalProperties", "pattern", "minLength", "maxLength", "minItems", "maxItems"})
+
+
+def _loose(schema: Any) -> Any:
     if isinstance(schema, list):
         return [_loose(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
     out: dict[str, Any] = {}
     for key, value in schema.items():
-        if key == "maxLength" or (key == "additionalProperties" and not top):
+        if key in _ENFORCED:
             continue
         if key in ("properties", "$defs") and isinstance(value, dict):  # keys here are names, not keywords
             out[key] = {name: _loose(item) for name, item in value.items()}
@@ -162,19 +167,20 @@ def _without_null(schema: Any) -> Any:
 
 
 def outline(schema: Any, *, top: bool = True) -> Any:
-    """An output schema cut to what it checks: `required` names, enums, `$ref`s and the properties
+    """An output schema cut to what every answer has: `required` names, `$ref`s and the properties
     (nested objects and arrays of objects) that carry one of those; types go, but for the top's `object`.
 
-    A model reads an answer by its field names, which the answer itself shows, and branches on few
-    values (a write's `status`); the types and names of 200 tools' leaves cost a third of
-    `--toolsets all`. Looser than the output model, so every answer still validates against it.
+    A model reads an answer by its field names and values, which the answer itself shows (a write's
+    `status` comes with a message saying what it means); the types, enums and names of 200 tools'
+    leaves cost a third of `--toolsets all`. Looser than the output model, so every answer still
+    validates against it.
     """
     if isinstance(schema, list):
         return [outline(item, top=False) for item in schema]
     if not isinstance(schema, dict):
         return schema
     out: dict[str, Any] = {}
-    for key in ("$ref", "enum", "const", "required"):
+    for key in ("$ref", "required"):
         if key in schema:
             out[key] = schema[key]
     # `properties` and `items` constrain only objects and arrays: without a type, null still passes.

@@ -34,9 +34,9 @@ from betaops.server.runtime import ConfirmMode, Runtime
 from betaops.server.schema import DESCRIBE_ONLY
 from betaops.server.sdk import make_tool
 
-DEFAULT_PAGE = 25
+DEFAULT_LIMIT = 25  # items a list tool returns unless asked for more
+MAX_LIMIT = 2000  # items one list call returns at most; next_cursor goes on from there
 FIELD_NAMES_SHOWN = 120  # characters of `fields` names listed in a tool's schema; longer lists: describe_operation
-MAX_PAGE = 100  # when the provider does not say how large a page it serves
 
 
 def tool_annotations(op: Action) -> ToolAnnotations:
@@ -48,13 +48,13 @@ def tool_annotations(op: Action) -> ToolAnnotations:
     )
 
 
-def description(op: Action, confirm: ConfirmMode) -> str:
-    parts = [op.summary]
-    if op.is_write and confirm is not ConfirmMode.NEVER:
-        parts.append("Needs the user's approval.")
-    if op.effect is Effect.DESTRUCTIVE:
-        parts.append("Cannot be undone.")
-    return " ".join(parts)
+def description(op: Action) -> str:
+    """The summary, and "Cannot be undone." for a destructive write.
+
+    That a write needs the user's approval is said once, in the server's instructions, and again by
+    the write's first answer (a preview with status confirmation_required); on 99 writes it cost 2.7 KB.
+    """
+    return f"{op.summary} Cannot be undone." if op.effect is Effect.DESTRUCTIVE else op.summary
 
 
 _FILLER = {"a", "an", "the", "of", "s"}
@@ -113,8 +113,9 @@ def _known_fields(model: type[BaseModel], others: list[str]) -> Callable[[list[s
 
 
 CONFIRM_FIELDS: dict[str, Any] = {
-    "confirm_token": (str | None, Field(None, max_length=2000, description="From the preview")),
-    "confirm_summary": (str | None, Field(None, max_length=300, description="From the preview")),
+    # Named for what they carry; the preview says to copy both, so a description would only repeat it.
+    "confirm_token": (str | None, Field(None, max_length=2000)),
+    "confirm_summary": (str | None, Field(None, max_length=300)),
 }
 
 
@@ -122,7 +123,6 @@ def input_model(
     op: Action,
     confirm: ConfirmMode,
     defaults: dict[str, Any] | None = None,
-    max_page: int = MAX_PAGE,
     names: Collection[str] = (),
 ) -> type[BaseModel]:
     """The tool's strict input model: the action's params plus control fields.
@@ -140,11 +140,11 @@ def input_model(
             extra[name] = (info.annotation, Field(pinned, description=f"{info.description} (default: pinned {pinned})"))
     if isinstance(op, Operation) and op.paginated:
         assert op.result is not None
+        # One knob: how many items the assistant wants. betaops asks for pages of that size (up to
+        # the provider's largest) and reads as many as it takes; the names say the rest.
         extra |= {
-            "cursor": (str | None, Field(None, max_length=2000, description="A page's next_cursor")),
-            "page_size": (int, Field(DEFAULT_PAGE, ge=1, le=max_page, description="Items per page")),
-            "all_pages": (bool, Field(False, description="Fetch all pages")),
-            "max_items": (int, Field(200, ge=1, le=2000, description="Cap for all_pages")),
+            "cursor": (str | None, Field(None, max_length=2000)),
+            "limit": (int, Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)),
         }
     summary = getattr(op.result, "SUMMARY", ()) if isinstance(op, Operation) else ()
     others = [f for f in op.result.model_fields if f not in summary] if op.result is not None else []
@@ -159,9 +159,7 @@ def input_model(
             Field(
                 None,
                 max_length=20,
-                description=f"More fields per item: {names}, or all"
-                if shown
-                else f"More fields per item ({len(others)}), or all",
+                description=f"Extra fields: {names}, or all" if shown else f"Extra fields ({len(others)}), or all",
                 json_schema_extra=None if shown else {DESCRIBE_ONLY: described},
             ),
         )
@@ -191,9 +189,8 @@ class Entry:
 def entry(runtime: Runtime, op: Action) -> Entry:
     conn = runtime.connections.get(op.provider)
     defaults = conn.defaults if conn is not None else {}
-    max_page = conn.config.pagination.max_size if conn is not None else MAX_PAGE
     names = conn.spec.names if conn is not None else {}
-    return Entry(op, input_model(op, runtime.confirm, defaults, max_page, names), output_model(op))
+    return Entry(op, input_model(op, runtime.confirm, defaults, names), output_model(op))
 
 
 def build_tool(runtime: Runtime, item: Entry) -> Tool:
@@ -206,7 +203,7 @@ def build_tool(runtime: Runtime, item: Entry) -> Tool:
     return make_tool(
         name=op.tool_name,
         title=listed_title(op.tool_name, op.title),
-        description=description(op, runtime.confirm),
+        description=description(op),
         annotations=tool_annotations(op),
         inp=item.inp,
         out=item.out,

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from betaops.core.errors import ConfigError
+from betaops.providers.alexa.models import MAX_TESTER_PAGE
 from betaops.providers.alexa.provider import live
 from betaops.providers.alexa.simulator import (
     DEMO_SKILL_ID,
@@ -93,14 +94,14 @@ def test_live_settings_name_every_missing_variable(monkeypatch: pytest.MonkeyPat
 # ------------------------------------------------------------------------ paging
 
 
-async def test_cursor_walk_and_all_pages_return_all_1250_testers(box: Box, mode: str) -> None:
+async def test_cursor_walk_and_a_large_limit_return_all_1250_testers(box: Box, mode: str) -> None:
     expected = emails(box, LARGE_SKILL_ID)
     assert len(expected) == 1250
     seen: list[str] = []
     async with box.client(mode) as client:
         cursor = None
         while True:
-            args: dict[str, Any] = {"skill_id": LARGE_SKILL_ID, "page_size": 100}
+            args: dict[str, Any] = {"skill_id": LARGE_SKILL_ID, "limit": 100}
             if cursor:
                 args["cursor"] = cursor
             page = await client.call_tool("alexa_list_beta_testers", args)
@@ -111,20 +112,21 @@ async def test_cursor_walk_and_all_pages_return_all_1250_testers(box: Box, mode:
                 break
         everything = await client.call_tool(
             "alexa_list_beta_testers",
-            {"skill_id": LARGE_SKILL_ID, "page_size": 100, "all_pages": True, "max_items": 2000},
+            {"skill_id": LARGE_SKILL_ID, "limit": 2000},
         )
     assert seen == expected
     body = everything.structured_content
     assert body is not None and [t["emailId"] for t in body["items"]] == expected and body["next_cursor"] is None
-    pages = [r for r in box.state.requests if r.path.endswith("/testers")]
-    assert len(pages) == 13 + 13 and all(r.query["maxResults"] == "100" for r in pages)
+    pages = [r.query["maxResults"] for r in box.state.requests if r.path.endswith("/testers")]
+    # The walk asks for its limit per page; limit=2000 asks for Amazon's largest page.
+    assert pages == ["100"] * 13 + [str(MAX_TESTER_PAGE)] * -(-1250 // MAX_TESTER_PAGE)
 
 
-async def test_all_pages_with_every_field_is_cut_to_fit_and_says_so(box: Box) -> None:
+async def test_a_large_limit_with_every_field_is_cut_to_fit_and_says_so(box: Box) -> None:
     async with box.client() as client:
         result = await client.call_tool(
             "alexa_list_beta_testers",
-            {"skill_id": LARGE_SKILL_ID, "page_size": 100, "all_pages": True, "max_items": 2000, "fields": ["all"]},
+            {"skill_id": LARGE_SKILL_ID, "limit": 2000, "fields": ["all"]},
         )
     body = result.structured_content
     assert body is not None and body["truncated"] is True and "keep the result small" in body["note"]
@@ -136,19 +138,19 @@ async def test_all_pages_with_every_field_is_cut_to_fit_and_says_so(box: Box) ->
     }
 
 
-async def test_max_items_stops_on_a_page_boundary_and_the_cursor_continues(box: Box) -> None:
+async def test_the_limit_is_met_and_the_cursor_continues_after_it(box: Box) -> None:
     async with box.client() as client:
         capped = await client.call_tool(
             "alexa_list_beta_testers",
-            {"skill_id": LARGE_SKILL_ID, "page_size": 100, "all_pages": True, "max_items": 300},
+            {"skill_id": LARGE_SKILL_ID, "limit": 300},
         )
         body = capped.structured_content
         assert body is not None and body["count"] == 300 and body["next_cursor"]
         rest = await client.call_tool(
-            "alexa_list_beta_testers", {"skill_id": LARGE_SKILL_ID, "page_size": 100, "cursor": body["next_cursor"]}
+            "alexa_list_beta_testers", {"skill_id": LARGE_SKILL_ID, "limit": 100, "cursor": body["next_cursor"]}
         )
         other = await client.call_tool(
-            "alexa_list_beta_testers", {"skill_id": DEMO_SKILL_ID, "page_size": 100, "cursor": body["next_cursor"]}
+            "alexa_list_beta_testers", {"skill_id": DEMO_SKILL_ID, "limit": 100, "cursor": body["next_cursor"]}
         )
     assert rest.structured_content is not None
     assert rest.structured_content["items"][0]["emailId"] == emails(box, LARGE_SKILL_ID)[300]

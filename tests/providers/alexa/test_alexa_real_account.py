@@ -256,7 +256,7 @@ async def test_through_mcp_find_a_skill_then_its_beta_test(mode: str) -> None:
         vendors = await client.call_tool("alexa_list_vendors", {})
         assert vendors.structured_content is not None, text(vendors)
         vendor = vendors.structured_content["items"][0]["id"]
-        skills = await client.call_tool("alexa_list_skills", {"vendor_id": vendor, "all_pages": True})
+        skills = await client.call_tool("alexa_list_skills", {"vendor_id": vendor, "limit": 2000})
         assert skills.structured_content is not None, text(skills)
         names = {s["skillId"]: s["nameByLocale"]["en-US"] for s in skills.structured_content["items"]}
         beta = await client.call_tool(
@@ -269,12 +269,12 @@ async def test_through_mcp_find_a_skill_then_its_beta_test(mode: str) -> None:
 async def test_through_mcp_an_expired_cursor_names_the_violation_and_the_fix(mode: str) -> None:
     box = make_box("alexa")
     async with box.client(mode) as client:
-        first = await client.call_tool("alexa_list_beta_testers", {"skill_id": LARGE_SKILL_ID, "page_size": 100})
+        first = await client.call_tool("alexa_list_beta_testers", {"skill_id": LARGE_SKILL_ID, "limit": 100})
         assert first.structured_content is not None and first.structured_content["next_cursor"]
         box.clock.advance(2 * DAY)
         later = await client.call_tool(
             "alexa_list_beta_testers",
-            {"skill_id": LARGE_SKILL_ID, "page_size": 100, "cursor": first.structured_content["next_cursor"]},
+            {"skill_id": LARGE_SKILL_ID, "limit": 100, "cursor": first.structured_content["next_cursor"]},
         )
     shown = text(later)
     assert later.is_error and "INVALID_NEXT_TOKEN" in shown and "nextToken has expired" in shown

@@ -74,7 +74,6 @@ async def test_every_operation_and_the_task_are_tools_with_truthful_annotations(
         assert hints.read_only_hint is (EFFECT[name] is Effect.READ), name
         assert hints.destructive_hint is (EFFECT[name] is Effect.DESTRUCTIVE), name
         assert hints.open_world_hint is True
-        assert tool.input_schema.get("additionalProperties") is False, name
         if EFFECT[name] is not Effect.READ:
             assert "confirm_token" in tool.input_schema["properties"], name
     destructive = {n for n, t in tools.items() if t.annotations and t.annotations.destructive_hint}
@@ -94,15 +93,23 @@ async def test_every_operation_and_the_task_are_tools_with_truthful_annotations(
 async def test_inputs_are_typed_and_bounded(box: Box) -> None:
     tools = await listed(box)
     add = tools["alexa_add_beta_testers"].input_schema
-    assert add["properties"]["testers"]["maxItems"] == 500 and add["properties"]["testers"]["minItems"] == 1
     assert add["properties"]["testers"]["items"]["properties"]["emailId"]["format"] == "email"
     skill = add["properties"]["skill_id"]  # an id or a name: checked as an id once resolved
     assert skill["type"] == "string"
-    invite = tools["alexa_invite_testers"].input_schema["properties"]["emails"]
-    assert invite["maxItems"] == 10_000
-    async with box.client() as client:  # the listed schema leaves lengths out; the tool still refuses
+    # The listed schema leaves lengths and counts out; describe_operation shows them and the tool refuses.
+    many = [{"emailId": f"p{i}@acme.example"} for i in range(501)]
+    async with box.client() as client:
         long = await client.call_tool("alexa_get_beta_test", {"skill_id": "x" * 201})
+        too_many = await client.call_tool("alexa_add_beta_testers", {"skill_id": DEMO_SKILL_ID, "testers": many})
+        described = await client.call_tool("betaops_describe_operation", {"tool": "alexa_add_beta_testers"})
+        invite = await client.call_tool("betaops_describe_operation", {"tool": "alexa_invite_testers"})
     assert long.is_error and "skill_id" in text(long) and "200 characters" in text(long)
+    assert too_many.is_error and "testers" in text(too_many) and "at most 500" in text(too_many)
+    full = described.structured_content["input_schema"]["properties"]["testers"]  # type: ignore[index]
+    assert full["maxItems"] == 500 and full["minItems"] == 1
+    emails = invite.structured_content["input_schema"]["properties"]["emails"]  # type: ignore[index]
+    assert emails["maxItems"] == 10_000
+    assert box.writes == 0
 
 
 @pytest.mark.parametrize(
@@ -155,13 +162,13 @@ async def test_get_beta_test(box: Box, mode: str) -> None:
 
 async def test_list_beta_testers_keeps_the_documented_fields(box: Box, mode: str) -> None:
     async with box.client(mode) as client:
-        result = await client.call_tool("alexa_list_beta_testers", {"skill_id": DEMO_SKILL_ID, "page_size": 5})
+        result = await client.call_tool("alexa_list_beta_testers", {"skill_id": DEMO_SKILL_ID, "limit": 5})
     body = result.structured_content
     assert body is not None, text(result)
     assert body["items"][0] == {"emailId": EXAMPLE_TESTER["emailId"]} and body["count"] == 5 and body["next_cursor"]
     async with box.client(mode) as client:
         full = await client.call_tool(
-            "alexa_list_beta_testers", {"skill_id": DEMO_SKILL_ID, "page_size": 1, "fields": ["all"]}
+            "alexa_list_beta_testers", {"skill_id": DEMO_SKILL_ID, "limit": 1, "fields": ["all"]}
         )
     assert full.structured_content is not None and full.structured_content["items"] == [EXAMPLE_TESTER]
 

@@ -45,7 +45,7 @@ async def test_a_short_list_of_names_is_in_the_description() -> None:
     async with box.client() as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
     include = tools["testflight_list_beta_build_localizations"].input_schema["properties"]["include"]
-    assert include["description"] == "Related resources to include: build"
+    assert include["description"] == "Any of: build"
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,9 @@ async def test_a_long_enum_is_listed_by_describe_and_checked_with_its_values_nam
     assert "enum" not in json.dumps(listed) and f"({len(STATES.values)} values)" in listed["description"]
     assert tuple(described["input_schema"]["properties"][STATES.field][DESCRIBE_ONLY]) == STATES.values
     text = "\n".join(getattr(b, "text", "") for b in refused.content)
-    assert refused.is_error and f"{STATES.field}: unknown 'READY'; allowed: ACCEPTED, DEVELOPER_REMOVED_FROM_SALE" in text
+    assert (
+        refused.is_error and f"{STATES.field}: unknown 'READY'; allowed: ACCEPTED, DEVELOPER_REMOVED_FROM_SALE" in text
+    )
     assert not found.is_error  # a listed value, and null for an optional filter, still go through
     assert checker(box).checked == 1 and not checker(box).violations
 
@@ -128,5 +130,5 @@ async def test_a_long_list_of_extra_fields_is_counted_in_the_tool_and_named_by_d
     async with box.client() as client:
         tool = {t.name: t for t in (await client.list_tools()).tools}["testflight_list_builds"]
         described = structured(await client.call_tool("betaops_describe_operation", {"tool": "testflight_list_builds"}))
-    assert tool.input_schema["properties"]["fields"]["description"] == "More fields per item (6), or all"
+    assert tool.input_schema["properties"]["fields"]["description"] == "Extra fields (6), or all"
     assert "usesNonExemptEncryption" in described["input_schema"]["properties"]["fields"][DESCRIBE_ONLY]

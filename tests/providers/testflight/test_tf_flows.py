@@ -181,13 +181,13 @@ async def test_the_422_precondition_says_what_to_do(mode: str) -> None:
     assert "Nothing was changed" in text
 
 
-async def test_cursor_and_all_pages_over_500_testers(mode: str) -> None:
+async def test_cursor_and_a_large_limit_over_500_testers(mode: str) -> None:
     box = make_box("testflight", wrap=CHECKED, toolsets=("testflight.testers",))
     app = box.state.ids["trailhead"]
     expected = {t.id for t in box.state.resources["betaTesters"].values() if app in t.rels.get("apps", [])}
     assert len(expected) > 500
     seen: list[str] = []
-    args: dict[str, Any] = {"filter_apps": [app], "page_size": 100}
+    args: dict[str, Any] = {"filter_apps": [app], "limit": 100}
     async with box.client(mode) as client:
         while True:
             page = structured(await client.call_tool("testflight_list_beta_testers", args))
@@ -200,7 +200,7 @@ async def test_cursor_and_all_pages_over_500_testers(mode: str) -> None:
             await client.call_tool(
                 "testflight_list_beta_testers",
                 # Apple's sparse fieldset keeps 500+ items under the result-size cap
-                {"filter_apps": [app], "fieldsets": {"betaTesters": ["email"]}, "all_pages": True, "max_items": 2000},
+                {"filter_apps": [app], "fieldsets": {"betaTesters": ["email"]}, "limit": 2000},
             )
         )
     assert len(seen) == len(set(seen)) and set(seen) == expected

@@ -58,10 +58,16 @@ async def test_list_tools_page_up_to_apples_maximum(mode: str) -> None:
     box = make_box("testflight", wrap=CHECKED, toolsets=("testflight.testers",))
     async with box.client(mode) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
-        page = structured(await client.call_tool("testflight_list_beta_testers", {"page_size": 200}))
-        too_big = await client.call_tool("testflight_list_beta_testers", {"page_size": 201})
-    assert tools["testflight_list_beta_testers"].input_schema["properties"]["page_size"]["maximum"] == 200
+        page = structured(await client.call_tool("testflight_list_beta_testers", {"limit": 200}))
+        small = {"fieldsets": {"betaTesters": ["email"]}}  # keeps 400 items under the result-size cap
+        more = structured(await client.call_tool("testflight_list_beta_testers", {**small, "limit": 450}))
+        too_big = await client.call_tool("testflight_list_beta_testers", {"limit": 2001})
+    assert tools["testflight_list_beta_testers"].input_schema["properties"]["limit"]["maximum"] == 2000
     assert page["count"] == 200 and page["next_cursor"]
+    # Pages of Apple's 200 (the checker refuses a larger `limit` on the wire), whole pages only.
+    assert more["count"] == 400 and more["next_cursor"] and "whole pages within limit=450" in more["note"]
+    sent = [r.query.get("limit") for r in box.state.requests if r.path == "/v1/betaTesters"]
+    assert sent[:1] == ["200"] and set(sent) <= {"200", None}  # later pages follow links.next as given
     assert too_big.is_error
     checker(box).assert_clean()
 
@@ -106,7 +112,7 @@ async def test_an_ambiguous_name_lists_the_choices_with_what_tells_them_apart(mo
 async def test_group_reads_name_their_app_and_kind(mode: str) -> None:
     box = make_box("testflight", wrap=CHECKED, toolsets=("testflight.groups",))
     async with box.client(mode) as client:
-        groups = structured(await client.call_tool("testflight_list_beta_groups", {"page_size": 50}))
+        groups = structured(await client.call_tool("testflight_list_beta_groups", {"limit": 50}))
         one = structured(
             await client.call_tool("testflight_get_beta_group", {"beta_group_id": box.state.ids["trailhead.crew"]})
         )

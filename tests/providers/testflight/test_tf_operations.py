@@ -112,7 +112,7 @@ def test_query_parameters_are_typed_with_apple_names_on_the_wire() -> None:
         op.params.model_validate({"fieldsets": {"betaGroups": ["nmae"]}})  # names are checked like enums
     with pytest.raises(ValidationError):
         op.params.model_validate({"filter_nmae": ["x"]})  # strict
-    assert "limit" not in op.params.model_fields  # the page size is the tool's page_size
+    assert "limit" not in op.params.model_fields  # the page size comes from the tool's limit
     required = BY_NAME["list_beta_app_review_submissions"].params.model_fields["filter_build"]
     assert required.is_required()
 

@@ -67,7 +67,7 @@ class Tester(BaseModel):
     """One beta tester (`GET .../betaTest/testers`)."""
 
     model_config = ConfigDict(extra="allow")
-    # Only the address by default, so all_pages over ~1,500 testers fits one result; `fields` adds more.
+    # Only the address by default, so limit=2000 over ~1,500 testers fits one result; `fields` adds more.
     SUMMARY: ClassVar[tuple[str, ...]] = ("emailId",)
 
     emailId: str = Field(description="The tester's email address")

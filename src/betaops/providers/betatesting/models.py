@@ -321,7 +321,7 @@ class Params(BaseModel):
 
 
 class TestRef(Params):
-    test_id: Id = Field(description="Test id (see betatesting_list_tests)")
+    test_id: Id = Field(description="Test id")
 
 
 class ListTestsParams(Params):

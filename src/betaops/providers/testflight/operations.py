@@ -64,12 +64,12 @@ def _camel(snake_name: str) -> str:
 
 
 def _query_field(q: Q) -> tuple[Any, Any]:
-    # Apple's own words for a filter ("filter by attribute 'name'") repeat the field's name: the
-    # wire name says it in Apple's vocabulary, shorter, on each of some 400 filters.
+    # Apple's own words for a filter ("filter by attribute 'name'") repeat the field's name, and so
+    # would its wire name (`filter[name]` for `filter_name`): such a filter has no description.
     own = q.kind in ("int", "str", "enum") or (q.kind == "bool" and not q.wire.startswith("exists["))
-    desc = q.description[:1].upper() + q.description[1:] if own else q.wire
+    desc = q.description[:1].upper() + q.description[1:] if own else ""
     if q.wire == "sort":
-        desc = "Sort keys in order ('-' descends)"
+        desc = "In order; '-' descends"
     kind: Any
     extra: dict[str, Any] = {}
     if q.kind == "int":
@@ -83,7 +83,7 @@ def _query_field(q: Q) -> tuple[Any, Any]:
         # A long enum (an app's 20 store states) is checked here and listed by describe_operation only.
         kind = Annotated[list[str], check_names(q.values, q.field)]
         extra = {"min_length": 1, "json_schema_extra": {DESCRIBE_ONLY: list(q.values)}}
-        desc += f" ({len(q.values)} values)"
+        desc = f"{desc} ({len(q.values)} values)".strip()
     elif q.kind == "enums":
         kind, extra = list[_literal(q.values)], {"min_length": 1}  # type: ignore[misc]
     elif q.kind == "list":
@@ -91,8 +91,8 @@ def _query_field(q: Q) -> tuple[Any, Any]:
     else:
         kind, extra = FilterValue, {}
     if q.required:
-        return kind, Field(..., description=desc, serialization_alias=q.wire, **extra)
-    return kind | None, Field(None, description=desc, serialization_alias=q.wire, **extra)
+        return kind, Field(..., description=desc or None, serialization_alias=q.wire, **extra)
+    return kind | None, Field(None, description=desc or None, serialization_alias=q.wire, **extra)
 
 
 def _object_model(attr: Attr) -> type[BaseModel]:
@@ -108,15 +108,16 @@ def _object_model(attr: Attr) -> type[BaseModel]:
 
 
 def _attr_field(attr: Attr) -> tuple[Any, Any]:
-    desc = f"Attribute '{attr.wire}'"
+    # The field's name is Apple's attribute in snake case (`public_link_limit`), and its bounds are in
+    # the schema: only an object list's keys need saying.
+    desc = None
     kind: Any = {"str": Text, "email": EmailStr, "uri": Url, "int": int, "bool": bool}.get(attr.kind)
     extra: dict[str, Any] = {}
     if attr.kind == "objects":
         kind, extra = list[_object_model(attr)], {"min_length": 1, "max_length": 50}  # type: ignore[misc]
-        desc += f": objects with {', '.join(attr.values)}"
+        desc = f"Objects with {', '.join(attr.values)}"
     elif attr.kind == "int" and (attr.minimum is not None or attr.maximum is not None):
         extra = {"ge": attr.minimum, "le": attr.maximum}
-        desc += f" ({attr.minimum}-{attr.maximum})"
     if attr.required:
         return kind, Field(..., description=desc, **extra)
     return kind | None, Field(None, description=desc, **extra)
@@ -130,13 +131,14 @@ def _inline_model(rel: Rel) -> type[BaseModel]:
 def _rel_field(rel: Rel) -> tuple[Any, Any]:
     noun = singular(rel.type).replace("_", " ")
     extra: dict[str, Any]
+    desc: str | None
     if rel.inline:
         kind: Any = list[_inline_model(rel)]  # type: ignore[misc]
         desc, extra = f"New {noun}s created with it ({', '.join(rel.inline)})", {"min_length": 1, "max_length": 50}
-    elif rel.many:
-        kind, desc, extra = list[Id], f"Ids of {noun}s to link ('{rel.wire}')", {"min_length": 1, "max_length": 1000}
+    elif rel.many:  # `build_ids`, `app_id`: the name says it
+        kind, desc, extra = list[Id], None, {"min_length": 1, "max_length": 1000}
     else:
-        kind, desc, extra = Id, f"Id of the {noun} ('{rel.wire}')", {}
+        kind, desc, extra = Id, None, {}
     if rel.required:
         return kind, Field(..., description=desc, **extra)
     return kind | None, Field(None, description=desc, **extra)
@@ -167,8 +169,7 @@ def params_model(spec: Spec) -> type[BaseModel]:
             Field(None, min_length=1, description="Only testers in these states (filtered by betaops)"),
         )
     if spec.path_field:
-        noun = spec.path_field.removesuffix("_id").replace("_", " ")
-        fields[spec.path_field] = (Id, Field(..., description=f"The {noun}'s id"))
+        fields[spec.path_field] = (Id, Field(...))  # `build_id` says "the build's id"
     for q in spec.query:
         if q.kind == "names":
             fields[q.field] = include_field(q, list(included) or None)
@@ -181,14 +182,9 @@ def params_model(spec: Spec) -> type[BaseModel]:
         fields[LIMITS] = limits_field(limits)
     body = spec.body
     if body is not None and body.shape == "linkages":
-        noun = singular(body.type).replace("_", " ")
-        fields[f"{singular(body.type)}_ids"] = (
-            list[Id],
-            Field(..., min_length=1, max_length=1000, description=f"Ids of the {noun}s"),
-        )
+        fields[f"{singular(body.type)}_ids"] = (list[Id], Field(..., min_length=1, max_length=1000))
     elif body is not None and body.shape == "linkage":
-        noun = singular(body.type).replace("_", " ")
-        fields[f"{singular(body.type)}_id"] = (Id, Field(..., description=f"Id of the {noun}"))
+        fields[f"{singular(body.type)}_id"] = (Id, Field(...))
     elif body is not None:
         for attr in body.attrs:
             fields[attr.field] = _attr_field(attr)

@@ -48,9 +48,7 @@ def check_names(allowed: tuple[str, ...], what: str) -> AfterValidator:
 
 def include_field(q: Q, default: list[str] | None = None) -> tuple[Any, Any]:
     shown = inline(q.values)
-    desc = (
-        f"Related resources to include: {shown}" if shown else f"Related resources to include ({len(q.values)} names)"
-    )
+    desc = f"Any of: {shown}" if shown else f"Any of {len(q.values)} related names"
     kind = Annotated[list[str] | None, check_names(q.values, INCLUDE)]
     return kind, Field(
         default,
@@ -73,8 +71,8 @@ def fieldsets_field(qs: list[Q], default: dict[str, list[str]] | None = None) ->
         return value
 
     types = inline(list(allowed))
-    desc = "Only these fields, {type: [names]}"
-    desc += f"; types: {types}" if types else f"; {len(allowed)} types"
+    desc = "{type: [fields]}"
+    desc += f": {types}" if types else f"; {len(allowed)} types"
     kind = Annotated[dict[str, list[str]] | None, AfterValidator(check)]
     return kind, Field(
         default, description=desc, json_schema_extra={DESCRIBE_ONLY: {k: list(v) for k, v in allowed.items()}}
@@ -94,7 +92,7 @@ def limits_field(qs: list[Q]) -> tuple[Any, Any]:
         return value
 
     shown = inline([f"{rel} 1-{high}" for rel, high in allowed.items()])
-    desc = "Most items per included relationship, {name: n}"
+    desc = "{relationship: most included}"
     desc += f": {shown}" if shown else f"; {len(allowed)} names"
     kind = Annotated[dict[str, int] | None, AfterValidator(check)]
     return kind, Field(None, description=desc, json_schema_extra={DESCRIBE_ONLY: cast(dict[str, JsonValue], allowed)})

@@ -62,7 +62,7 @@ async def run_group_testers(
     more = max(0, len(chosen) - LISTED)
     note = (
         f"{more} more: testflight_list_testers_in_beta_group (through betaops_read_operation) with "
-        f"beta_group_id, the same states and all_pages=true lists them all."
+        f"beta_group_id, the same states and limit=2000 lists them all."
         if more
         else None
     )
