@@ -13,7 +13,7 @@ from betaops.providers.betatesting.operations import OPERATIONS
 from betaops.providers.betatesting.tasks import TASKS
 from betaops.server.runtime import ConfirmMode
 from tests.snapshots import check_snapshots
-from tests.support import Box, make_box
+from tests.support import Box, make_box, text
 
 pytestmark = pytest.mark.anyio
 SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
@@ -112,11 +112,7 @@ async def test_a_misspelt_argument_is_refused_by_name(box: Box) -> None:
         wrong = await client.call_tool("betatesting_list_tests", {"limt": 3})
         write = await client.call_tool("betatesting_update_issue", {"test_id": 1, "issue_id": 1, "stauts": "complete"})
     for result, field in ((wrong, "limt"), (write, "stauts")):
-        assert (
-            result.is_error
-            and field in result.content[0].text
-            and "Extra inputs are not permitted" in result.content[0].text
-        )  # type: ignore[union-attr]
+        assert result.is_error and field in text(result) and "Extra inputs are not permitted" in text(result)
     assert not box.state.requests
 
 

@@ -105,9 +105,9 @@ async def test_inputs_are_typed_and_bounded(box: Box) -> None:
         invite = await client.call_tool("betaops_describe_operation", {"tool": "alexa_invite_testers"})
     assert long.is_error and "skill_id" in text(long) and "200 characters" in text(long)
     assert too_many.is_error and "testers" in text(too_many) and "at most 500" in text(too_many)
-    full = described.structured_content["input_schema"]["properties"]["testers"]  # type: ignore[index]
+    full = described.structured_content["input_schema"]["properties"]["testers"]
     assert full["maxItems"] == 500 and full["minItems"] == 1
-    emails = invite.structured_content["input_schema"]["properties"]["emails"]  # type: ignore[index]
+    emails = invite.structured_content["input_schema"]["properties"]["emails"]
     assert emails["maxItems"] == 10_000
     assert box.writes == 0
 
