@@ -139,9 +139,11 @@ def make_tool(
         answer_type = Annotated[ElicitationResult[approval.answer], Resolve(asker)]  # type: ignore[name-defined]
         params += [_keyword("shown", shown_type), _keyword("answer", answer_type)]
         hints |= {"shown": shown_type, "answer": answer_type}
-    # The SDK builds a throwaway argument model from the signature (`inp` replaces it below); typed
-    # `Any`, it costs little, where the real types cost a second model and schema per tool at start.
-    params += [_keyword(n, Any) for n in fields]
+        # The SDK builds a throwaway argument model from the signature (`inp` replaces it below). The
+        # planner takes the arguments by name, so they must be in it; typed `Any`, they cost little.
+        params += [_keyword(n, Any) for n in fields]
+    # Without an approval nothing reads the arguments by name: the throwaway model stays empty, which
+    # saves a model and a schema per listed tool at start.
     _named(body, name, params, hints)
     tool = Tool.from_function(
         body,

@@ -165,12 +165,12 @@ def input_model(
         )
     if op.is_write and confirm is ConfirmMode.AUTO:
         extra |= CONFIRM_FIELDS
-    model = create_model(f"{op.tool_name}_input", __base__=(op.params, NoControlCharacters, ArgModelBase), **extra)
     # The SDK reports bad arguments as "N validation errors for <title>": make that title say it all.
+    # Given as a class keyword (pydantic config), it is in the model as first built: no second build.
     outcome = "; nothing was changed" if op.is_write else ""
-    model.model_config["title"] = f"the arguments of {op.tool_name}{outcome}"
-    model.model_rebuild(force=True)
-    return model
+    title = f"the arguments of {op.tool_name}{outcome}"
+    bases = (op.params, NoControlCharacters, ArgModelBase)
+    return create_model(f"{op.tool_name}_input", __base__=bases, __cls_kwargs__={"title": title}, **extra)
 
 
 @dataclass(frozen=True)
