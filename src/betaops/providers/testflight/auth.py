@@ -13,14 +13,16 @@ import time
 from collections import deque
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import anyio
 import httpx2
-from cryptography.hazmat.primitives.asymmetric.ec import SECP256R1, EllipticCurvePrivateKey
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from betaops.core.auth import AsyncOnlyAuth
 from betaops.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
 
 AUDIENCE = "appstoreconnect-v1"
 MAX_LIFETIME_S = 20 * 60  # Apple: exp - iat above this is refused
@@ -31,6 +33,10 @@ REFRESH_MARGIN_S = 60  # mint a new token this long before the current one expir
 
 def load_private_key(pem: str, variable: str) -> EllipticCurvePrivateKey:
     """The `.p8` key (PKCS#8 PEM, P-256); a ConfigError naming `variable` if it is anything else."""
+    # Imported here: cryptography's key support costs a `--sandbox` start that never loads a key.
+    from cryptography.hazmat.primitives.asymmetric.ec import SECP256R1, EllipticCurvePrivateKey
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
     try:
         key = load_pem_private_key(pem.strip().encode(), password=None)
     except (ValueError, TypeError) as exc:
