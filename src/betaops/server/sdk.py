@@ -121,7 +121,10 @@ def make_tool(
         return await handler(ctx, inp.model_validate(kwargs), shown, answer)
 
     params = [_keyword("ctx", Context)]
-    hints: dict[str, Any] = {"ctx": Context, "return": Annotated[CallToolResult, out]}
+    # A bare CallToolResult: the SDK derives no output schema (building a TypeAdapter and a strict
+    # schema for `out` cost about half of a start's tool building); betaops sets its outline below and
+    # the SDK validates each answer against `out`, building that adapter on the tool's first call.
+    hints: dict[str, Any] = {"ctx": Context, "return": CallToolResult}
     if approval is not None:
         planner = _named(
             _adapt_plan(approval.plan, inp),
@@ -156,11 +159,12 @@ def make_tool(
     )
     tool.fn_metadata.arg_model = inp  # type: ignore[assignment]
     tool.parameters = input_schema(inp.model_json_schema(by_alias=False))
-    if tool.fn_metadata.output_schema is not None:
-        shape = outline(output_schema(tool.fn_metadata.output_schema))
-        # `{"type": "object"}` says only what the spec already requires of structured content, so
-        # it is not listed (56 tools, 1.9 KB of `--toolsets all`); the result is structured all the same.
-        tool.fn_metadata.output_schema = shape if shape != {"type": "object"} else None
+    shape = outline(output_schema(out.model_json_schema()))
+    # `{"type": "object"}` says only what the spec already requires of structured content, so it is
+    # not listed (56 tools, 1.9 KB of `--toolsets all`); the result is structured all the same.
+    if shape != {"type": "object"}:
+        tool.fn_metadata.output_model = out
+        tool.fn_metadata.output_schema = shape
     return tool
 
 
