@@ -12,15 +12,20 @@ Wall time to the answers, and the CPU time of the whole process (user + system, 
 which other load on a shared machine moves far less. Raw JSON-RPC over pipes, so no client library time is counted. The size is the compact JSON of the
 `tools` array, as `server/footprint.py` counts it.
 
-Run: python bench/cold_start.py [runs] [--baseline PATH]
+Run: python bench/cold_start.py [runs] [--baseline PATH] [--instructions]
      --baseline PATH also runs the betaops of another checkout (its `src/` first on PYTHONPATH) as
      "before" rows, e.g. a `git worktree` of main, interleaved with the rest.
+     --instructions counts the instructions each subject executes from spawn to its exit after
+     answering tools/list, once each under valgrind's callgrind (about a minute per subject). The
+     count is the same run after run whatever else the machine does, so the ratio to the floor is
+     the figure to trust on a shared machine; wall and CPU time on one vary by a third.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -150,6 +155,46 @@ def subjects(baseline: str | None, state: str) -> dict[str, tuple[list[str], dic
     return out
 
 
+def instructions(argv: list[str], env: dict[str, str]) -> int:
+    """Instructions (callgrind's Ir) from spawn to exit, the process having answered tools/list."""
+    proc = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdin is not None and proc.stderr is not None
+    _send(proc, INITIALIZE)
+    _answer(proc, 1)
+    _send(proc, INITIALIZED)
+    _send(proc, LIST)
+    _answer(proc, 2)
+    proc.stdin.close()
+    report = proc.stderr.read().decode()
+    proc.wait()
+    found = re.search(r"Collected : (\d+)", report)
+    if found is None:
+        raise RuntimeError(f"callgrind printed no count: {report[-500:]}")
+    return int(found.group(1))
+
+
+def count(baseline: str | None = None) -> Table:
+    state = tempfile.mkdtemp(prefix="betaops-bench-")
+    chosen = {k: v for k, v in subjects(baseline, state).items() if "toolsets all" not in k}
+    for argv, env in chosen.values():  # bytecode written once, uncounted
+        once(argv, env)
+    counts = {name: instructions(argv, env) for name, (argv, env) in chosen.items()}
+    floor = counts["bare MCP server, one tool (floor)"]
+    table = Table(
+        "Cold start in instructions (callgrind, spawn to exit after tools/list)", ["server", "instructions", "vs floor"]
+    )
+    for name, n in counts.items():
+        table.rows.append([name, f"{n / 1e9:.3f} G", f"{n / floor:.2f}x"])
+    table.notes.append("deterministic: the same count run after run, whatever else the machine is doing")
+    return table
+
+
 def run(runs: int = 7, baseline: str | None = None) -> Table:
     state = tempfile.mkdtemp(prefix="betaops-bench-")
     chosen = subjects(baseline, state)
@@ -207,4 +252,7 @@ if __name__ == "__main__":
         at = args.index("--baseline")
         baseline_path = args[at + 1]
         del args[at : at + 2]
-    print(run(int(args[0]) if args else 7, baseline_path).text())
+    if "--instructions" in args:
+        print(count(baseline_path).text())
+    else:
+        print(run(int(args[0]) if args else 7, baseline_path).text())
