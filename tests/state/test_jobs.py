@@ -139,3 +139,46 @@ async def test_a_job_left_by_a_closed_connection_finishes_when_the_next_one_open
         status = await finished(second, started["job_id"])
     assert status["state"] == "done", status
     assert all(created(state, e) == 1 and times_in_group(state, e) == 1 for e in emails)
+
+
+class LeaseThatWaits:
+    """The shared store, except that `lease` waits (forever, while `hold`): a scan caught mid-take."""
+
+    def __init__(self, inner: StateStore) -> None:
+        self.inner = inner
+        self.hold = True
+        self.waiting = anyio.Event()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    async def lease(self, job_id: str, owner: str, seconds: float) -> bool:
+        if self.hold:
+            self.waiting.set()
+            await anyio.sleep_forever()
+        return await self.inner.lease(job_id, owner, seconds)
+
+
+async def test_a_connection_closing_while_its_scan_takes_a_job_leaves_the_job_to_the_next(
+    mode: str, tmp_path: Path
+) -> None:
+    """The race behind a once-flaky test: the scan was cancelled inside its take and the job stayed
+    marked as running here, so no later scan in this process ever took it."""
+    state = build_state()
+    one = node(state, open_store(None, tmp_path), hang_after=25)
+    emails = people(60)
+    async with one.client(mode, answer="accept") as first:
+        started = body(await first.call_tool(TOOL, invite_args(state, emails)))
+        with anyio.fail_after(30):
+            await one.gate.held.wait()
+    one.gate.release()
+    slow = LeaseThatWaits(one.runtime.store)
+    one.runtime.store = slow  # type: ignore[assignment]
+    async with one.client(mode):
+        with anyio.fail_after(30):
+            await slow.waiting.wait()  # this connection's scan is taking the job; now the connection closes
+    slow.hold = False
+    async with one.client(mode) as third:
+        status = await finished(third, started["job_id"])
+    assert status["state"] == "done", status
+    assert all(created(state, e) == 1 and times_in_group(state, e) == 1 for e in emails)

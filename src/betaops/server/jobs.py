@@ -288,7 +288,11 @@ class JobRunner:
             if job_id in self.running:
                 continue
             self.running.add(job_id)  # before any await: nothing else in this process takes it meanwhile
-            job = await self._take(job_id)
+            try:
+                job = await self._take(job_id)
+            except BaseException:  # e.g. this scan's lifespan closing: the next scan must still see the job
+                self.running.discard(job_id)
+                raise
             if job is None or not self._groups:
                 self.running.discard(job_id)
                 if job is not None:
