@@ -76,7 +76,9 @@ def check(condition: bool, what: str) -> None:
 
 
 def structured(result: dict[str, Any], what: str) -> dict[str, Any]:
-    check(not result.get("isError") and isinstance(result.get("structuredContent"), dict), what)
+    if result.get("isError") or not isinstance(result.get("structuredContent"), dict):
+        raise SystemExit(f"smoke: {what}: {json.dumps(result.get('content'))[:1000]}")
+    check(True, what)
     return dict(result["structuredContent"])
 
 
@@ -114,7 +116,7 @@ def main(argv: list[str]) -> None:
         got = session.request("prompts/get", {"name": "triage-new-issues", "arguments": {"test_id": "4103"}})
         check(bool(got.get("messages")), "prompts/get triage-new-issues has messages")
         tests = structured(
-            session.request("tools/call", {"name": "betatesting_list_tests", "arguments": {"page_size": 1}}),
+            session.request("tools/call", {"name": "betatesting_list_tests", "arguments": {"limit": 1}}),
             "tools/call betatesting_list_tests (sandbox read)",
         )
         check(tests["count"] == 1, f"betatesting_list_tests returned {tests['count']} test")

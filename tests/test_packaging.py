@@ -196,3 +196,19 @@ def test_blank_settings_count_as_unset(tmp_path: Path) -> None:
     listed = {line.split()[0] for line in done.stdout.splitlines() if line.strip()}
     assert "betatesting_list_issues" in listed
     assert not any(name.startswith(("testflight_", "alexa_", "betasend_")) for name in listed)
+
+
+def test_the_packaging_smoke_passes_against_this_checkout(tmp_path: Path) -> None:
+    """The smoke CI runs against the installed wheel and the bundle, run here on the checkout first:
+    a change to a tool's arguments (page_size became limit) breaks this test, not only CI's last step."""
+    server = [sys.executable, "-m", "betaops", "serve", "--sandbox"]
+    smoke = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "stdio_smoke.py"), *server],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "XDG_STATE_HOME": str(tmp_path)},
+        cwd=tmp_path,
+    )
+    assert smoke.returncode == 0, smoke.stdout + smoke.stderr
+    assert "smoke: ok  testflight_list_apps returned" in smoke.stdout
