@@ -81,6 +81,12 @@ async def test_an_interrupted_job_resumes_in_the_next_process_and_invites_everyo
     assert status["counts"]["done"] == 69 and status["counts"].get("sending", 0) == 1  # the unknown one, checked
     assert all(created(state, e) == 1 and times_in_group(state, e) == 1 for e in emails)
     assert len(state.write_log) == 70
+    # The final result accounts for all 70: the 44 invited after resuming, and the 26 done before it
+    # (25 recorded, 1 whose answer never came back) named, not dropped.
+    result = status["result"]
+    assert result["result"]["counts"] == {"invited": 44}
+    assert sorted(result["done_before_resuming"]["create"]) == emails[:26]
+    assert "26 approved item(s) were already done" in result["message"]
 
 
 async def test_a_bulk_write_that_finishes_within_seconds_answers_in_the_same_call(mode: str, tmp_path: Path) -> None:

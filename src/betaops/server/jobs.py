@@ -96,6 +96,22 @@ def narrow(approved: Any, fresh: Any) -> Any:
     return approved
 
 
+def left_out(approved: Any, todo: Any) -> Any:
+    """What `narrow` took out of the approved bound: the items a resumed job found already done
+    (finished before the interruption, or found done when re-read). None when nothing was."""
+    if isinstance(approved, dict) and isinstance(todo, dict):
+        parts = {k: v if k not in todo else left_out(v, todo[k]) for k, v in approved.items()}
+        kept = {k: v for k, v in parts.items() if v not in (None, {}, [])}
+        return kept or None
+    if isinstance(approved, list) and isinstance(todo, list):
+        if len(approved) == len(todo) and any(_nested(a) for a in approved):
+            each = [left_out(a, t) for a, t in zip(approved, todo, strict=True)]
+            return each if any(e is not None for e in each) else None
+        keys = {json.dumps(t, sort_keys=True, default=str) for t in todo}
+        return [a for a in approved if json.dumps(a, sort_keys=True, default=str) not in keys] or None
+    return None
+
+
 def _nested(value: Any) -> bool:
     return isinstance(value, dict) and any(isinstance(v, (dict, list)) for v in value.values())
 
@@ -367,6 +383,8 @@ class JobRunner:
                 await self.store.put_job(job)
                 return
             todo = Plan(approved.preview, approved.fingerprint, narrow(approved.bound, fresh.bound))
+        # A resumed run acts on what was still to do; the rest of the approval is named, never dropped.
+        earlier = left_out(approved.bound, todo.bound) if resumed else None
         journal = Journal(self.store, job.id, await self.store.items(job.id))
         handle = self.handles.get(job.id) or Handle()
         try:
@@ -395,10 +413,20 @@ class JobRunner:
             )
             job.state, job.result = JobState.FAILED, {"message": str(handle.error), "changed": None}
         else:
-            handle.outcome = outcome.model_copy(update={"job_id": job.id})
-            final = outcome.model_copy(update={"job_id": job.id}).model_dump(mode="json")
+            update: dict[str, Any] = {"job_id": job.id}
+            if earlier is not None:
+                update["message"] = (
+                    f"{outcome.message} The job was resumed after an interruption: this result covers what "
+                    f"was still to do then. {size(earlier)} approved item(s) were already done (finished before "
+                    "the interruption, or found done when re-read) and are listed in the job's "
+                    "done_before_resuming (betaops_job_status)."
+                )
+            handle.outcome = outcome.model_copy(update=update)
+            final = handle.outcome.model_dump(mode="json")
             await self.runtime.approvals.settle(
                 job.approval_id, ApprovalState.EXECUTED, final
             )  # a replay names the job
             job.state, job.result = JobState.DONE, final
+        if earlier is not None and isinstance(job.result, dict):
+            job.result["done_before_resuming"] = earlier
         await self.store.put_job(job)
