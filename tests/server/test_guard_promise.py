@@ -282,3 +282,39 @@ async def test_provider_errors_are_marked_as_provider_data(mode: str) -> None:
     async with box.client(mode) as client:
         failed = await client.call_tool("betatesting_get_test", {"test_id": 999999})
     assert failed.is_error and failed.meta is not None and failed.meta.get("betaops/provider_data") is True
+
+
+async def test_a_round_answered_after_the_target_changed_is_asked_again_and_executes_nothing() -> None:
+    """2026-07-28: the answer is taken only for the question it answers. The second round re-reads the
+    target; when that changed the preview, the old "accept" is not consumed and nothing is sent."""
+    box = make_box("betatesting")
+    issue = an_issue(box)
+    args = {"test_id": issue.test_id, "issue_id": issue.id}
+    async with box.client("auto", answer="accept") as client:  # it answers form elicitation; this test answers itself
+        first = await client.session.call_tool("betatesting_delete_issue", args, allow_input_required=True)
+        assert isinstance(first, InputRequiredResult)
+        box.state.issues[issue.id].title = "Renamed while the question was open"
+        answers = {key: ElicitResult(action="accept", content={"approve": True}) for key in first.input_requests or {}}
+        second = await client.session.call_tool(
+            "betatesting_delete_issue",
+            args,
+            input_responses=answers,  # type: ignore[arg-type]
+            request_state=first.request_state,
+            allow_input_required=True,
+        )
+    assert isinstance(second, InputRequiredResult), second  # asked afresh, with the new preview
+    (question,) = (second.input_requests or {}).values()
+    assert "Renamed while the question was open" in str(question)
+    assert issue.id in box.state.issues and box.writes == 0
+
+
+async def test_an_approved_round_reads_the_target_once_per_round() -> None:
+    """2026-07-28: one read to ask, one to check the answer against; nothing read a third time."""
+    box = make_box("betatesting")
+    issue = an_issue(box)
+    box.transport.sent.clear()
+    async with box.client("auto", answer="accept") as client:
+        done = await client.call_tool("betatesting_delete_issue", {"test_id": issue.test_id, "issue_id": issue.id})
+    assert done.structured_content is not None and done.structured_content["status"] == "executed"
+    assert [s.method for s in box.transport.sent] == ["GET", "GET", "DELETE"]
+    assert issue.id not in box.state.issues

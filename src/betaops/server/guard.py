@@ -187,9 +187,12 @@ async def decide(
         approval_id = round_id(ctx)
         if approval_id is None:  # fail closed: an approval that cannot be identified cannot be kept single-use
             return not_executed("The approval round could not be verified; call again to be asked afresh.")
-        approval_id = f"round:{approval_id}"
-    else:  # handshake era: the answer arrived mid-call, within this request only
-        approval_id = f"elicit:{uuid.uuid4()}"
+        # The SDK re-ran the planner in this very request and took the answer only because the question
+        # (the preview) is word for word the one the human approved: `shown` is as fresh as a third
+        # read would be, so the provider is not read again (it was read twice per write).
+        return await once(runtime, action, params, shown, f"round:{approval_id}", "elicitation", progress)
+    # Handshake era: the answer arrived mid-call after the human took their time; re-read before sending.
+    approval_id = f"elicit:{uuid.uuid4()}"
     return await _recheck_and_run(runtime, action, params, shown, approval_id, "elicitation", progress)
 
 
