@@ -23,6 +23,7 @@ from betaops.providers.betatesting.simulator.config import COMPANY_ID, SimConfig
 from betaops.server.app import ServerOptions, build_server
 from betaops.server.http import HttpOptions
 from betaops.server.runtime import ConfirmMode, Runtime
+from betaops.settings import Settings
 from betaops.sim.faults import Faults
 from tests.http.http_support import SECRET, http_app, http_settings, mcp_client, running
 from tests.support import Box, confirming, make_box, text
@@ -282,6 +283,21 @@ async def test_provider_errors_are_marked_as_provider_data(mode: str) -> None:
     async with box.client(mode) as client:
         failed = await client.call_tool("betatesting_get_test", {"test_id": 999999})
     assert failed.is_error and failed.meta is not None and failed.meta.get("betaops/provider_data") is True
+
+
+async def test_an_error_in_our_own_words_is_not_marked_as_provider_data(
+    mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mark keeps its meaning: a host that does not resolve quotes no tester, so it is not marked."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.setenv("BETATESTING_API_KEY", "btst_" + "c" * 64)
+    monkeypatch.setenv("BETATESTING_BASE_URL", "https://api.betaops-offline.invalid/api/external/v2")
+    server = build_server(Settings(_env_file=None), ServerOptions())
+    async with Client(server, mode=mode) as client:
+        failed = await client.call_tool("betatesting_list_tests", {})
+    assert failed.is_error and not (failed.meta or {}).get("betaops/provider_data")
+    assert text(failed).startswith("betatesting betatesting_list_tests failed: the request was not sent"), text(failed)
+    assert "provider data" not in text(failed)
 
 
 async def test_a_round_answered_after_the_target_changed_is_asked_again_and_executes_nothing() -> None:

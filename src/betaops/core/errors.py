@@ -25,6 +25,10 @@ class ProviderError(Exception):
     retry_after: float | None = None
     hint: str = ""
     changed: bool | None = False  # False: nothing changed; None: unknown (response lost)
+    # Whether the message may carry text that came from the provider (its error detail, names it
+    # holds): then a tool result marks it as provider data. Our own words about the network or the
+    # settings are not marked, so the mark keeps its meaning.
+    quotes_provider: bool = True
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -53,6 +57,10 @@ class ProviderError(Exception):
 
 class ConfigError(ProviderError):
     """Settings are missing or malformed; raised before any request is sent."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.quotes_provider = False  # about our settings, never the provider's text
 
     def __str__(self) -> str:
         return f"{self.provider}: {self.message} {self.hint}".strip()

@@ -468,6 +468,7 @@ class ProviderClient:
             operation=op.tool_name,
             hint="Retrying will not help: check the network connection and the provider's base URL setting.",
             changed=False,
+            quotes_provider=False,
         )
 
     def _transport_error(self, op: Operation, exc: httpx2.TransportError, not_sent: bool) -> ProviderError:
@@ -478,6 +479,7 @@ class ProviderClient:
             operation=op.tool_name,
             hint="Check the network or the provider's status, then try again.",
             changed=False if (not_sent or not op.is_write) else None,
+            quotes_provider=False,
         )
 
     def _status_error(self, op: Operation, response: httpx2.Response) -> ProviderError:

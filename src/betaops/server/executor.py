@@ -78,9 +78,12 @@ def as_result(
 
 
 def error_result(exc: ProviderError, runtime: Runtime) -> CallToolResult:
-    """A provider failure as a tool error; its text may quote the provider, so it is marked."""
+    """A provider failure as a tool error, marked when its text may quote the provider."""
+    text = runtime.reachable(str(exc))
+    if not exc.quotes_provider:
+        return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
     return CallToolResult(
-        content=[TextContent(type="text", text=f"{PROVIDER_DATA}\n{runtime.reachable(str(exc))}")],
+        content=[TextContent(type="text", text=f"{PROVIDER_DATA}\n{text}")],
         is_error=True,
         _meta={PROVIDER_DATA_META: True},
     )
