@@ -126,3 +126,14 @@ async def finished(client: Client, job_id: str) -> dict[str, Any]:
                 return status
             await anyio.sleep(0.05)
     pytest.fail(f"the job did not finish: {status}")
+
+
+async def left_midway(one: Node, mode: str, state: TestFlightState, emails: list[str]) -> str:
+    """Start the invite as a job on a connection that closes while one create's answer is held (the
+    job is left open, its outcome unknown), then let the simulator answer again; returns the job id."""
+    async with one.client(mode, answer="accept") as first:
+        started = body(await first.call_tool(TOOL, invite_args(state, emails)))
+        with anyio.fail_after(30):
+            await one.gate.held.wait()
+    one.gate.release()
+    return str(started["job_id"])

@@ -17,7 +17,17 @@ from mcp import Client
 
 from betaops.core.state import StateStore, open_store
 from betaops.providers.testflight.simulator.seed import build_state
-from tests.state.job_support import TOOL, body, created, finished, invite_args, node, people, times_in_group
+from tests.state.job_support import (
+    TOOL,
+    body,
+    created,
+    finished,
+    invite_args,
+    left_midway,
+    node,
+    people,
+    times_in_group,
+)
 from tests.support import confirming
 
 pytestmark = pytest.mark.anyio
@@ -136,13 +146,9 @@ async def test_a_job_left_by_a_closed_connection_finishes_when_the_next_one_open
     state = build_state()
     one = node(state, open_store(None, tmp_path), hang_after=25)
     emails = people(60)
-    async with one.client(mode, answer="accept") as first:
-        started = body(await first.call_tool(TOOL, invite_args(state, emails)))
-        with anyio.fail_after(30):
-            await one.gate.held.wait()
-    one.gate.release()
+    job_id = await left_midway(one, mode, state, emails)
     async with one.client(mode) as second:
-        status = await finished(second, started["job_id"])
+        status = await finished(second, job_id)
     assert status["state"] == "done", status
     assert all(created(state, e) == 1 and times_in_group(state, e) == 1 for e in emails)
 
@@ -173,11 +179,7 @@ async def test_a_connection_closing_while_its_scan_takes_a_job_leaves_the_job_to
     state = build_state()
     one = node(state, open_store(None, tmp_path), hang_after=25)
     emails = people(60)
-    async with one.client(mode, answer="accept") as first:
-        started = body(await first.call_tool(TOOL, invite_args(state, emails)))
-        with anyio.fail_after(30):
-            await one.gate.held.wait()
-    one.gate.release()
+    job_id = await left_midway(one, mode, state, emails)
     slow = LeaseThatWaits(one.runtime.store)
     one.runtime.store = slow  # type: ignore[assignment]
     async with one.client(mode):
@@ -185,6 +187,6 @@ async def test_a_connection_closing_while_its_scan_takes_a_job_leaves_the_job_to
             await slow.waiting.wait()  # this connection's scan is taking the job; now the connection closes
     slow.hold = False
     async with one.client(mode) as third:
-        status = await finished(third, started["job_id"])
+        status = await finished(third, job_id)
     assert status["state"] == "done", status
     assert all(created(state, e) == 1 and times_in_group(state, e) == 1 for e in emails)
