@@ -174,9 +174,7 @@ def _sandbox(ns: argparse.Namespace) -> int:
     """Serve the simulators until interrupted; print the settings that point betaops at them."""
     from betaops.sim import serve
 
-    served = serve.build(
-        ns.port, write_limit=ns.write_limit, write_window_s=ns.write_window, read_limit=ns.read_limit
-    )
+    served = serve.build(ns.port, write_limit=ns.write_limit, write_window_s=ns.write_window, read_limit=ns.read_limit)
     for one in served:
         print(f"# {one.name}: http://{serve.LOOPBACK}:{one.port}", file=sys.stderr)
     print(serve.settings(served), flush=True)

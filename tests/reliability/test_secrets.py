@@ -130,7 +130,9 @@ async def betatesting_story(client: Client, fleet: Box, seen: Seen) -> None:
     fleet["betatesting"].faults.queue("reset_after_execute", 4, method="PATCH")
     lost = await confirmed(client, seen, "betatesting_update_test", {"test_id": ids.test, "description": "x"})
     assert_error(lost, "outcome is unknown")
-    assert_error(await call(client, seen, "betatesting_get_test", {"test_id": "../../secrets"}), "matches")  # a name: never a path
+    assert_error(
+        await call(client, seen, "betatesting_get_test", {"test_id": "../../secrets"}), "matches"
+    )  # a name: never a path
 
 
 async def bt_static_story(client: Client, fleet: Box, seen: Seen) -> None:
@@ -160,7 +162,9 @@ async def alexa_story(client: Client, fleet: Box, seen: Seen) -> None:
     assert_error(await call(client, seen, "alexa_get_beta_test", {"skill_id": FOREIGN_SKILL_ID}), "HTTP 403")
     fleet["alexa"].faults.queue("non_json", 4)
     assert_error(await call(client, seen, "alexa_list_beta_testers", {"skill_id": DEMO_SKILL_ID}), "HTTP 502")
-    assert_error(await call(client, seen, "alexa_get_beta_test", {"skill_id": "amzn1/../x"}), "matches")  # a name: never a path
+    assert_error(
+        await call(client, seen, "alexa_get_beta_test", {"skill_id": "amzn1/../x"}), "matches"
+    )  # a name: never a path
     # An expired access token is refreshed once; a revoked refresh token is a clear 4xx.
     fleet["alexa"].state.tokens.clear()
     assert not (await call(client, seen, "alexa_get_beta_test", {"skill_id": DEMO_SKILL_ID})).is_error

@@ -86,7 +86,7 @@ async def test_the_card_nonce_reaches_only_the_app(box: Box, mode: str) -> None:
     assert result.structured_content["confirm_token"] is None and result.structured_content["confirm_summary"] is None
     assert 'Change priority: "low" → "critical".' in result.structured_content["preview"]
     seen = model_view(result)
-    assert nonce_of(approval) not in seen and approval not in seen and "confirm_token\":\"" not in seen
+    assert nonce_of(approval) not in seen and approval not in seen and 'confirm_token":"' not in seen
     assert box.asked == [] and box.writes == 0
 
 

@@ -94,7 +94,9 @@ class SqliteState(SqliteApprovals):
             row = db.execute("SELECT owner, until FROM leases WHERE job = ?", (job_id,)).fetchone()
             if row is not None and row[0] != owner and row[1] > now:
                 return False
-            db.execute("INSERT OR REPLACE INTO leases (job, owner, until) VALUES (?, ?, ?)", (job_id, owner, now + ttl_s))
+            db.execute(
+                "INSERT OR REPLACE INTO leases (job, owner, until) VALUES (?, ?, ?)", (job_id, owner, now + ttl_s)
+            )
             return True
 
         result: bool = await self._transaction(take)

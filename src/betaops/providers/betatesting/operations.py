@@ -222,7 +222,11 @@ OPERATIONS: tuple[Operation, ...] = (
             Match("text", ("title", "description"), "contains"),
         ),
         board=Board(
-            bulk="update_issues", fields=("priority", "status"), entries="changes", item_id="issue_id", carry=("test_id",)
+            bulk="update_issues",
+            fields=("priority", "status"),
+            entries="changes",
+            item_id="issue_id",
+            carry=("test_id",),
         ),
     ),
     _op(
