@@ -334,3 +334,19 @@ async def test_an_approved_round_reads_the_target_once_per_round() -> None:
     assert done.structured_content is not None and done.structured_content["status"] == "executed"
     assert [s.method for s in box.transport.sent] == ["GET", "GET", "DELETE"]
     assert issue.id not in box.state.issues
+
+
+async def test_a_write_given_a_name_looks_it_up_once_per_round_and_sends_to_the_id_shown(mode: str) -> None:
+    """The name is resolved when the plan is made; the write runs with that id, not a second lookup."""
+    box = make_box("betatesting")
+    args = message_args(box)
+    test_id = args["test_id"]
+    args["test_id"] = box.state.tests[test_id].name
+    box.transport.sent.clear()
+    async with box.client(mode, answer="accept") as client:
+        done = await client.call_tool("betatesting_send_message_to_testers", args)
+    assert done.structured_content is not None and done.structured_content["status"] == "executed", text(done)
+    lookups = [s for s in box.transport.sent if s.method == "GET" and s.path.endswith("/tests")]
+    assert len(lookups) == (2 if mode == "auto" else 1)  # 2026-07-28 plans once per round, the handshake era once
+    (sent,) = [s for s in box.transport.sent if s.method == "POST"]
+    assert sent.path.endswith(f"/tests/{test_id}/testers/message")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from mcp.server.mcpserver import Context
@@ -47,6 +48,16 @@ class Refused:
 
     def __init__(self, error: ProviderError) -> None:
         self.error = error
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A write's plan and the arguments it was made from, names already resolved to ids: the call
+    runs with these very ids, never with a second lookup by name (which read the choices again, and
+    could have found another record of that name meanwhile)."""
+
+    plan: Plan
+    args: BaseModel
 
 
 def as_result(
@@ -92,19 +103,19 @@ def error_result(exc: ProviderError, runtime: Runtime) -> CallToolResult:
 def approval(runtime: Runtime, lookup: Lookup) -> Approval:
     """The approval resolvers of a write tool: plan once per round, then ask (or say why not)."""
 
-    async def plan_it(ctx: Context, args: BaseModel) -> Plan | Refused:
+    async def plan_it(ctx: Context, args: BaseModel) -> Planned | Refused:
         item, inner = lookup(args)
         try:
             inner = await by_id(runtime, item.action, inner)
-            return await guard.plan(runtime, item.action, params_of(item.action, inner))
+            return Planned(await guard.plan(runtime, item.action, params_of(item.action, inner)), inner)
         except ProviderError as exc:
             exc.changed = False
             return Refused(exc)
 
-    async def ask(ctx: Context, shown: Plan | Refused) -> Any:
+    async def ask(ctx: Context, shown: Planned | Refused) -> Any:
         if isinstance(shown, Refused):
             return NotAsked("noop")  # the call reports the refusal; nobody is asked
-        return guard.ask(runtime, ctx, shown)
+        return guard.ask(runtime, ctx, shown.plan)
 
     return Approval(plan=plan_it, ask=ask, answer=Approve)
 
@@ -131,10 +142,9 @@ async def execute(
             if (first := await guard.used_token(runtime, ctx, op, args)) is not None:
                 return as_result(item.out.model_validate(first, from_attributes=True).model_dump(mode="json"))
             raise shown.error
-        if not isinstance(shown, Plan):
+        if not isinstance(shown, Planned):
             raise ToolError(f"{op.tool_name} was called without its approval step. Nothing was changed.")
-        args = await by_id(runtime, op, args)  # as the plan was made: the guard re-plans and compares
-        outcome = await guard.decide(runtime, ctx, op, args, shown, answer, progress)
+        outcome = await guard.decide(runtime, ctx, op, shown.args, shown.plan, answer, progress)
     except ProviderError as exc:
         return error_result(exc, runtime)
     return write_result(runtime, item, outcome)
