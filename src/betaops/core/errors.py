@@ -55,12 +55,11 @@ class ProviderError(Exception):
         return text
 
 
+@dataclass
 class ConfigError(ProviderError):
     """Settings are missing or malformed; raised before any request is sent."""
 
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.quotes_provider = False  # about our settings, never the provider's text
+    quotes_provider: bool = False  # about our settings, never the provider's text
 
     def __str__(self) -> str:
         return f"{self.provider}: {self.message} {self.hint}".strip()

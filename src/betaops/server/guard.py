@@ -188,8 +188,8 @@ async def decide(
         if approval_id is None:  # fail closed: an approval that cannot be identified cannot be kept single-use
             return not_executed("The approval round could not be verified; call again to be asked afresh.")
         # The SDK re-ran the planner in this very request and took the answer only because the question
-        # (the preview) is word for word the one the human approved: `shown` is as fresh as a third
-        # read would be, so the provider is not read again (it was read twice per write).
+        # (the preview) is word for word the one the human approved: `shown` is as fresh as another
+        # read would be, so the provider is not read a third time before sending.
         return await once(runtime, action, params, shown, f"round:{approval_id}", "elicitation", progress)
     # Handshake era: the answer arrived mid-call after the human took their time; re-read before sending.
     approval_id = f"elicit:{uuid.uuid4()}"

@@ -11,7 +11,7 @@ Durable: the job (tool, arguments, approved plan, key) is in the state store bef
 returns, and each item's outcome is recorded before the next item is sent (`Journal`). A job
 holds a lease in the store while it runs; when its process dies the lease expires and the next
 scan (on this replica's next start, or on any other replica) resumes it: the plan is read again
-fresh and the run acts only on approved items that are still to do (`narrow`), and items recorded
+fresh and the run acts only on approved items that are still to do (`split`), and items recorded
 done are never sent again. An item whose outcome was unknown is therefore checked against the
 provider (by that fresh read) before it is sent again.
 """
@@ -75,41 +75,42 @@ def started(job: Job, shown: Plan) -> WriteResult:
     )
 
 
-def narrow(approved: Any, fresh: Any) -> Any:
-    """What is still to do of what was approved: the approved bound cut to items the fresh plan still has.
+def split(approved: Any, fresh: Any) -> tuple[Any, Any]:
+    """The approved bound cut in two by the fresh plan: what is still to do, and what was found done
+    (finished before the interruption, or found done when re-read; None when nothing was).
 
     Records keep the keys present in both, with the approved values. A list of plain values or
     flat records (emails, people, ids) is a set of items: it keeps the members the fresh plan still
     has (an item done before the interruption is no longer to do, so the fresh read leaves it out).
     A list of nested records (one per target, one per mailing list, in the order asked) is the
-    plan's structure: narrowed element by element when both plans have the same shape, else cut to
-    the elements that are unchanged. Nothing the fresh plan adds is taken: a resumed job never acts
-    beyond its approval.
+    plan's structure: cut element by element when both plans have the same shape, else to the
+    elements that are unchanged. Nothing the fresh plan adds is taken: a resumed job never acts
+    beyond its approval. What was cut is the second half, so a resumed job names it, never drops it.
     """
     if isinstance(approved, dict) and isinstance(fresh, dict):
-        return {k: narrow(v, fresh[k]) for k, v in approved.items() if k in fresh}
+        todo: dict[str, Any] = {}
+        done: dict[str, Any] = {}
+        for k, v in approved.items():
+            if k not in fresh:
+                if v not in (None, {}, []):
+                    done[k] = v
+                continue
+            todo[k], done_k = split(v, fresh[k])
+            if done_k is not None:
+                done[k] = done_k
+        return todo, done or None
     if isinstance(approved, list) and isinstance(fresh, list):
         if len(approved) == len(fresh) and any(_nested(a) for a in approved):
-            return [narrow(a, f) for a, f in zip(approved, fresh, strict=True)]
+            halves = [split(a, f) for a, f in zip(approved, fresh, strict=True)]
+            each = [d for _, d in halves]
+            return [t for t, _ in halves], (each if any(d is not None for d in each) else None)
         keys = {json.dumps(f, sort_keys=True, default=str) for f in fresh}
-        return [a for a in approved if json.dumps(a, sort_keys=True, default=str) in keys]
-    return approved
-
-
-def left_out(approved: Any, todo: Any) -> Any:
-    """What `narrow` took out of the approved bound: the items a resumed job found already done
-    (finished before the interruption, or found done when re-read). None when nothing was."""
-    if isinstance(approved, dict) and isinstance(todo, dict):
-        parts = {k: v if k not in todo else left_out(v, todo[k]) for k, v in approved.items()}
-        kept = {k: v for k, v in parts.items() if v not in (None, {}, [])}
-        return kept or None
-    if isinstance(approved, list) and isinstance(todo, list):
-        if len(approved) == len(todo) and any(_nested(a) for a in approved):
-            each = [left_out(a, t) for a, t in zip(approved, todo, strict=True)]
-            return each if any(e is not None for e in each) else None
-        keys = {json.dumps(t, sort_keys=True, default=str) for t in todo}
-        return [a for a in approved if json.dumps(a, sort_keys=True, default=str) not in keys] or None
-    return None
+        kept: list[Any] = []
+        gone: list[Any] = []
+        for a in approved:
+            (kept if json.dumps(a, sort_keys=True, default=str) in keys else gone).append(a)
+        return kept, gone or None
+    return approved, None
 
 
 def _nested(value: Any) -> bool:
@@ -371,7 +372,7 @@ class JobRunner:
             return
         params = action.params.model_validate(job.params["args"])
         approved = Plan(job.plan["preview"], job.plan["fingerprint"], job.plan["bound"])
-        todo = approved
+        todo, earlier = approved, None
         if resumed:
             job.resumed += 1
             await self.store.put_job(job)
@@ -382,9 +383,9 @@ class JobRunner:
                 job.state, job.result = JobState.FAILED, {"message": f"Re-reading before resuming failed: {exc}"}
                 await self.store.put_job(job)
                 return
-            todo = Plan(approved.preview, approved.fingerprint, narrow(approved.bound, fresh.bound))
-        # A resumed run acts on what was still to do; the rest of the approval is named, never dropped.
-        earlier = left_out(approved.bound, todo.bound) if resumed else None
+            # A resumed run acts on what was still to do; the rest of the approval is named, never dropped.
+            still, earlier = split(approved.bound, fresh.bound)
+            todo = Plan(approved.preview, approved.fingerprint, still)
         journal = Journal(self.store, job.id, await self.store.items(job.id))
         handle = self.handles.get(job.id) or Handle()
         try:
