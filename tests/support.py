@@ -263,13 +263,15 @@ def make_box(
     settings: Settings | None = None,
     max_retries: int | None = None,
     audit: Path | None = None,
+    listing: Mapping[str, dict[str, Any]] | None = None,
 ) -> Box:
     """A server over fresh simulators of `providers` (none: every registered provider).
 
     Per provider, by name: `sims` gives its whole SimConfig, `sim_fields` sets fields of the default
     one (fake clock at the simulator's start), `auth` replaces the sandbox credentials, `wrap` puts a
     transport of its own inside the recorder (e.g. TestFlight's contract checker), `client_fields`
-    sets ProviderConfig fields. `max_retries` applies to every provider's client.
+    sets ProviderConfig fields. `max_retries` applies to every provider's client. `listing={}` builds
+    every tool at start instead of listing it from the shipped file (`server/listing.py`).
     """
     settings = settings or Settings(_env_file=None)
     sims_by_name: dict[str, ProviderSim] = {}
@@ -323,4 +325,6 @@ def make_box(
         toolsets=select_toolsets(connections, toolsets),
         audit=AuditLog(audit) if audit is not None else None,
     )
-    return Box(build_server(settings, ServerOptions(), runtime), runtime, sims_by_name, settings, token_clock)
+    return Box(
+        build_server(settings, ServerOptions(), runtime, listing=listing), runtime, sims_by_name, settings, token_clock
+    )

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from mcp.server import MCPServer
+from mcp.server.mcpserver.tools import Tool
 
 from betaops import __version__
 from betaops.core.approvals import default_state_dir
@@ -24,18 +27,20 @@ from betaops.core.errors import ConfigError
 from betaops.core.state import open_store
 from betaops.providers import PROVIDERS
 from betaops.server.approve import approve_tool
+from betaops.server.apps import APPROVE_TOOL, for_app_hosts
 from betaops.server.apps import extension as apps_extension
-from betaops.server.apps import for_app_hosts
-from betaops.server.discovery import META_TOOLS, build_meta_tools
+from betaops.server.discovery import META_TOOLS, meta_tools
 from betaops.server.guard import Action
 from betaops.server.http import HEALTH_PATH, HttpOptions, health_route, http_auth
 from betaops.server.invite_all import invite_all_task
 from betaops.server.jobs import JobRunner
+from betaops.server.listing import fits
+from betaops.server.listing import load as load_listing
 from betaops.server.logging_level import install_logging_level
 from betaops.server.prompts import load_prompts
 from betaops.server.resources import register_resources
 from betaops.server.runtime import Catalog, ConfirmMode, Connection, Runtime, connect, signing_secret
-from betaops.server.sdk import request_state_security
+from betaops.server.sdk import listed_tool, request_state_security
 from betaops.server.tools import build_tool, entry
 from betaops.settings import Settings
 
@@ -126,10 +131,22 @@ def build_runtime(settings: Settings, options: ServerOptions) -> Runtime:
     return runtime
 
 
+def _built(runtime: Runtime, name: str) -> Tool:
+    return build_tool(runtime, runtime.catalog[name])
+
+
 def build_server(
-    settings: Settings, options: ServerOptions, runtime: Runtime | None = None, http: HttpOptions | None = None
+    settings: Settings,
+    options: ServerOptions,
+    runtime: Runtime | None = None,
+    http: HttpOptions | None = None,
+    listing: Mapping[str, dict[str, Any]] | None = None,
 ) -> MCPServer:
-    """The MCP server for these settings and flags; with `http`, carrying that endpoint's bearer-token auth."""
+    """The MCP server for these settings and flags; with `http`, carrying that endpoint's bearer-token auth.
+
+    A tool the shipped listing shows as this server would (`server/listing.py`) is listed from it and
+    built on its first call; `listing={}` builds every tool now, the way the listing is written.
+    """
     runtime = runtime or build_runtime(settings, options)
     # Argument errors are read by a model: pydantic's "further information" URLs only cost its tokens.
     os.environ.setdefault("PYDANTIC_ERRORS_INCLUDE_URL", "0")
@@ -156,14 +173,19 @@ def build_server(
             await runtime.leave()
 
     cards = not runtime.read_only and runtime.confirm is not ConfirmMode.NEVER
+    makers: dict[str, Callable[[], Tool]] = {
+        **{name: partial(_built, runtime, name) for name in listed},
+        **meta_tools(runtime, set(listed)),
+        **({APPROVE_TOOL: partial(approve_tool, runtime)} if cards else {}),
+    }
+    shipped = load_listing() if listing is None else listing
     server = MCPServer(
         "betaops",
         version=__version__,
         instructions=instructions(runtime),
         tools=[
-            *(build_tool(runtime, runtime.catalog[name]) for name in listed),
-            *build_meta_tools(runtime, set(listed)),
-            *([approve_tool(runtime)] if cards else []),
+            listed_tool(shipped[name], make) if name in shipped and fits(runtime, name) else make()
+            for name, make in makers.items()
         ],
         extensions=[apps_extension()],
         middleware=[for_app_hosts],

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Literal
 
 from mcp.server.mcpserver import Context
@@ -227,7 +229,8 @@ def _resolve(runtime: Runtime, request: ReadInput, writes: bool) -> tuple[Entry,
         raise ToolError(f"invalid arguments for {item.name}: {problems}.{outcome}") from exc
 
 
-def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
+def meta_tools(runtime: Runtime, listed: set[str]) -> dict[str, Callable[[], Tool]]:
+    """The discovery tools by name, each built when called for (`server/listing.py`)."""
     read = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
     async def context(ctx: Context, args: BaseModel, shown: Any, answer: Any) -> CallToolResult:
@@ -313,8 +316,9 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
         item, inner = _resolve(runtime, args, writes=True)
         return await execute(runtime, item, ctx, inner, shown, answer)
 
-    tools = [
-        make_tool(
+    makers: dict[str, Callable[[], Tool]] = {
+        f"{PREFIX}_context": partial(
+            make_tool,
             name=f"{PREFIX}_context",
             title="What is configured",
             description="Call it first: providers, mode, pins, rate limits, state store. "
@@ -324,7 +328,8 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
             out=CallOutput,  # ContextResult, unpublished: the default tools/list stays within 25 KB
             handler=context,
         ),
-        make_tool(
+        f"{PREFIX}_job_status": partial(
+            make_tool,
             name=f"{PREFIX}_job_status",
             title="Check a bulk job",
             description="A bulk write's job: state, counts, outcomes, result.",
@@ -334,7 +339,8 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
             handler=job_status,
             meta=tool_meta(f"{PREFIX}_job_status", shows_card=False),
         ),
-        make_tool(
+        f"{PREFIX}_search_operations": partial(
+            make_tool,
             name=f"{PREFIX}_search_operations",
             title="Find an operation",
             description="Find any operation, listed or not, by words (e.g. 'list builds').",
@@ -343,7 +349,8 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
             out=SearchResult,
             handler=search,
         ),
-        make_tool(
+        f"{PREFIX}_describe_operation": partial(
+            make_tool,
             name=f"{PREFIX}_describe_operation",
             title="Describe an operation",
             description="One operation's input schema and the tool that runs it.",
@@ -352,7 +359,8 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
             out=Description,
             handler=describe,
         ),
-        make_tool(
+        f"{PREFIX}_read_operation": partial(
+            make_tool,
             name=f"{PREFIX}_read_operation",
             title="Run a read",
             description="Run any read by name, like a listed tool.",
@@ -363,21 +371,20 @@ def build_meta_tools(runtime: Runtime, listed: set[str]) -> list[Tool]:
             out=CallOutput,
             handler=read_op,
         ),
-    ]
+    }
     if not runtime.read_only:
-        tools.append(
-            make_tool(
-                name=f"{PREFIX}_write_operation",
-                title="Run a write",
-                description="Run any write by name, like a listed tool. Needs the user's approval.",
-                annotations=ToolAnnotations(
-                    read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=True
-                ),
-                inp=WriteInput,
-                out=CallOutput,
-                handler=write_op,
-                approval=approval(runtime, lambda args: _resolve(runtime, args, writes=True)),  # type: ignore[arg-type]
-                meta=tool_meta(f"{PREFIX}_write_operation", shows_card=runtime.confirm is not ConfirmMode.NEVER),
-            )
+        makers[f"{PREFIX}_write_operation"] = partial(
+            make_tool,
+            name=f"{PREFIX}_write_operation",
+            title="Run a write",
+            description="Run any write by name, like a listed tool. Needs the user's approval.",
+            annotations=ToolAnnotations(
+                read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=True
+            ),
+            inp=WriteInput,
+            out=CallOutput,
+            handler=write_op,
+            approval=approval(runtime, lambda args: _resolve(runtime, args, writes=True)),  # type: ignore[arg-type]
+            meta=tool_meta(f"{PREFIX}_write_operation", shows_card=runtime.confirm is not ConfirmMode.NEVER),
         )
-    return tools
+    return makers

@@ -114,6 +114,11 @@ class Catalog(Mapping[str, Any]):
     def __contains__(self, name: object) -> bool:
         return name in self.actions
 
+    @property
+    def built(self) -> int:
+        """How many entries have been built so far (a start lists tools without building any)."""
+        return len(self._built)
+
 
 @dataclass
 class Runtime:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -28,10 +29,12 @@ from mcp.server.mcpserver import Context, Resolve
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.request_state import AESGCMRequestStateCodec, RequestStateSecurity
 from mcp.types import CallToolResult, ToolAnnotations
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 
 from betaops.server.schema import input_schema, outline, output_schema
 
+logger = logging.getLogger(__name__)
+REGENERATE = "python -m betaops.server.listing"  # writes server/listing.json from the real tools
 SDK_VERSION = "2.3.0"  # the version this adapter was written and contract-tested against
 
 Handler = Callable[..., Awaitable[CallToolResult]]
@@ -165,6 +168,52 @@ def make_tool(
     if shape != {"type": "object"}:
         tool.fn_metadata.output_model = out
         tool.fn_metadata.output_schema = shape
+    return tool
+
+
+class _ListedTool(Tool):
+    """A tool as tools/list shows it, from the shipped listing (`server/listing.py`); its first call builds
+    the real tool (models, resolvers) and every call runs that one."""
+
+    _make: Callable[[], Tool] = PrivateAttr()
+    _output: dict[str, Any] | None = PrivateAttr(None)
+    _real: Tool | None = PrivateAttr(None)
+
+    @property
+    def output_schema(self) -> dict[str, Any] | None:
+        return self._output
+
+    def real(self) -> Tool:
+        if self._real is None:
+            real = self._make()
+            if (real.parameters, real.output_schema) != (self.parameters, self._output):
+                logger.warning("%s differs from the listing it was shown by: regenerate it (%s)", self.name, REGENERATE)
+            self._real = real
+        return self._real
+
+    async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
+        return await self.real().run(arguments, context, convert_result=convert_result)
+
+
+def listed_tool(shown: Mapping[str, Any], make: Callable[[], Tool]) -> Tool:
+    """A tool listed as `shown` (one entry of tools/list, as JSON) that `make` builds on its first call.
+
+    Nothing is validated or built here: start-up lists tools without building their models. The
+    fields the SDK reads to list a tool and to check a call's `Mcp-Param` headers are set; `fn` and
+    `fn_metadata` are not, as `run` goes to the real tool.
+    """
+    annotations = shown.get("annotations")
+    tool = _ListedTool.model_construct(  # type: ignore[call-arg]  # no fn, fn_metadata: see above
+        name=shown["name"],
+        title=shown.get("title"),
+        description=shown.get("description", ""),
+        parameters=shown["inputSchema"],
+        annotations=None if annotations is None else ToolAnnotations.model_validate(annotations),
+        meta=shown.get("_meta"),
+        is_async=True,
+    )
+    tool._make = make
+    tool._output = shown.get("outputSchema")
     return tool
 
 
