@@ -31,6 +31,7 @@ from betaops.core.confirm import ConfirmationTokens
 from betaops.core.provider import ProviderSpec
 from betaops.providers import PROVIDERS
 from betaops.server.app import ServerOptions, build_server, select_toolsets
+from betaops.server.listing import Listing
 from betaops.server.runtime import ConfirmMode, Connection, Runtime
 from betaops.settings import Settings
 from betaops.sim.clock import FakeClock
@@ -263,14 +264,14 @@ def make_box(
     settings: Settings | None = None,
     max_retries: int | None = None,
     audit: Path | None = None,
-    listing: Mapping[str, dict[str, Any]] | None = None,
+    listing: Listing | None = None,
 ) -> Box:
     """A server over fresh simulators of `providers` (none: every registered provider).
 
     Per provider, by name: `sims` gives its whole SimConfig, `sim_fields` sets fields of the default
     one (fake clock at the simulator's start), `auth` replaces the sandbox credentials, `wrap` puts a
     transport of its own inside the recorder (e.g. TestFlight's contract checker), `client_fields`
-    sets ProviderConfig fields. `max_retries` applies to every provider's client. `listing={}` builds
+    sets ProviderConfig fields. `max_retries` applies to every provider's client. `listing=NOTHING` builds
     every tool at start instead of listing it from the shipped file (`server/listing.py`).
     """
     settings = settings or Settings(_env_file=None)

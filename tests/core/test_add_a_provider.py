@@ -26,7 +26,7 @@ from betaops.core.invite_target import InviteCapability, Prepared, TargetRef
 from betaops.core.invites import InviteResult, Person, PersonOutcome, parse_people
 from betaops.core.operation import Effect, Operation, Returns
 from betaops.core.pagination import PageNumberPagination
-from betaops.core.provider import ProviderSpec
+from betaops.core.provider import Parts, ProviderSpec
 from betaops.core.sandbox import Simulator
 from betaops.core.task import Plan, Task, TaskContext
 from betaops.providers import PROVIDERS
@@ -163,7 +163,11 @@ def live(settings: Settings) -> ProviderConfig:
 TOY = ProviderSpec(
     name="toy",
     title="Toy club",
-    operations=OPERATIONS,
+    parts=Parts(
+        operations=OPERATIONS,
+        tasks=(INVITE,),
+        invite=InviteCapability(target="Toy club", task=INVITE, prepare=prepare),
+    ),
     toolsets={"members": "The club's members"},
     default_toolsets=("members",),
     configured=lambda s: s.of(ToySettings).api_key is not None,
@@ -177,9 +181,7 @@ TOY = ProviderSpec(
     ),
     setup_hint="set TOY_API_KEY",
     settings=ToySettings,
-    tasks=(INVITE,),
     core_tools=("list_members",),
-    invite=InviteCapability(target="Toy club", task=INVITE, prepare=prepare),
 )
 
 

@@ -7,6 +7,7 @@ the same server shows when it builds every tool at start, in every configuration
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -42,13 +43,15 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
 async def test_a_server_lists_the_same_tools_with_the_file_as_without_it(config: str, mode: str) -> None:
     fields = CONFIGURATIONS[config]
     for apps in (False, True):
-        assert await shown(make_box(**fields), mode, apps) == await shown(make_box(**fields, listing={}), mode, apps)
+        assert await shown(make_box(**fields), mode, apps) == await shown(
+            make_box(**fields, listing=listing.NOTHING), mode, apps
+        )
 
 
 async def test_a_pinned_input_is_listed_as_pinned(monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
     monkeypatch.setenv("BETATESTING_TEST_ID", "4103")
     monkeypatch.setenv("TESTFLIGHT_APP_ID", "1588204131")
-    with_file, without = await shown(make_box(), mode), await shown(make_box(listing={}), mode)
+    with_file, without = await shown(make_box(), mode), await shown(make_box(listing=listing.NOTHING), mode)
     assert with_file == without
     issues = next(t for t in with_file if t["name"] == "betatesting_list_issues")
     assert "test_id" not in issues["inputSchema"].get("required", [])
@@ -69,10 +72,12 @@ async def test_a_start_builds_no_tool_model_and_a_call_builds_only_its_own(mode:
 async def test_a_tool_that_differs_from_its_listing_says_so_when_first_called(
     caplog: pytest.LogCaptureFixture, mode: str
 ) -> None:
-    stale = listing.load()
-    tests = stale["betatesting_list_tests"]
-    stale["betatesting_list_tests"] = tests | {"inputSchema": {**tests["inputSchema"], "required": ["limit"]}}
-    box = make_box("betatesting", listing=stale)
+    shipped = listing.load()
+    tests = shipped.tools["betatesting_list_tests"]
+    tools = shipped.tools | {
+        "betatesting_list_tests": tests | {"inputSchema": {**tests["inputSchema"], "required": ["limit"]}}
+    }
+    box = make_box("betatesting", listing=replace(shipped, tools=tools))
     with caplog.at_level(logging.WARNING, logger="betaops.server.sdk"):
         async with box.client(mode) as client:
             result = await client.call_tool("betatesting_list_tests", {"limit": 1})

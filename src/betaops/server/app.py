@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.tools import Tool
@@ -34,12 +33,12 @@ from betaops.server.guard import Action
 from betaops.server.http import HEALTH_PATH, HttpOptions, health_route, http_auth
 from betaops.server.invite_all import invite_all_task
 from betaops.server.jobs import JobRunner
-from betaops.server.listing import fits
+from betaops.server.listing import NOTHING, Listing, fits
 from betaops.server.listing import load as load_listing
 from betaops.server.logging_level import install_logging_level
 from betaops.server.prompts import load_prompts
 from betaops.server.resources import register_resources
-from betaops.server.runtime import Catalog, ConfirmMode, Connection, Runtime, connect, signing_secret
+from betaops.server.runtime import Catalog, ConfirmMode, Connection, Indexed, Runtime, connect, signing_secret
 from betaops.server.sdk import listed_tool, request_state_security
 from betaops.server.tools import build_tool, entry
 from betaops.settings import Settings
@@ -84,12 +83,26 @@ def reachable_actions(runtime: Runtime) -> list[Action]:
     return actions
 
 
-def is_listed(runtime: Runtime, op: Action) -> bool:
-    if op.provider not in runtime.connections:  # a tool across providers
+def index(actions: Iterable[Action]) -> dict[str, Indexed]:
+    return {op.tool_name: Indexed(op.provider, op.toolset, op.is_write) for op in actions}
+
+
+def reachable_index(runtime: Runtime, shipped: Mapping[str, Indexed]) -> dict[str, Indexed]:
+    """The shipped index narrowed as `reachable_actions` narrows the actions: the connected providers'
+    and those across providers, reads only in read-only mode."""
+    return {
+        name: i
+        for name, i in shipped.items()
+        if (i.provider in runtime.connections or i.provider not in PROVIDERS) and not (runtime.read_only and i.write)
+    }
+
+
+def is_listed(runtime: Runtime, name: str, action: Indexed) -> bool:
+    if action.provider not in runtime.connections:  # a tool across providers
         return True
     if runtime.toolsets is None:
-        return op.name in runtime.connections[op.provider].spec.core_tools
-    return f"{op.provider}.{op.toolset}" in runtime.toolsets
+        return name.removeprefix(f"{action.provider}_") in runtime.connections[action.provider].spec.core_tools
+    return f"{action.provider}.{action.toolset}" in runtime.toolsets
 
 
 def instructions(runtime: Runtime) -> str:
@@ -140,12 +153,13 @@ def build_server(
     options: ServerOptions,
     runtime: Runtime | None = None,
     http: HttpOptions | None = None,
-    listing: Mapping[str, dict[str, Any]] | None = None,
+    listing: Listing | None = None,
 ) -> MCPServer:
     """The MCP server for these settings and flags; with `http`, carrying that endpoint's bearer-token auth.
 
     A tool the shipped listing shows as this server would (`server/listing.py`) is listed from it and
-    built on its first call; `listing={}` builds every tool now, the way the listing is written.
+    built on its first call; `listing=NOTHING` imports every action and builds every tool now, the
+    way the listing is written.
     """
     runtime = runtime or build_runtime(settings, options)
     # Argument errors are read by a model: pydantic's "further information" URLs only cost its tokens.
@@ -156,11 +170,22 @@ def build_server(
     if runtime.confirm is ConfirmMode.NEVER and not runtime.read_only:
         logger.warning("confirmation is OFF (--confirm never): write tools execute without asking anyone")
 
-    catalog = Catalog({op.tool_name: op for op in reachable_actions(runtime)}, lambda op: entry(runtime, op))
-    runtime.catalog = catalog  # entries (input and output models) are built when first needed
+    shipped = load_listing() if listing is None else listing
+    if shipped.providers != tuple(PROVIDERS):  # written for other providers: of no use here
+        shipped = NOTHING
+
+    def load() -> dict[str, Action]:
+        return {op.tool_name: op for op in reachable_actions(runtime)}
+
+    if shipped.actions:
+        catalog = Catalog(reachable_index(runtime, shipped.actions), load, lambda op: entry(runtime, op))
+    else:
+        actions = load()
+        catalog = Catalog(index(actions.values()), lambda: actions, lambda op: entry(runtime, op))
+    runtime.catalog = catalog  # actions are imported, and entries (models) built, when first needed
     # A list (catalog order: providers in registry order, each provider's tasks then operations), never
     # a set: the same tools/list on every start, so a host's prompt cache keeps working.
-    listed = [name for name, op in catalog.actions.items() if is_listed(runtime, op)]
+    listed = [name for name, action in catalog.index.items() if is_listed(runtime, name, action)]
     runtime.listed = frozenset([*listed, *META_TOOLS])
 
     @asynccontextmanager
@@ -178,13 +203,14 @@ def build_server(
         **meta_tools(runtime, set(listed)),
         **({APPROVE_TOOL: partial(approve_tool, runtime)} if cards else {}),
     }
-    shipped = load_listing() if listing is None else listing
     server = MCPServer(
         "betaops",
         version=__version__,
         instructions=instructions(runtime),
         tools=[
-            listed_tool(shipped[name], make) if name in shipped and fits(runtime, name) else make()
+            listed_tool(shipped.tools[name], make)
+            if name in shipped.tools and fits(runtime, catalog.index.get(name), shipped.tools[name])
+            else make()
             for name, make in makers.items()
         ],
         extensions=[apps_extension()],

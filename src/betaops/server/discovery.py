@@ -247,7 +247,7 @@ def meta_tools(runtime: Runtime, listed: set[str]) -> dict[str, Callable[[], Too
                 pinned={k: v for k, v in conn.defaults.items() if v is not None},
                 rate_limit_remaining=conn.client.rate.remaining,
                 rate_limit=conn.client.rate.limit,
-                operations=sum(1 for op in runtime.catalog.actions.values() if op.provider == name),
+                operations=sum(1 for i in runtime.catalog.index.values() if i.provider == name),
                 note=conn.spec.context_note(conn.defaults),
             )
             for name, conn in runtime.connections.items()

@@ -1,11 +1,14 @@
-"""The shipped tool listing: tools/list answered at start without building a single tool model.
+"""The shipped listing: tools/list answered at start without importing an operation or building a model.
 
-Building a tool (its pydantic input and output models, then their JSON schemas) was most of a
-start's work, and a start only needs what tools/list shows. `listing.json` holds exactly that for
-every tool, written by the real path (`python -m betaops.server.listing` builds every tool and
-records what tools/list shows) in the one configuration it fits: confirmation `auto` and nothing
-pinned. A tool listed from it builds its real self on its first call (`sdk.listed_tool`). Any other
-configuration, or a tool with a pinned input, builds its tools the real way at start.
+Importing the providers' operations and models, then building each listed tool (pydantic input
+and output models, then their JSON schemas) was most of a start's work, and a start only needs
+what tools/list shows. `listing.json` holds exactly that for every tool, and for every action what
+deciding the list takes (`runtime.Indexed`). The real path writes it (`python -m
+betaops.server.listing` builds every tool and records what tools/list shows) in the one
+configuration it fits: the registered providers, confirmation `auto`, nothing pinned. A tool listed
+from it builds its real self on its first call (`sdk.listed_tool`), and the first call imports the
+providers' operations. Another configuration, a pinned input, or a provider registered at run time
+builds the real way at start.
 
 tests/server/test_listing.py fails when the file differs from what the real path writes now, and
 compares tools/list with and without it across configurations.
@@ -16,38 +19,50 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import anyio
 
-from betaops.server.runtime import ConfirmMode, Runtime
+from betaops.server.runtime import ConfirmMode, Indexed, Runtime
 
 PATH = Path(__file__).with_name("listing.json")
 
 
-def load(path: Path = PATH) -> dict[str, dict[str, Any]]:
-    """Tool name -> its tools/list entry; empty when the file is missing (every tool is then built)."""
+@dataclass(frozen=True)
+class Listing:
+    """The file: which providers it was written for, every action's index entry, every tool's listing."""
+
+    providers: tuple[str, ...] = ()
+    actions: dict[str, Indexed] = field(default_factory=dict)  # tool name -> what listing it takes
+    tools: dict[str, dict[str, Any]] = field(default_factory=dict)  # tool name -> its tools/list entry
+
+
+NOTHING = Listing()  # what a server builds every tool from: nothing shipped
+
+
+def load(path: Path = PATH) -> Listing:
+    """The shipped listing; NOTHING when the file is missing (every tool is then built at start)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return {}
-    listing: dict[str, dict[str, Any]] = json.loads(text)
-    return listing
+        return NOTHING
+    actions = {name: Indexed(*entry) for name, entry in raw["actions"].items()}
+    return Listing(tuple(raw["providers"]), actions, raw["tools"])
 
 
-def fits(runtime: Runtime, name: str) -> bool:
-    """Whether this server lists `name` exactly as the file does: the file was written with
-    confirmation `auto` (which adds confirm_token to writes) and no input pinned (a pin makes its
-    field optional and names its value)."""
+def fits(runtime: Runtime, indexed: Indexed | None, shown: dict[str, Any]) -> bool:
+    """Whether this server lists a tool exactly as `shown`: the file was written with confirmation
+    `auto` (which adds confirm_token to writes) and no input pinned (a pin makes its field optional
+    and names its value)."""
     if runtime.confirm is not ConfirmMode.AUTO:
         return False
-    op = runtime.catalog.actions.get(name)
-    conn = runtime.connections.get(op.provider) if op is not None else None
-    if op is None or conn is None:
+    conn = runtime.connections.get(indexed.provider) if indexed is not None else None
+    if conn is None:
         return True  # a discovery tool, or one across providers: nothing of theirs is pinned
     pinned = {key for key, value in conn.defaults.items() if value is not None}
-    return not pinned & set(op.params.model_fields)
+    return not pinned & set(shown["inputSchema"].get("properties", {}))
 
 
 def entries(tools: list[Any]) -> dict[str, dict[str, Any]]:
@@ -55,15 +70,24 @@ def entries(tools: list[Any]) -> dict[str, dict[str, Any]]:
     return {tool.name: tool.model_dump(mode="json", by_alias=True, exclude_none=True) for tool in tools}
 
 
-def dumps(listing: dict[str, dict[str, Any]]) -> str:
-    """One tool a line, so a change to one tool is a one-line diff."""
-    lines = [f"{json.dumps(name)}: {json.dumps(entry, ensure_ascii=False)}" for name, entry in listing.items()]
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+def dumps(listing: Listing) -> str:
+    """One action or tool a line, so a change to one tool is a one-line diff."""
+
+    def block(items: dict[str, Any]) -> str:
+        return ",\n".join(f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in items.items())
+
+    actions = {name: [i.provider, i.toolset, i.write] for name, i in listing.actions.items()}
+    return (
+        f'{{\n"providers": {json.dumps(list(listing.providers))},\n'
+        f'"actions": {{\n{block(actions)}\n}},\n"tools": {{\n{block(listing.tools)}\n}}\n}}\n'
+    )
 
 
-async def generate() -> dict[str, dict[str, Any]]:
-    """Every tool, built the real way with confirmation `auto` and nothing pinned, as tools/list shows it."""
+async def generate() -> Listing:
+    """Every action and tool of every provider, built the real way with confirmation `auto` and
+    nothing pinned, as tools/list shows them."""
     # Imported here: the server module imports this one (for `load` and `fits`).
+    from betaops.providers import PROVIDERS
     from betaops.server.app import ServerOptions, build_runtime, build_server
     from betaops.settings import Settings
 
@@ -71,10 +95,11 @@ async def generate() -> dict[str, dict[str, Any]]:
         settings = Settings(_env_file=None, state_dir=Path(state))
         options = ServerOptions(sandbox=True, toolsets=("all",))
         runtime = build_runtime(settings, options)
-        server = build_server(settings, options, runtime, listing={})
-        if not all(fits(runtime, name) for name in runtime.catalog.actions):
+        server = build_server(settings, options, runtime, listing=NOTHING)
+        tools = entries(await server.list_tools())
+        if not all(fits(runtime, runtime.catalog.index.get(name), tool) for name, tool in tools.items()):
             raise SystemExit("a tool input is pinned in the environment: unset the *_ID variables, then run again")
-        return entries(await server.list_tools())
+        return Listing(tuple(PROVIDERS), runtime.catalog.index, tools)
 
 
 def main() -> None:

@@ -55,7 +55,7 @@ def status(runtime: Runtime, name: str) -> dict[str, Any]:
         },
         "pinned": {k: v for k, v in conn.defaults.items() if v is not None},
         "read_only": runtime.read_only,
-        "operations": sum(1 for op in runtime.catalog.actions.values() if op.provider == name),
+        "operations": sum(1 for i in runtime.catalog.index.values() if i.provider == name),
     }
 
 
@@ -90,12 +90,14 @@ def register_resources(server: MCPServer, runtime: Runtime) -> None:
 
 
 def register_provider_resource(server: MCPServer, runtime: Runtime, spec: ProviderSpec, res: ProviderResource) -> None:
-    """One provider resource template: read under its task's context, refusals as resource errors."""
-    task = next(t for t in spec.tasks if t.name == res.task)
+    """One provider resource template: read under its task's context, refusals as resource errors.
+
+    The task and the reading code are imported on the first read, not to list the template."""
 
     async def read(**values: str) -> str:
+        task = next(t for t in spec.tasks if t.name == res.task)
         try:
-            data = await res.read(task_context(runtime, task), task, values)
+            data = await res.reader()(task_context(runtime, task), task, values)
         except (ProviderError, ValueError) as exc:
             raise ResourceError(str(exc)) from exc
         return provider_json(data)

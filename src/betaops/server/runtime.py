@@ -28,6 +28,7 @@ from betaops.providers import PROVIDERS
 from betaops.settings import Settings
 
 logger = logging.getLogger(__name__)
+REGENERATE = "python -m betaops.server.listing"  # writes server/listing.json from the real tools
 _TOOL_NAME = re.compile(r"\b[a-z]+_[a-z_]+[a-z]\b")
 
 
@@ -87,18 +88,39 @@ class Connection:
             await client.aclose()
 
 
+@dataclass(frozen=True)
+class Indexed:
+    """What a start needs of an action to list it or not, known without importing it (`server/listing.py`)."""
+
+    provider: str
+    toolset: str
+    write: bool
+
+
 class Catalog(Mapping[str, Any]):
     """Every reachable action by tool name, its catalog entry (input and output models) built on first use.
 
-    Start-up lists a few tools; building the models of all 220 actions up front cost most of the
-    cold start. Iterating names or counting costs nothing; `actions` gives the actions themselves;
-    looking an entry up (or iterating values) builds it once.
+    Start-up lists a few tools and imports no provider's operations: `index` names every action with
+    what deciding the list takes. Iterating names or counting reads the index; `actions` imports the
+    actions themselves (once, when first asked); looking an entry up builds it once.
     """
 
-    def __init__(self, actions: Mapping[str, Any], build: Callable[[Any], Any]) -> None:
-        self.actions: dict[str, Any] = dict(actions)
+    def __init__(
+        self, index: Mapping[str, Indexed], load: Callable[[], Mapping[str, Any]], build: Callable[[Any], Any]
+    ) -> None:
+        self.index: dict[str, Indexed] = dict(index)
+        self._load = load
+        self._actions: dict[str, Any] | None = None
         self._build = build
         self._built: dict[str, Any] = {}
+
+    @property
+    def actions(self) -> dict[str, Any]:
+        if self._actions is None:
+            self._actions = dict(self._load())
+            if list(self._actions) != list(self.index):
+                logger.warning("the actions differ from the shipped index: regenerate it (%s)", REGENERATE)
+        return self._actions
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._built:
@@ -106,13 +128,13 @@ class Catalog(Mapping[str, Any]):
         return self._built[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.actions)
+        return iter(self.index)
 
     def __len__(self) -> int:
-        return len(self.actions)
+        return len(self.index)
 
     def __contains__(self, name: object) -> bool:
-        return name in self.actions
+        return name in self.index
 
     @property
     def built(self) -> int:
@@ -134,7 +156,7 @@ class Runtime:
     toolsets: tuple[str, ...] | None = None  # None: the default surface (each provider's core tools)
     audit: AuditLog | None = None
     # tool name -> tools.Entry, every reachable action; `catalog.actions` names them without building entries
-    catalog: Catalog = field(default_factory=lambda: Catalog({}, lambda op: op))
+    catalog: Catalog = field(default_factory=lambda: Catalog({}, dict, lambda op: op))
     # Approvals, jobs, pacing, headroom: the embedded store in the state directory (or Redis) in a served
     # process; in memory otherwise.
     store: StateStore = field(default_factory=lambda: SqliteState(":memory:"))
@@ -152,10 +174,10 @@ class Runtime:
 
         def how(match: re.Match[str]) -> str:
             name = match.group(0)
-            action = self.catalog.actions.get(name)
+            action = self.catalog.index.get(name)
             if action is None or name in self.listed or text[match.end() : match.end() + 9] == " (through":
                 return name
-            via = "betaops_write_operation" if action.is_write else "betaops_read_operation"
+            via = "betaops_write_operation" if action.write else "betaops_read_operation"
             return f"{name} (through {via})"
 
         return _TOOL_NAME.sub(how, text)

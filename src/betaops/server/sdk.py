@@ -31,10 +31,10 @@ from mcp.server.request_state import AESGCMRequestStateCodec, RequestStateSecuri
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, PrivateAttr
 
+from betaops.server.runtime import REGENERATE
 from betaops.server.schema import input_schema, outline, output_schema
 
 logger = logging.getLogger(__name__)
-REGENERATE = "python -m betaops.server.listing"  # writes server/listing.json from the real tools
 SDK_VERSION = "2.3.0"  # the version this adapter was written and contract-tested against
 
 Handler = Callable[..., Awaitable[CallToolResult]]

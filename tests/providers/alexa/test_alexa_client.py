@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from betaops.core.errors import ConfigError
-from betaops.providers.alexa.models import MAX_TESTER_PAGE
 from betaops.providers.alexa.provider import live
+from betaops.providers.alexa.settings import MAX_TESTER_PAGE
 from betaops.providers.alexa.simulator import (
     DEMO_SKILL_ID,
     DRAFT_SKILL_ID,

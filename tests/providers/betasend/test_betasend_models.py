@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from betaops.providers.betasend.models import ListStatistics, SubscribersDetails, normalise_date, normalise_record
+from betaops.providers.betasend.models import ListStatistics, SubscribersDetails
 from betaops.providers.betasend.provider import body_error
+from betaops.providers.betasend.records import normalise_date, normalise_record
 
 
 @pytest.mark.parametrize(

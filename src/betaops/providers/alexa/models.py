@@ -17,8 +17,6 @@ from betaops.core.invites import InviteResult
 
 MAX_TESTERS_PER_CALL = 500
 MAX_INVITE_EMAILS = 10_000
-MAX_TESTER_PAGE = 500  # list testers: maxResults 1-500 (documented)
-MAX_SKILL_PAGE = 50  # list skills: maxResults up to 50 (SMAPI skill operations)
 
 # Documented: 1-255 characters. Real ids are `amzn1.ask.skill.<uuid>` (52 characters) or, for
 # skills from 2015-16, `amzn1.echo-sdk-ams.app.<uuid>`: both fit this charset and the client's

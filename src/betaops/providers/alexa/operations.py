@@ -25,13 +25,6 @@ BETA = "/v1/skills/{skill_id}/betaTest"
 
 _op = partial(Operation, provider="alexa")
 
-TOOLSETS = {
-    "skills": "Find the vendors and skills the credentials reach (skill ids for every beta test tool)",
-    "tests": "A skill's beta test: create, read, update, start and end it",
-    "testers": "Beta testers: invite, list, remove, remind, ask for feedback",
-}
-DEFAULT_TOOLSETS = ("skills", "tests", "testers")
-
 OPERATIONS: tuple[Operation, ...] = (
     _op(
         name="list_vendors",

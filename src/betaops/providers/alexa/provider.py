@@ -17,13 +17,8 @@ from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.operation import Operation
 from betaops.core.pagination import NextTokenPagination, Page
 from betaops.core.provider import ProviderSpec
-from betaops.core.resolve import Named
 from betaops.core.sandbox import Simulator
-from betaops.providers.alexa.invite import INVITE_TARGET, skills
-from betaops.providers.alexa.models import MAX_SKILL_PAGE, MAX_TESTER_PAGE
-from betaops.providers.alexa.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
-from betaops.providers.alexa.settings import NAME, AlexaSettings
-from betaops.providers.alexa.tasks import TASKS
+from betaops.providers.alexa.settings import MAX_SKILL_PAGE, MAX_TESTER_PAGE, NAME, AlexaSettings
 from betaops.settings import Settings
 
 CREDENTIAL_HINT = (
@@ -33,6 +28,13 @@ CREDENTIAL_HINT = (
 SANDBOX_BASE_URL = "http://api.amazonalexa.sandbox"
 LIST_KEYS = ("testers", "skills")
 SANDBOX_TOKEN_URL = "http://api.amazon.sandbox/auth/o2/token"
+
+TOOLSETS = {
+    "skills": "Find the vendors and skills the credentials reach (skill ids for every beta test tool)",
+    "tests": "A skill's beta test: create, read, update, start and end it",
+    "testers": "Beta testers: invite, list, remove, remind, ask for feedback",
+}
+DEFAULT_TOOLSETS = ("skills", "tests", "testers")
 
 
 _FIELD_KEYS = ("field", "path", "property", "parameter", "name")
@@ -236,7 +238,7 @@ def context_note(pinned: dict[str, Any]) -> str | None:
 ALEXA = ProviderSpec(
     name=NAME,
     title="Alexa skill beta tests (SMAPI)",
-    operations=OPERATIONS,
+    parts="betaops.providers.alexa.parts:PARTS",
     toolsets=TOOLSETS,
     default_toolsets=DEFAULT_TOOLSETS,
     configured=lambda s: s.of(AlexaSettings).configured,
@@ -245,10 +247,7 @@ ALEXA = ProviderSpec(
     simulator=SIMULATOR,
     settings=AlexaSettings,
     setup_hint="set ALEXA_CLIENT_ID, ALEXA_CLIENT_SECRET and ALEXA_REFRESH_TOKEN (Login with Amazon)",
-    tasks=TASKS,
     core_tools=("get_beta_test", "start_beta_test", "end_beta_test"),
     defaults=lambda s: {"skill_id": s.of(AlexaSettings).skill_id},
     context_note=context_note,
-    invite=INVITE_TARGET,
-    names={"skill_id": Named("skill", skills)},
 )

@@ -12,6 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from betaops.core.errors import ConfigError
 
 NAME = "alexa"
+# SMAPI's page sizes, which the client paginates by.
+MAX_TESTER_PAGE = 500  # list testers: maxResults 1-500 (documented)
+MAX_SKILL_PAGE = 50  # list skills: maxResults up to 50 (SMAPI skill operations)
 REQUIRED = ("ALEXA_CLIENT_ID", "ALEXA_CLIENT_SECRET", "ALEXA_REFRESH_TOKEN")
 
 

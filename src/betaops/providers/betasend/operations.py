@@ -17,13 +17,6 @@ ITEM, LIST, ITEMS = Returns.ITEM, Returns.LIST, Returns.ITEMS
 
 _op = partial(Operation, provider="betasend")
 
-TOOLSETS = {
-    "account": "Account details and reply-email verification",
-    "subscribers": "Subscribe, look up, unsubscribe and delete subscribers",
-    "lists": "Create, update, delete and inspect lists and their subscribers",
-}
-DEFAULT_TOOLSETS = ("subscribers", "lists")
-
 OPERATIONS: tuple[Operation, ...] = (
     # ---- account
     _op(

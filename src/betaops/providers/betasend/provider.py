@@ -12,13 +12,9 @@ from betaops.core.error_shape import ErrorShape
 from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.pagination import OffsetPagination, Page
 from betaops.core.provider import ProviderSpec
-from betaops.core.resolve import Named
 from betaops.core.sandbox import Simulator
-from betaops.providers.betasend.invite import INVITE_TARGET, lists
-from betaops.providers.betasend.models import normalise_record
-from betaops.providers.betasend.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
+from betaops.providers.betasend.records import normalise_record
 from betaops.providers.betasend.settings import SETUP_HINT, BetasendSettings
-from betaops.providers.betasend.tasks import TASKS
 from betaops.settings import Settings
 
 NAME = "betasend"
@@ -29,7 +25,12 @@ CREDENTIAL_HINT = (
 SANDBOX_BASE_URL = "http://your_domain_name.betasend.sandbox/api/v1"
 MAX_PAGE = 100  # our cap per request; the doc gives a default of 10 and no maximum
 
-LISTS = Named("list", lists)
+TOOLSETS = {
+    "account": "Account details and reply-email verification",
+    "subscribers": "Subscribe, look up, unsubscribe and delete subscribers",
+    "lists": "Create, update, delete and inspect lists and their subscribers",
+}
+DEFAULT_TOOLSETS = ("subscribers", "lists")
 
 
 def body_error(body: Any) -> tuple[str | None, str] | None:
@@ -120,7 +121,7 @@ SIMULATOR = Simulator(
 BETASEND = ProviderSpec(
     name=NAME,
     title="Betasend",
-    operations=OPERATIONS,
+    parts="betaops.providers.betasend.parts:PARTS",
     toolsets=TOOLSETS,
     default_toolsets=DEFAULT_TOOLSETS,
     configured=lambda s: s.of(BetasendSettings).configured,
@@ -129,10 +130,7 @@ BETASEND = ProviderSpec(
     simulator=SIMULATOR,
     settings=BetasendSettings,
     setup_hint=SETUP_HINT,
-    tasks=TASKS,
     # The default surface: bring testers onto lists and look them up; the rest via discovery.
     core_tools=("get_list_statistics",),
     defaults=lambda s: {"list_id": s.of(BetasendSettings).list_id},
-    invite=INVITE_TARGET,
-    names={"list_id": LISTS, "list_ids": LISTS},
 )

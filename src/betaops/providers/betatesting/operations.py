@@ -639,16 +639,3 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 
 BY_NAME = {op.name: op for op in OPERATIONS}
-
-TOOLSETS: dict[str, str] = {
-    "tests": "Tests: list, read, create, copy, launch, pause and close",
-    "testers": "Testers in a test: list, accept, complete, message, remove",
-    "issues": "Tester-reported issues: list, read, triage, delete",
-    "activities": "Surveys and tasks and their items",
-    "messages": "Messages exchanged with testers",
-    "invites": "Invitations and invite settings",
-    "shipping": "Hardware shipments to testers",
-    "verification": "ID verification requirements",
-    "community": "Your tester community: members, tags, custom fields",
-}
-DEFAULT_TOOLSETS = ("tests", "testers", "issues")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 from pydantic import SecretStr
@@ -11,16 +11,14 @@ from betaops.core.auth import OAuth2ClientCredentials, StaticBearer
 from betaops.core.error_shape import ErrorShape
 from betaops.core.http import ProviderConfig, require_tls
 from betaops.core.pagination import PageNumberPagination
-from betaops.core.provider import ProviderSpec
-from betaops.core.resolve import Choice, Named
+from betaops.core.provider import ProviderResource, ProviderSpec
+from betaops.core.resolve import Choice
 from betaops.core.sandbox import Simulator
-from betaops.core.task import TaskContext
-from betaops.providers.betatesting.invite import INVITE_TARGET
-from betaops.providers.betatesting.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
-from betaops.providers.betatesting.resources import RESOURCES
 from betaops.providers.betatesting.settings import BetaTestingSettings
-from betaops.providers.betatesting.tasks import TASKS
 from betaops.settings import Settings
+
+if TYPE_CHECKING:
+    from betaops.core.task import TaskContext
 
 NAME = "betatesting"
 CREDENTIAL_HINT = (
@@ -28,6 +26,19 @@ CREDENTIAL_HINT = (
     "BETATESTING_CLIENT_ID and BETATESTING_CLIENT_SECRET for OAuth2."
 )
 SANDBOX_BASE_URL = "http://betatesting.sandbox/api/external/v2"
+
+TOOLSETS: dict[str, str] = {
+    "tests": "Tests: list, read, create, copy, launch, pause and close",
+    "testers": "Testers in a test: list, accept, complete, message, remove",
+    "issues": "Tester-reported issues: list, read, triage, delete",
+    "activities": "Surveys and tasks and their items",
+    "messages": "Messages exchanged with testers",
+    "invites": "Invitations and invite settings",
+    "shipping": "Hardware shipments to testers",
+    "verification": "ID verification requirements",
+    "community": "Your tester community: members, tags, custom fields",
+}
+DEFAULT_TOOLSETS = ("tests", "testers", "issues")
 
 
 def _unwrap(body: Any) -> Any:
@@ -101,7 +112,7 @@ SIMULATOR = Simulator(
 BETATESTING = ProviderSpec(
     name=NAME,
     title="BetaTesting.com",
-    operations=OPERATIONS,
+    parts="betaops.providers.betatesting.parts:PARTS",
     toolsets=TOOLSETS,
     default_toolsets=DEFAULT_TOOLSETS,
     configured=lambda s: s.of(BetaTestingSettings).configured,
@@ -110,10 +121,16 @@ BETATESTING = ProviderSpec(
     simulator=SIMULATOR,
     settings=BetaTestingSettings,
     setup_hint="set BETATESTING_API_KEY=btst_..., or BETATESTING_CLIENT_ID and BETATESTING_CLIENT_SECRET",
-    tasks=TASKS,
     core_tools=("list_tests", "change_test_stage", "summarize_issues", "list_issues", "update_issues"),
     defaults=lambda s: {"test_id": s.of(BetaTestingSettings).test_id},
-    invite=INVITE_TARGET,
-    resources=RESOURCES,
-    names={"test_id": Named("test", tests)},
+    resources=(
+        ProviderResource(
+            uri="betatesting://tests/{test_id}/summary",
+            name="betatesting-test-summary",
+            title="BetaTesting test summary",
+            description="A test's status and its issue triage summary",
+            task="summarize_issues",
+            read="betaops.providers.betatesting.resources:test_summary",
+        ),
+    ),
 )

@@ -1,10 +1,11 @@
-"""BetaTesting resources: a test's status with its issue triage summary, without a tool call."""
+"""BetaTesting resources: a test's status with its issue triage summary, without a tool call.
+
+Declared in `provider.py`; read here, when first read."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from betaops.core.provider import ProviderResource
 from betaops.core.task import Task, TaskContext
 from betaops.providers.betatesting.tasks import SummarizeIssuesParams, summarize_issues
 
@@ -16,15 +17,3 @@ async def test_summary(ctx: TaskContext, _task: Task, values: dict[str, str]) ->
     test = (await ctx.call("get_test", {"test_id": int(test_id)})).data
     summary = await summarize_issues(ctx, SummarizeIssuesParams(test_id=int(test_id)), None)
     return {"test": test, "issues": summary.model_dump(mode="json")}
-
-
-RESOURCES = (
-    ProviderResource(
-        uri="betatesting://tests/{test_id}/summary",
-        name="betatesting-test-summary",
-        title="BetaTesting test summary",
-        description="A test's status and its issue triage summary",
-        task="summarize_issues",
-        read=test_summary,
-    ),
-)

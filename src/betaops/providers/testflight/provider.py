@@ -11,17 +11,13 @@ from typing import TYPE_CHECKING
 import httpx2
 
 from betaops.core.http import ProviderConfig, require_tls
-from betaops.core.provider import ProviderSpec
+from betaops.core.provider import ProviderResource, ProviderSpec
 from betaops.core.sandbox import Simulator
 from betaops.providers.testflight.auth import ApiKey, AppStoreConnectJWT, load_private_key
 from betaops.providers.testflight.errors import error_hint, parse_error
-from betaops.providers.testflight.invite import INVITE_TARGET
 from betaops.providers.testflight.jsonapi import JsonApiPagination, unwrap
-from betaops.providers.testflight.operations import DEFAULT_TOOLSETS, OPERATIONS, TOOLSETS
-from betaops.providers.testflight.resources import RESOURCES
+from betaops.providers.testflight.names import DEFAULT_TOOLSETS, TOOLSETS
 from betaops.providers.testflight.settings import SETUP, TestFlightSettings
-from betaops.providers.testflight.tasks import TASKS
-from betaops.providers.testflight.testers import LIST_GROUP_TESTERS
 from betaops.settings import Settings
 
 if TYPE_CHECKING:
@@ -106,7 +102,7 @@ SIMULATOR = Simulator(
 TESTFLIGHT = ProviderSpec(
     name=NAME,
     title="App Store Connect TestFlight",
-    operations=OPERATIONS,
+    parts="betaops.providers.testflight.parts:PARTS",
     toolsets=TOOLSETS,
     default_toolsets=DEFAULT_TOOLSETS,
     configured=lambda s: s.of(TestFlightSettings).configured,
@@ -115,13 +111,21 @@ TESTFLIGHT = ProviderSpec(
     simulator=SIMULATOR,
     settings=TestFlightSettings,
     setup_hint=SETUP,
-    tasks=(*TASKS, LIST_GROUP_TESTERS),
     # The conversations people have: distribution, a build's state and its feedback, who accepted.
     core_tools=("get_build_beta_status", "distribute_build", "list_group_testers"),
     defaults=lambda s: {
         "app_id": s.of(TestFlightSettings).app_id,
         "beta_group_id": s.of(TestFlightSettings).beta_group_id,
     },
-    invite=INVITE_TARGET,
-    resources=RESOURCES,
+    resources=(
+        ProviderResource(
+            uri="testflight://apps/{app}/latest-build",
+            name="testflight-latest-build",
+            title="TestFlight app: newest build's beta status",
+            description="Processing and beta state, groups, review and newest feedback of an app's newest build "
+            "(app: name, bundle id or id)",
+            task="get_build_beta_status",
+            read="betaops.providers.testflight.resources:latest_build",
+        ),
+    ),
 )

@@ -1,10 +1,11 @@
-"""TestFlight resources: an app's newest build and its beta status, without a tool call."""
+"""TestFlight resources: an app's newest build and its beta status, without a tool call.
+
+Declared in `provider.py`; read here, when first read."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from betaops.core.provider import ProviderResource
 from betaops.core.task import Task, TaskContext
 
 
@@ -13,16 +14,3 @@ async def latest_build(ctx: TaskContext, task: Task, values: dict[str, str]) -> 
     params = task.params.model_validate({"app": values["app"]})
     status = await task.run(ctx, params, None, None)
     return status.model_dump(mode="json")
-
-
-RESOURCES = (
-    ProviderResource(
-        uri="testflight://apps/{app}/latest-build",
-        name="testflight-latest-build",
-        title="TestFlight app: newest build's beta status",
-        description="Processing and beta state, groups, review and newest feedback of an app's newest build "
-        "(app: name, bundle id or id)",
-        task="get_build_beta_status",
-        read=latest_build,
-    ),
-)
