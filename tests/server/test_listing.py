@@ -43,9 +43,11 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
 async def test_a_server_lists_the_same_tools_with_the_file_as_without_it(config: str, mode: str) -> None:
     fields = CONFIGURATIONS[config]
     for apps in (False, True):
-        assert await shown(make_box(**fields), mode, apps) == await shown(
-            make_box(**fields, listing=listing.NOTHING), mode, apps
-        )
+        with_file, without = make_box(**fields), make_box(**fields, listing=listing.NOTHING)
+        assert await shown(with_file, mode, apps) == await shown(without, mode, apps)
+        # What the start read from the file is what the providers' code holds, once imported.
+        assert with_file.runtime.catalog.index == without.runtime.catalog.index
+        assert list(with_file.runtime.catalog.actions) == list(with_file.runtime.catalog.index)
 
 
 async def test_a_pinned_input_is_listed_as_pinned(monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
