@@ -20,9 +20,10 @@ from email.utils import parseaddr
 from functools import lru_cache
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from betaops.core.errors import ProviderError
+from betaops.core.model import Model
 
 Outcome = Literal["invited", "already_there", "invalid", "failed", "unknown", "not_attempted"]
 SHOWN = 100  # emails listed per outcome in a report
@@ -75,7 +76,7 @@ def parse_people(entries: list[str]) -> tuple[dict[str, Person], list[str]]:
     return people, invalid
 
 
-class PersonOutcome(BaseModel):
+class PersonOutcome(Model):
     """One person's outcome at one target; `detail` says why (a failure keeps the provider's reason)."""
 
     email: str
@@ -95,7 +96,7 @@ UNKNOWN_NOTE = (
 )
 
 
-class InviteResult(BaseModel):
+class InviteResult(Model):
     """What an invite tool did, person by person, with exact counts by outcome."""
 
     counts: dict[str, int] = Field(description="How many had each outcome")
@@ -136,12 +137,12 @@ def tally(outcomes: Iterable[PersonOutcome]) -> dict[str, int]:
     return counts
 
 
-class Failure(BaseModel):
+class Failure(Model):
     email: str
     detail: str
 
 
-class TargetReport(BaseModel):
+class TargetReport(Model):
     # Per target: exact counts by outcome, and the emails behind them (long lists cut).
 
     target: str

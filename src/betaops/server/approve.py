@@ -16,6 +16,7 @@ from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from betaops.core.errors import ConfirmationError, ProviderError
+from betaops.core.model import Model
 from betaops.server import guard
 from betaops.server.apps import APPROVE_TOOL, CARD, shows_apps, unseal
 from betaops.server.executor import error_result, write_result
@@ -32,7 +33,7 @@ class ApproveInput(ArgModelBase):
     approve: bool = Field(description="The user's click: Approve (true) or Decline (false)")
 
 
-class ApproveOutput(BaseModel):
+class ApproveOutput(Model):
     model_config = ConfigDict(extra="allow")
 
 

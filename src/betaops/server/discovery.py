@@ -24,6 +24,7 @@ from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from betaops import __version__
+from betaops.core.model import Model
 from betaops.server.apps import tool_meta
 from betaops.server.executor import approval, as_result, execute
 from betaops.server.guard import Action
@@ -41,7 +42,7 @@ META_TOOLS = tuple(
 WORD = re.compile(r"[a-z0-9]+")
 
 
-class ProviderContext(BaseModel):
+class ProviderContext(Model):
     name: str
     title: str
     mode: Literal["sandbox", "live"]
@@ -53,7 +54,7 @@ class ProviderContext(BaseModel):
     note: str | None = None  # what to know about this setup, e.g. how to find an Alexa skill to pin
 
 
-class ContextResult(BaseModel):
+class ContextResult(Model):
     server: str
     read_only: bool
     confirm: str
@@ -65,7 +66,7 @@ class ContextResult(BaseModel):
 
 
 class JobInput(ArgModelBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first call, not at start
 
     job_id: str = Field(description="From a bulk write")
 
@@ -78,17 +79,17 @@ def store_description(runtime: Runtime) -> str:
 
 
 class NoInput(ArgModelBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first call, not at start
 
 
 class SearchInput(ArgModelBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first call, not at start
     query: str = Field(min_length=1, max_length=200, description="Words")
     provider: str | None = Field(None, max_length=40, description="Only this provider")
     limit: int = Field(10, ge=1, le=25, description="Most results")
 
 
-class Match(BaseModel):
+class Match(Model):
     tool: str
     title: str
     summary: str
@@ -96,17 +97,17 @@ class Match(BaseModel):
     listed: bool
 
 
-class SearchResult(BaseModel):
+class SearchResult(Model):
     matches: list[Match]
     total: int
 
 
 class DescribeInput(ArgModelBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first call, not at start
     tool: str = Field(min_length=1, max_length=128, description="From betaops_search_operations")
 
 
-class Description(BaseModel):
+class Description(Model):
     tool: str
     description: str
     effect: str
@@ -116,7 +117,7 @@ class Description(BaseModel):
 
 
 class ReadInput(ArgModelBase):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first call, not at start
     tool: str = Field(min_length=1, max_length=128, description="From betaops_search_operations")
     arguments: dict[str, Any] = Field(default_factory=dict, description="Its arguments (see describe)")
 
@@ -126,7 +127,7 @@ class WriteInput(ReadInput):
     confirm_summary: str | None = CONFIRM_FIELDS["confirm_summary"][1]
 
 
-class CallOutput(BaseModel):
+class CallOutput(Model):
     model_config = ConfigDict(extra="allow")
 
 

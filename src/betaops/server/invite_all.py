@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from betaops.core.errors import ProviderError
 from betaops.core.invite_target import InviteCapability, Prepared, TargetRef
 from betaops.core.invites import InviteResult, Outcome, Person, PersonOutcome, TargetReport, parse_people
+from betaops.core.model import Model
 from betaops.core.operation import Effect
 from betaops.core.preview import every
 from betaops.core.provider import ProviderSpec
@@ -28,7 +29,7 @@ from betaops.core.task import Plan, Task, TaskContext
 MAX_PEOPLE = 500
 
 
-class InviteAllResult(BaseModel):
+class InviteAllResult(Model):
     people: int  # distinct valid emails
     invalid: list[str]  # entries that are not emails, skipped everywhere
     targets: list[TargetReport]

@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, create_model
 
+from betaops.core.model import Model
 from betaops.core.operation import Operation, Returns
 from betaops.core.task import Task
 
@@ -25,7 +26,7 @@ class WriteStatus(StrEnum):
     NOT_EXECUTED = "not_executed"
 
 
-class ListResult(BaseModel):
+class ListResult(Model):
     """A page of items; `next_cursor` fetches the next page with the same arguments."""
 
     items: list[Any]
@@ -36,12 +37,12 @@ class ListResult(BaseModel):
     note: str | None = None
 
 
-class ItemsResult(BaseModel):
+class ItemsResult(Model):
     items: list[Any]
     count: int
 
 
-class RequestResult(BaseModel):
+class RequestResult(Model):
     """The outcome of a write that is one request (an operation): nothing changed unless status is
     "executed". It never runs as a job, so its published schema has no `job_id`."""
 

@@ -8,13 +8,15 @@ Attribute names stay Apple's (they are what `fields[...]`, `filter[...]` and `so
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from betaops.core.pagination import NextLinkPagination, Page
-from betaops.providers.testflight.declare import Body
 from betaops.providers.testflight.names import singular, snake
+
+if TYPE_CHECKING:
+    from betaops.providers.testflight.declare import Body
 
 Index = dict[tuple[str, str], dict[str, Any]]
 
