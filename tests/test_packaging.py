@@ -119,18 +119,24 @@ def test_server_json_describes_the_pypi_package_like_the_bundle() -> None:
     assert f"mcp-name: {SERVER['name']}" in README
 
 
-def registry_schema() -> dict[str, Any]:
-    """The MCP Registry's published server.json schema, named by our `$schema`.
+SCHEMA_COPY = ROOT / "tests" / "schemas" / "mcp-registry" / NEWEST / "server.schema.json"  # source: SOURCE.md beside it
 
-    It comes from PyPI, not from a copy of ours: the pinned test dependency `skillsaw` bundles every
-    released schema byte for byte from `modelcontextprotocol/static` (the repository behind
-    static.modelcontextprotocol.io), with its MIT licence and source note (`SCHEMA-SOURCE.md`).
-    """
+
+def registry_schema() -> dict[str, Any]:
+    """The MCP Registry's published server.json schema, named by our `$schema`: the copy in the tree."""
     version = SERVER["$schema"].split("/schemas/", 1)[1].split("/", 1)[0]  # e.g. 2025-12-11
-    package = files("skillsaw.schemas.mcp_registry") / f"v{version.replace('-', '_')}"
-    assert "modelcontextprotocol/static" in (package / "SCHEMA-SOURCE.md").read_text()
-    schema: dict[str, Any] = json.loads((package / "server.schema.json").read_text())
+    assert version == NEWEST, "a new schema version: add its copy under tests/schemas/mcp-registry/"
+    schema: dict[str, Any] = json.loads(SCHEMA_COPY.read_text())
     return schema
+
+
+def test_the_schema_copy_is_the_published_one() -> None:
+    """Byte for byte the schema the pinned test dependency `skillsaw` bundles from
+    `modelcontextprotocol/static` (the repository behind static.modelcontextprotocol.io)."""
+    package = files("skillsaw.schemas.mcp_registry") / f"v{NEWEST.replace('-', '_')}"
+    assert "modelcontextprotocol/static" in (package / "SCHEMA-SOURCE.md").read_text()
+    assert SCHEMA_COPY.read_bytes() == (package / "server.schema.json").read_bytes()
+    assert "MIT License" in (SCHEMA_COPY.parent / "LICENSE").read_text()
 
 
 def test_server_json_validates_against_the_registry_schema() -> None:
