@@ -107,12 +107,18 @@ async def test_schemas_are_strict_described_and_flat(box: Box) -> None:
 
 async def test_a_misspelt_argument_is_refused_by_name(box: Box) -> None:
     """The listed schema leaves out `additionalProperties: false` (issue 14's byte budget); the input
-    model still refuses any argument the tool does not take, naming it, and nothing is sent."""
+    model still refuses any argument the tool does not take, naming it and the ones it takes, and
+    nothing is sent; the same through discovery."""
     async with box.client() as client:
         wrong = await client.call_tool("betatesting_list_tests", {"limt": 3})
         write = await client.call_tool("betatesting_update_issue", {"test_id": 1, "issue_id": 1, "stauts": "complete"})
-    for result, field in ((wrong, "limt"), (write, "stauts")):
-        assert result.is_error and field in text(result) and "Extra inputs are not permitted" in text(result)
+        found = await client.call_tool(
+            "betaops_read_operation", {"tool": "betatesting_list_tests", "arguments": {"page_size": 5}}
+        )
+    for result, field in ((wrong, "'limt'"), (write, "'stauts'"), (found, "'page_size'")):
+        assert result.is_error and f"no argument {field}; it takes:" in text(result)
+    assert "it takes: status, cursor, limit, fields" in text(wrong)
+    assert "status" in text(write).split("it takes:")[1]
     assert not box.state.requests
 
 

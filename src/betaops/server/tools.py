@@ -99,6 +99,23 @@ class NoControlCharacters(BaseModel):
         return data
 
 
+class KnownArguments(BaseModel):
+    """Refuses an argument the tool does not take and names the ones it does: pydantic's "Extra inputs
+    are not permitted" leaves an assistant guessing what an old `page_size` or a misspelt `stauts`
+    should have been (the listed schema omits `additionalProperties: false` for bytes)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_arguments(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            fields = cls.model_fields
+            known = {*fields, *(f.alias for f in fields.values() if f.alias)}
+            if unknown := [key for key in data if key not in known]:
+                names = ", ".join(repr(key) for key in unknown)
+                raise ValueError(f"no argument {names}; it takes: {', '.join(fields)}")
+        return data
+
+
 def _known_fields(model: type[BaseModel], others: list[str]) -> Callable[[list[str] | None], list[str] | None]:
     """A `fields` check: a misspelt name is an error naming the allowed ones, not silently nothing."""
     known = {*model.model_fields, "all"}
@@ -169,7 +186,7 @@ def input_model(
     # Given as a class keyword (pydantic config), it is in the model as first built: no second build.
     outcome = "; nothing was changed" if op.is_write else ""
     title = f"the arguments of {op.tool_name}{outcome}"
-    bases = (op.params, NoControlCharacters, ArgModelBase)
+    bases = (op.params, KnownArguments, NoControlCharacters, ArgModelBase)
     return create_model(f"{op.tool_name}_input", __base__=bases, __cls_kwargs__={"title": title}, **extra)
 
 
