@@ -11,6 +11,7 @@ listed tools, leaves them out. Validation does not depend on them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 _NULL = {"type": "null"}
@@ -111,20 +112,24 @@ def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
 _ENFORCED = frozenset({"additionalProperties", "pattern", "minLength", "maxLength", "minItems", "maxItems"})
 
 
-def _loose(schema: Any) -> Any:
+def _walk(schema: Any, node: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
+    """`schema` rebuilt bottom-up, `node` applied to every object in it. The maps under `properties`
+    and `$defs` are walked but not given to `node`: their keys are names, not keywords."""
     if isinstance(schema, list):
-        return [_loose(item) for item in schema]
+        return [_walk(item, node) for item in schema]
     if not isinstance(schema, dict):
         return schema
     out: dict[str, Any] = {}
     for key, value in schema.items():
-        if key in _ENFORCED:
-            continue
-        if key in ("properties", "$defs") and isinstance(value, dict):  # keys here are names, not keywords
-            out[key] = {name: _loose(item) for name, item in value.items()}
+        if key in ("properties", "$defs") and isinstance(value, dict):
+            out[key] = {name: _walk(item, node) for name, item in value.items()}
         else:
-            out[key] = _loose(value)
-    return out
+            out[key] = _walk(value, node)
+    return node(out)
+
+
+def _loose(schema: Any) -> Any:
+    return _walk(schema, lambda node: {k: v for k, v in node.items() if k not in _ENFORCED})
 
 
 def _optional_not_null(schema: Any) -> Any:
@@ -134,20 +139,14 @@ def _optional_not_null(schema: Any) -> Any:
     default is None), so the listed schema says only the first, shorter way; null is still
     accepted, and `compact` (what `betaops_describe_operation` shows) keeps it.
     """
-    if isinstance(schema, list):
-        return [_optional_not_null(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key in ("properties", "$defs") and isinstance(value, dict):  # keys here are names, not keywords
-            out[key] = {name: _optional_not_null(item) for name, item in value.items()}
-        else:
-            out[key] = _optional_not_null(value)
-    if isinstance(out.get("properties"), dict):
-        required = set(out.get("required", ()))
-        out["properties"] = {k: v if k in required else _without_null(v) for k, v in out["properties"].items()}
-    return out
+
+    def node(out: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(out.get("properties"), dict):
+            required = set(out.get("required", ()))
+            out["properties"] = {k: v if k in required else _without_null(v) for k, v in out["properties"].items()}
+        return out
+
+    return _walk(schema, node)
 
 
 def _without_null(schema: Any) -> Any:
