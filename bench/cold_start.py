@@ -9,8 +9,10 @@ Side by side, interleaved run by run so that drift on a shared machine hits ever
 - `betaops serve --sandbox --toolsets all` (every operation listed).
 
 Wall time to the answers, and the CPU time of the whole process (user + system, start to exit),
-which other load on a shared machine moves far less. Raw JSON-RPC over pipes, so no client library time is counted. The size is the compact JSON of the
-`tools` array, as `server/footprint.py` counts it.
+which other load on a shared machine moves far less. Raw JSON-RPC over pipes, so no client library
+time is counted. The size is the compact JSON of the `tools` array, as `server/footprint.py` counts
+it. "first call" (separate starts) is what a start leaves for later: from the tools/list answer to
+the first tools/call's.
 
 Run: python bench/cold_start.py [runs] [--baseline PATH] [--instructions]
      --baseline PATH also runs the betaops of another checkout (its `src/` first on PYTHONPATH) as
@@ -56,6 +58,16 @@ INITIALIZE = {
 }
 INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
 LIST = {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}
+# The first call after tools/list: the floor's one tool; for betaops a search, which reads every
+# reachable operation (so the providers' operations, imported on the first call, are in its time)
+# and reaches no provider (so live and sandbox alike answer it).
+PING = {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "ping", "arguments": {}}}
+SEARCH = {
+    "jsonrpc": "2.0",
+    "id": 3,
+    "method": "tools/call",
+    "params": {"name": "betaops_search_operations", "arguments": {"query": "list builds"}},
+}
 PREFIXES = ("BETATESTING_", "BETAOPS_", "TESTFLIGHT_", "ALEXA_", "BETASEND_")
 
 
@@ -108,6 +120,27 @@ def once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, int, 
         proc.stdin.close()
         cpu = _reap(proc)
     return initialized, listed, len(tools), len(json.dumps(tools, separators=(",", ":")).encode()), cpu
+
+
+def first_call(argv: list[str], env: dict[str, str], call: dict[str, Any]) -> float:
+    """Seconds from the tools/list answer to the answer of the first tools/call (a separate start)."""
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    try:
+        _send(proc, INITIALIZE)
+        _answer(proc, 1)
+        _send(proc, INITIALIZED)
+        _send(proc, LIST)
+        _answer(proc, 2)
+        start = time.perf_counter()
+        _send(proc, call)
+        answer = _answer(proc, 3)
+        if answer.get("result", {}).get("isError") or "error" in answer:
+            raise RuntimeError(f"the first call failed: {answer}")
+        return time.perf_counter() - start
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        _reap(proc)
 
 
 def live_env(state: str) -> dict[str, str]:
@@ -201,9 +234,12 @@ def run(runs: int = 7, baseline: str | None = None) -> Table:
     for argv, env in chosen.values():  # warm the file cache and bytecode once, uncounted
         once(argv, env)
     timings: dict[str, list[tuple[float, float, int, int, float]]] = {name: [] for name in chosen}
+    calls: dict[str, list[float]] = {name: [] for name in chosen}
     for _ in range(runs):
         for name, (argv, env) in chosen.items():  # interleaved, so drift hits all alike
             timings[name].append(once(argv, env))
+        for name, (argv, env) in chosen.items():
+            calls[name].append(first_call(argv, env, PING if "floor" in name else SEARCH))
     table = Table(
         f"Cold start over stdio ({runs} runs each, interleaved; medians)",
         [
@@ -216,6 +252,7 @@ def run(runs: int = 7, baseline: str | None = None) -> Table:
             "vs floor",
             "CPU (process)",
             "CPU vs floor",
+            "first call",
         ],
     )
     floor = median([r[1] for r in timings["bare MCP server, one tool (floor)"]])
@@ -234,12 +271,17 @@ def run(runs: int = 7, baseline: str | None = None) -> Table:
                 f"{listed / floor:.2f}x",
                 f"{cpu * 1000:.0f} ms",
                 f"{cpu / floor_cpu:.2f}x",
+                f"{median(calls[name]) * 1000:.0f} ms",
             ]
         )
     table.notes.append(f"floor: {floor * 1000:.0f} ms to tools/list (KB = 1,000 bytes of compact JSON)")
     table.notes.append(
         "CPU (process): user + system time of the whole server process, start to exit (after tools/list); "
         "on a loaded machine it moves far less than wall time"
+    )
+    table.notes.append(
+        "first call: from the tools/list answer to the first tools/call's (separate starts): the floor's ping; "
+        "betaops_search_operations for betaops, which imports the providers' operations a start leaves out"
     )
     return table
 

@@ -7,6 +7,9 @@ the same server shows when it builds every tool at start, in every configuration
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from typing import Any
 
@@ -61,7 +64,7 @@ async def test_a_pinned_input_is_listed_as_pinned(monkeypatch: pytest.MonkeyPatc
 
 
 async def test_a_start_builds_no_tool_model_and_a_call_builds_only_its_own(mode: str) -> None:
-    box = make_box("betatesting")
+    box = make_box()
     async with box.client(mode) as client:
         await client.list_tools()
         assert box.runtime.catalog.built == 0
@@ -69,6 +72,38 @@ async def test_a_start_builds_no_tool_model_and_a_call_builds_only_its_own(mode:
         again = await client.call_tool("betatesting_list_tests", {"limit": 2})
     assert structured(page) == structured(again) and len(structured(page)["items"]) == 2
     assert box.runtime.catalog.built == 1
+
+
+def test_a_start_imports_no_operation_and_a_first_call_only_its_providers() -> None:
+    """In a fresh interpreter, as `betaops serve` starts: its tool list needs no provider's operations
+    or models, and calling a BetaTesting tool imports BetaTesting's alone."""
+    script = """
+import anyio, sys
+from mcp import Client
+from betaops.server.app import ServerOptions, build_server
+from betaops.settings import Settings
+
+def heavy():
+    kinds = ("operations", "models", "tasks", "parts")
+    return sorted({m.split(".")[2] for m in sys.modules if m.startswith("betaops.providers.") and m.rsplit(".", 1)[-1] in kinds})
+
+async def main():
+    server = build_server(Settings(_env_file=None), ServerOptions(sandbox=True))
+    async with Client(server) as client:
+        listed = len((await client.list_tools()).tools)
+        print(listed, heavy())
+        result = await client.call_tool("betatesting_list_tests", {"limit": 1})
+        print(result.is_error, heavy())
+
+anyio.run(main)
+"""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("BETATESTING_", "TESTFLIGHT_", "ALEXA_", "BETASEND_"))
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60, check=True
+    )
+    assert out.stdout.splitlines() == ["19 []", "False ['betatesting']"]
 
 
 async def test_a_tool_that_differs_from_its_listing_says_so_when_first_called(

@@ -31,7 +31,7 @@ from betaops.server.apps import extension as apps_extension
 from betaops.server.discovery import META_TOOLS, meta_tools
 from betaops.server.guard import Action
 from betaops.server.http import HEALTH_PATH, HttpOptions, health_route, http_auth
-from betaops.server.invite_all import invite_all_task
+from betaops.server.invite_all import ACROSS, invite_all_task
 from betaops.server.jobs import JobRunner
 from betaops.server.listing import NOTHING, Listing, fits
 from betaops.server.listing import load as load_listing
@@ -72,15 +72,18 @@ def select_toolsets(connections: dict[str, Connection], wanted: tuple[str, ...] 
     return tuple(dict.fromkeys(chosen))
 
 
+def provider_actions(runtime: Runtime, provider: str) -> list[Action]:
+    """One connected provider's actions, or (ACROSS) those across providers; reads only in read-only mode."""
+    if provider == ACROSS:  # across providers: always offered where writes are
+        return [] if runtime.read_only else [invite_all_task(PROVIDERS.values())]
+    spec = runtime.connections[provider].spec
+    every: list[Action] = [*spec.tasks, *spec.operations]
+    return [op for op in every if not (runtime.read_only and op.is_write)]
+
+
 def reachable_actions(runtime: Runtime) -> list[Action]:
-    """Every action of every connected provider (reads only in read-only mode)."""
-    actions: list[Action] = []
-    for conn in runtime.connections.values():
-        every: list[Action] = [*conn.spec.tasks, *conn.spec.operations]
-        actions += [op for op in every if not (runtime.read_only and op.is_write)]
-    if not runtime.read_only:
-        actions.append(invite_all_task(PROVIDERS.values()))  # across providers: always offered where writes are
-    return actions
+    """Every action of every connected provider, then those across providers."""
+    return [op for provider in (*runtime.connections, ACROSS) for op in provider_actions(runtime, provider)]
 
 
 def index(actions: Iterable[Action]) -> dict[str, Indexed]:
@@ -93,7 +96,7 @@ def reachable_index(runtime: Runtime, shipped: Mapping[str, Indexed]) -> dict[st
     return {
         name: i
         for name, i in shipped.items()
-        if (i.provider in runtime.connections or i.provider not in PROVIDERS) and not (runtime.read_only and i.write)
+        if i.provider in (*runtime.connections, ACROSS) and not (runtime.read_only and i.write)
     }
 
 
@@ -174,14 +177,17 @@ def build_server(
     if shipped.providers != tuple(PROVIDERS):  # written for other providers: of no use here
         shipped = NOTHING
 
-    def load() -> dict[str, Action]:
-        return {op.tool_name: op for op in reachable_actions(runtime)}
+    def load(provider: str) -> dict[str, Action]:
+        return {op.tool_name: op for op in provider_actions(runtime, provider)}
 
     if shipped.actions:
         catalog = Catalog(reachable_index(runtime, shipped.actions), load, lambda op: entry(runtime, op))
     else:
-        actions = load()
-        catalog = Catalog(index(actions.values()), lambda: actions, lambda op: entry(runtime, op))
+        actions = reachable_actions(runtime)
+        by_provider = {
+            p: {op.tool_name: op for op in actions if op.provider == p} for p in (*runtime.connections, ACROSS)
+        }
+        catalog = Catalog(index(actions), by_provider.__getitem__, lambda op: entry(runtime, op))
     runtime.catalog = catalog  # actions are imported, and entries (models) built, when first needed
     # A list (catalog order: providers in registry order, each provider's tasks then operations), never
     # a set: the same tools/list on every start, so a host's prompt cache keeps working.

@@ -40,7 +40,7 @@ from betaops.server.apps import approval_meta, shows_apps
 from betaops.server.jobs import is_bulk, started
 from betaops.server.previews import describe
 from betaops.server.results import WriteResult, WriteStatus
-from betaops.server.runtime import ConfirmMode, Runtime
+from betaops.server.runtime import ConfirmMode, Connection, Runtime
 from betaops.server.sdk import round_id
 
 logger = logging.getLogger(__name__)
@@ -72,23 +72,25 @@ def call_args(params: BaseModel) -> dict[str, Any]:
     return params.model_dump(mode="json", exclude_none=True)
 
 
+def _context(conn: Connection, progress: Progress | None, journal: Journal | None) -> TaskContext:
+    return TaskContext(
+        conn.client,
+        {o.name: o for o in conn.spec.operations},
+        progress,
+        journal=journal,
+        pinned={k: v for k, v in conn.defaults.items() if v is not None},
+        now=conn.now,
+    )
+
+
 def task_context(
     runtime: Runtime, action: Action, progress: Progress | None = None, journal: Journal | None = None
 ) -> TaskContext:
-    contexts = {
-        name: TaskContext(
-            conn.client,
-            {o.name: o for o in conn.spec.operations},
-            progress,
-            journal=journal,
-            pinned={k: v for k, v in conn.defaults.items() if v is not None},
-            now=conn.now,
-        )
-        for name, conn in runtime.connections.items()
-    }
-    if action.provider in contexts:
-        return contexts[action.provider]
-    # A task across providers: it reaches each one through `providers`.
+    """The context of the action's own provider (whose operations alone it imports), or for a task
+    across providers one reaching each of them through `providers`."""
+    if (conn := runtime.connections.get(action.provider)) is not None:
+        return _context(conn, progress, journal)
+    contexts = {name: _context(c, progress, journal) for name, c in runtime.connections.items()}
     first = next(iter(contexts.values()))
     return TaskContext(first.client, {}, progress, providers=contexts, journal=journal)
 

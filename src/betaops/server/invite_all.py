@@ -152,12 +152,15 @@ class InviteAll:
         return InviteAllResult(people=len(people), invalid=invalid, targets=reports)
 
 
+ACROSS = "betaops"  # the provider of an action across providers (this one)
+
+
 def invite_all_task(providers: Iterable[ProviderSpec]) -> Task:
     """The cross-provider invite over every provider that can invite, in registry order."""
     capabilities = {spec.name: spec.invite for spec in providers if spec.invite is not None}
     flow = InviteAll(capabilities)
     return Task(
-        provider="betaops",
+        provider=ACROSS,
         name="invite_testers",
         title="Invite testers everywhere",
         summary="Invite people to several beta programs at once: a preview per target, one approval, each email's "

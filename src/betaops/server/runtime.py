@@ -101,30 +101,42 @@ class Catalog(Mapping[str, Any]):
     """Every reachable action by tool name, its catalog entry (input and output models) built on first use.
 
     Start-up lists a few tools and imports no provider's operations: `index` names every action with
-    what deciding the list takes. Iterating names or counting reads the index; `actions` imports the
-    actions themselves (once, when first asked); looking an entry up builds it once.
+    what deciding the list takes. Iterating names or counting reads the index; an action is imported
+    with its provider's (`load(provider)`, once, when one of them is first needed), so a first call
+    imports one provider, not four; `actions` imports them all; looking an entry up builds it once.
     """
 
     def __init__(
-        self, index: Mapping[str, Indexed], load: Callable[[], Mapping[str, Any]], build: Callable[[Any], Any]
+        self,
+        index: Mapping[str, Indexed],
+        load: Callable[[str], Mapping[str, Any]],
+        build: Callable[[Any], Any],
     ) -> None:
         self.index: dict[str, Indexed] = dict(index)
         self._load = load
-        self._actions: dict[str, Any] | None = None
+        self._loaded: dict[str, dict[str, Any]] = {}  # provider -> its actions by tool name
         self._build = build
         self._built: dict[str, Any] = {}
 
+    def _provider(self, provider: str) -> dict[str, Any]:
+        if provider not in self._loaded:
+            loaded = dict(self._load(provider))
+            if list(loaded) != [n for n, i in self.index.items() if i.provider == provider]:
+                logger.warning("%s's actions differ from the shipped index: regenerate it (%s)", provider, REGENERATE)
+            self._loaded[provider] = loaded
+        return self._loaded[provider]
+
+    def action(self, name: str) -> Any:
+        return self._provider(self.index[name].provider)[name]
+
     @property
     def actions(self) -> dict[str, Any]:
-        if self._actions is None:
-            self._actions = dict(self._load())
-            if list(self._actions) != list(self.index):
-                logger.warning("the actions differ from the shipped index: regenerate it (%s)", REGENERATE)
-        return self._actions
+        """Every action, in the index's order (which imports every provider's)."""
+        return {name: self._provider(i.provider)[name] for name, i in self.index.items()}
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._built:
-            self._built[name] = self._build(self.actions[name])
+            self._built[name] = self._build(self.action(name))
         return self._built[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -156,7 +168,7 @@ class Runtime:
     toolsets: tuple[str, ...] | None = None  # None: the default surface (each provider's core tools)
     audit: AuditLog | None = None
     # tool name -> tools.Entry, every reachable action; `catalog.actions` names them without building entries
-    catalog: Catalog = field(default_factory=lambda: Catalog({}, dict, lambda op: op))
+    catalog: Catalog = field(default_factory=lambda: Catalog({}, lambda _: {}, lambda op: op))
     # Approvals, jobs, pacing, headroom: the embedded store in the state directory (or Redis) in a served
     # process; in memory otherwise.
     store: StateStore = field(default_factory=lambda: SqliteState(":memory:"))
