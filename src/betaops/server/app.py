@@ -81,17 +81,12 @@ def provider_actions(runtime: Runtime, provider: str) -> list[Action]:
     return [op for op in every if not (runtime.read_only and op.is_write)]
 
 
-def reachable_actions(runtime: Runtime) -> list[Action]:
-    """Every action of every connected provider, then those across providers."""
-    return [op for provider in (*runtime.connections, ACROSS) for op in provider_actions(runtime, provider)]
-
-
 def index(actions: Iterable[Action]) -> dict[str, Indexed]:
     return {op.tool_name: Indexed(op.provider, op.toolset, op.is_write) for op in actions}
 
 
 def reachable_index(runtime: Runtime, shipped: Mapping[str, Indexed]) -> dict[str, Indexed]:
-    """The shipped index narrowed as `reachable_actions` narrows the actions: the connected providers'
+    """The shipped index narrowed as `provider_actions` narrows the actions: the connected providers'
     and those across providers, reads only in read-only mode."""
     return {
         name: i
@@ -182,12 +177,10 @@ def build_server(
 
     if shipped.actions:
         catalog = Catalog(reachable_index(runtime, shipped.actions), load, lambda op: entry(runtime, op))
-    else:
-        actions = reachable_actions(runtime)
-        by_provider = {
-            p: {op.tool_name: op for op in actions if op.provider == p} for p in (*runtime.connections, ACROSS)
-        }
-        catalog = Catalog(index(actions), by_provider.__getitem__, lambda op: entry(runtime, op))
+    else:  # every provider's actions imported now, and the index made from them
+        loaded = {provider: load(provider) for provider in (*runtime.connections, ACROSS)}
+        actions = [op for group in loaded.values() for op in group.values()]
+        catalog = Catalog(index(actions), loaded.__getitem__, lambda op: entry(runtime, op))
     runtime.catalog = catalog  # actions are imported, and entries (models) built, when first needed
     # A list (catalog order: providers in registry order, each provider's tasks then operations), never
     # a set: the same tools/list on every start, so a host's prompt cache keeps working.

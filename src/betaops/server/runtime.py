@@ -167,7 +167,7 @@ class Runtime:
     read_only: bool = False
     toolsets: tuple[str, ...] | None = None  # None: the default surface (each provider's core tools)
     audit: AuditLog | None = None
-    # tool name -> tools.Entry, every reachable action; `catalog.actions` names them without building entries
+    # tool name -> tools.Entry, every reachable action; `catalog.index` names them without importing them
     catalog: Catalog = field(default_factory=lambda: Catalog({}, lambda _: {}, lambda op: op))
     # Approvals, jobs, pacing, headroom: the embedded store in the state directory (or Redis) in a served
     # process; in memory otherwise.
